@@ -1,0 +1,102 @@
+#include "CaptureReader.h"
+
+#include <pcap/pcap.h>
+
+#include <cstdio>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+
+namespace fi {
+
+CaptureReader::~CaptureReader()
+{
+    close();
+}
+
+void CaptureReader::close()
+{
+    if (m_pcap)
+        pcap_close(m_pcap);
+    m_pcap = nullptr;
+    m_framesRead = 0;
+}
+
+bool CaptureReader::open(const std::string& path)
+{
+    close();
+    m_error.clear();
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0) {
+        m_error = std::strerror(errno);
+        return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        m_error = "is a directory";
+        return false;
+    }
+    m_fileSize = uint64_t(st.st_size);
+
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file) {
+        m_error = std::strerror(errno);
+        return false;
+    }
+    uint32_t magic = 0;
+    if (std::fread(&magic, 1, 4, file) != 4) {
+        std::fclose(file);
+        m_error = m_fileSize == 0 ? "the file is empty" : "not a pcap or pcapng capture (too short)";
+        return false;
+    }
+    std::rewind(file);
+    std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
+
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    m_pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (!m_pcap) {
+        std::fclose(file);
+        m_error = errbuf;
+        if (m_error.find("unknown file format") != std::string::npos)
+            m_error = "not a pcap or pcapng capture (" + m_error + ")";
+        return false;
+    }
+    m_linkType = pcap_datalink(m_pcap);
+    m_snapLength = pcap_snapshot(m_pcap);
+    m_pcapng = magic == 0x0A0D0D0A;
+    return true;
+}
+
+uint64_t CaptureReader::bytesRead() const
+{
+    if (!m_pcap)
+        return 0;
+    std::FILE* f = pcap_file(m_pcap);
+    long pos = f ? std::ftell(f) : -1;
+    return pos < 0 ? 0 : uint64_t(pos);
+}
+
+CaptureReader::Status CaptureReader::next(FrameView& frame)
+{
+    if (!m_pcap)
+        return Status::End;
+    pcap_pkthdr* header = nullptr;
+    const u_char* data = nullptr;
+    int rc = pcap_next_ex(m_pcap, &header, &data);
+    if (rc == PCAP_ERROR_BREAK)
+        return Status::End;
+    if (rc != 1) {
+        m_error = pcap_geterr(m_pcap);
+        return m_error.find("truncated") != std::string::npos ? Status::Truncated : Status::Error;
+    }
+    std::FILE* f = pcap_file(m_pcap);
+    uint64_t end = uint64_t(std::ftell(f));
+    frame.number = ++m_framesRead;
+    frame.record.capturedLength = header->caplen;
+    frame.record.originalLength = header->len;
+    frame.record.timeNs = int64_t(header->ts.tv_sec) * 1'000'000'000 + header->ts.tv_usec;
+    frame.record.position = m_pcapng ? end : end - header->caplen;
+    frame.data = data;
+    return Status::Frame;
+}
+
+} // namespace fi

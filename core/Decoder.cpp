@@ -1,0 +1,44 @@
+#include "Decoder.h"
+
+#include "DecoderEngine.h"
+
+namespace fi {
+
+TcpPacket decodeTcp(int linkType, const uint8_t* data, size_t capturedLength)
+{
+    TcpPacket out;
+    NullSink sink;
+    DecoderEngine<NullSink>(data, capturedLength, sink, out).decode(linkType);
+    return out;
+}
+
+bool isKnownLinkType(int linkType)
+{
+    return linkTypeName(linkType)[0] != 'D';
+}
+
+const char* linkTypeName(int linkType)
+{
+    switch (linkType) {
+    case LinkType::Null: return "BSD loopback";
+    case LinkType::Ethernet: return "Ethernet";
+    case LinkType::Ppp: return "PPP";
+    case LinkType::RawOpenBsd:
+    case LinkType::RawBsdi:
+    case LinkType::RawIp: return "Raw IP";
+    case LinkType::PppHdlc: return "PPP in HDLC framing";
+    case LinkType::PppEther: return "PPPoE";
+    case LinkType::CiscoHdlc: return "Cisco HDLC";
+    case LinkType::Ieee80211: return "802.11";
+    case LinkType::Loop: return "OpenBSD loopback";
+    case LinkType::LinuxSll: return "Linux cooked (SLL)";
+    case LinkType::Ieee80211Radiotap: return "802.11 with radiotap";
+    case LinkType::Ipv4: return "IPv4";
+    case LinkType::Ipv6: return "IPv6";
+    case LinkType::Nflog: return "Linux NFLOG";
+    case LinkType::LinuxSll2: return "Linux cooked (SLL2)";
+    default: return "DLT (not decoded)";
+    }
+}
+
+} // namespace fi

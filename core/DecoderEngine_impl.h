@@ -1,0 +1,801 @@
+#pragma once
+// Implementation of DecoderEngine (included by DecoderEngine.h only).
+
+namespace fi {
+
+namespace detail {
+inline const char* etherTypeName(uint16_t t)
+{
+    switch (t) {
+    case 0x0800: return "IPv4";
+    case 0x0806: return "ARP";
+    case 0x86DD: return "IPv6";
+    case 0x8100: return "802.1Q VLAN";
+    case 0x88A8: return "802.1ad VLAN";
+    case 0x9100: return "QinQ VLAN";
+    case 0x8847: return "MPLS unicast";
+    case 0x8848: return "MPLS multicast";
+    case 0x8863: return "PPPoE discovery";
+    case 0x8864: return "PPPoE session";
+    case 0x6558: return "Transparent Ethernet bridging";
+    case 0x880B: return "PPP";
+    default: return nullptr;
+    }
+}
+inline const char* ipProtocolName(uint8_t p)
+{
+    switch (p) {
+    case 0: return "IPv6 hop-by-hop options";
+    case 1: return "ICMP";
+    case 4: return "IPv4 (IP-in-IP)";
+    case 6: return "TCP";
+    case 17: return "UDP";
+    case 41: return "IPv6 (IP-in-IP)";
+    case 43: return "IPv6 routing";
+    case 44: return "IPv6 fragment";
+    case 47: return "GRE";
+    case 50: return "ESP";
+    case 51: return "AH";
+    case 58: return "ICMPv6";
+    case 59: return "no next header";
+    case 60: return "IPv6 destination options";
+    case 132: return "SCTP";
+    default: return nullptr;
+    }
+}
+} // namespace detail
+
+template <typename Sink>
+void DecoderEngine<Sink>::decode(int linkType)
+{
+    const size_t end = m_cap;
+    switch (linkType) {
+    case LinkType::Ethernet: ethernet(0, end); break;
+    case LinkType::LinuxSll: linuxSll(0, end); break;
+    case LinkType::LinuxSll2: linuxSll2(0, end); break;
+    case LinkType::RawIp:
+    case LinkType::RawOpenBsd:
+    case LinkType::RawBsdi: rawIp(0, end); break;
+    case LinkType::Ipv4: ipv4(0, end); break;
+    case LinkType::Ipv6: ipv6(0, end); break;
+    case LinkType::Null: nullLoopback(0, end, false); break;
+    case LinkType::Loop: nullLoopback(0, end, true); break;
+    case LinkType::Ppp:
+    case LinkType::PppHdlc: ppp(0, end); break;
+    case LinkType::PppEther: pppoe(0, end); break;
+    case LinkType::CiscoHdlc: ciscoHdlc(0, end); break;
+    case LinkType::Nflog: nflog(0, end); break;
+    case LinkType::Ieee80211: ieee80211(0, end); break;
+    case LinkType::Ieee80211Radiotap: radiotap(0, end); break;
+    default: stop(DecodeOutcome::UnknownLink, "link type not decoded"); break;
+    }
+}
+
+// ---------------------------------------------------------------- link layers
+
+template <typename Sink>
+void DecoderEngine<Sink>::ethernet(size_t off, size_t end, bool)
+{
+    if (!enter("ethernet", "Ethernet", off, end, 14))
+        return;
+    field("dst", FieldValue::mac(m_f + off), off, 6);
+    field("src", FieldValue::mac(m_f + off + 6), off + 6, 6);
+    uint16_t type = be16(off + 12);
+    if (type <= 1500) { // IEEE 802.3 length field, then LLC
+        field("length", FieldValue::u(type), off + 12, 2);
+        size_t llcEnd = off + 14 + type < end ? off + 14 + type : end;
+        llc(off + 14, llcEnd);
+        return;
+    }
+    field("type", FieldValue::named(type, detail::etherTypeName(type)), off + 12, 2);
+    etherType(type, off + 14, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::llc(size_t off, size_t end)
+{
+    if (!enter("llc", "LLC", off, end, 3))
+        return;
+    uint8_t dsap = u8(off), ssap = u8(off + 1);
+    field("dsap", FieldValue::hex(dsap, 2), off, 1);
+    field("ssap", FieldValue::hex(ssap, 2), off + 1, 1);
+    field("control", FieldValue::hex(u8(off + 2), 2), off + 2, 1);
+    if (dsap == 0xAA && ssap == 0xAA && u8(off + 2) == 0x03) {
+        if (!has(off, 8, end)) {
+            stop(DecodeOutcome::Malformed, "SNAP header cut short");
+            return;
+        }
+        field("oui", FieldValue::hex(uint32_t(u8(off + 3)) << 16 | be16(off + 4), 6), off + 3, 3);
+        uint16_t type = be16(off + 6);
+        field("type", FieldValue::named(type, detail::etherTypeName(type)), off + 6, 2);
+        etherType(type, off + 8, end);
+    } else if (dsap == 0x06 && ssap == 0x06) {
+        ipv4(off + 3, end);
+    } else {
+        stop(DecodeOutcome::NotTcp, "LLC payload not decoded");
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::linuxSll(size_t off, size_t end)
+{
+    if (!enter("linux_sll", "Linux SLL", off, end, 16))
+        return;
+    field("packet_type", FieldValue::u(be16(off)), off, 2);
+    field("hatype", FieldValue::u(be16(off + 2)), off + 2, 2);
+    field("halen", FieldValue::u(be16(off + 4)), off + 4, 2);
+    field("address", FieldValue::raw(m_f + off + 6, 8), off + 6, 8);
+    uint16_t proto = be16(off + 14);
+    field("protocol", FieldValue::named(proto, detail::etherTypeName(proto)), off + 14, 2);
+    if (be16(off + 2) == 824) { // ARPHRD_NETLINK
+        stop(DecodeOutcome::NotTcp, "netlink message");
+        return;
+    }
+    if (proto == 0x0004)
+        llc(off + 16, end);
+    else
+        etherType(proto, off + 16, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::linuxSll2(size_t off, size_t end)
+{
+    if (!enter("linux_sll2", "Linux SLL2", off, end, 20))
+        return;
+    uint16_t proto = be16(off);
+    field("protocol", FieldValue::named(proto, detail::etherTypeName(proto)), off, 2);
+    field("interface_index", FieldValue::u(be32(off + 4)), off + 4, 4);
+    field("hatype", FieldValue::u(be16(off + 8)), off + 8, 2);
+    field("packet_type", FieldValue::u(u8(off + 10)), off + 10, 1);
+    field("halen", FieldValue::u(u8(off + 11)), off + 11, 1);
+    field("address", FieldValue::raw(m_f + off + 12, 8), off + 12, 8);
+    if (be16(off + 8) == 824) {
+        stop(DecodeOutcome::NotTcp, "netlink message");
+        return;
+    }
+    if (proto == 0x0004)
+        llc(off + 20, end);
+    else
+        etherType(proto, off + 20, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::nullLoopback(size_t off, size_t end, bool networkOrder)
+{
+    if (!enter(networkOrder ? "loop" : "null", networkOrder ? "Loopback" : "Null/Loopback", off,
+               end, 4))
+        return;
+    uint32_t family = networkOrder ? be32(off) : le32(off);
+    if (!networkOrder && family > 0xFFFF) // written on a big-endian host
+        family = be32(off);
+    field("family", FieldValue::u(family), off, 4);
+    switch (family) {
+    case 2: ipv4(off + 4, end); break;
+    case 24:
+    case 28:
+    case 30: ipv6(off + 4, end); break;
+    default: stop(DecodeOutcome::NotTcp, "address family not decoded"); break;
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ppp(size_t off, size_t end)
+{
+    if (!enter("ppp", "PPP", off, end, 1))
+        return;
+    size_t p = off;
+    if (has(p, 2, end) && u8(p) == 0xFF && u8(p + 1) == 0x03) {
+        field("address", FieldValue::hex(0xFF, 2), p, 1);
+        field("control", FieldValue::hex(0x03, 2), p + 1, 1);
+        p += 2;
+    }
+    if (!has(p, 1, end)) {
+        stop(DecodeOutcome::Malformed, "PPP protocol cut short");
+        return;
+    }
+    uint16_t proto;
+    if (u8(p) & 1) { // compressed one-byte protocol field
+        proto = u8(p);
+        field("protocol", FieldValue::hex(proto, 4), p, 1);
+        p += 1;
+    } else {
+        if (!has(p, 2, end)) {
+            stop(DecodeOutcome::Malformed, "PPP protocol cut short");
+            return;
+        }
+        proto = be16(p);
+        field("protocol", FieldValue::hex(proto, 4), p, 2);
+        p += 2;
+    }
+    pppProtocol(proto, p, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::pppProtocol(uint16_t proto, size_t off, size_t end)
+{
+    switch (proto) {
+    case 0x0021: ipv4(off, end); break;
+    case 0x0057: ipv6(off, end); break;
+    case 0x0281:
+    case 0x0283: mpls(off, end); break;
+    default: stop(DecodeOutcome::NotTcp, "PPP protocol not decoded"); break;
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ciscoHdlc(size_t off, size_t end)
+{
+    if (!enter("chdlc", "Cisco HDLC", off, end, 4))
+        return;
+    field("address", FieldValue::hex(u8(off), 2), off, 1);
+    field("control", FieldValue::hex(u8(off + 1), 2), off + 1, 1);
+    uint16_t type = be16(off + 2);
+    field("protocol", FieldValue::named(type, detail::etherTypeName(type)), off + 2, 2);
+    etherType(type, off + 4, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::nflog(size_t off, size_t end)
+{
+    if (!enter("nflog", "NFLOG", off, end, 4))
+        return;
+    uint8_t family = u8(off);
+    field("family", FieldValue::u(family), off, 1);
+    field("version", FieldValue::u(u8(off + 1)), off + 1, 1);
+    field("resource_id", FieldValue::u(be16(off + 2)), off + 2, 2);
+    // TLVs in host byte order (little-endian on the hosts that write NFLOG), padded to 4.
+    size_t p = off + 4;
+    while (has(p, 4, end)) {
+        uint16_t length = le16(p);
+        uint16_t type = le16(p + 2) & 0x7FFF;
+        if (length < 4 || !has(p, length, end))
+            break;
+        if (type == 9) { // NFULA_PAYLOAD
+            field("payload_length", FieldValue::u(length - 4u), p, 4);
+            if (family == 2)
+                ipv4(p + 4, p + length);
+            else if (family == 10)
+                ipv6(p + 4, p + length);
+            else
+                rawIp(p + 4, p + length);
+            return;
+        }
+        p += (size_t(length) + 3) & ~size_t(3);
+    }
+    stop(DecodeOutcome::Malformed, "no NFLOG payload");
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::radiotap(size_t off, size_t end)
+{
+    if (!enter("radiotap", "Radiotap", off, end, 8))
+        return;
+    uint16_t length = le16(off + 2);
+    field("version", FieldValue::u(u8(off)), off, 1);
+    field("length", FieldValue::u(length), off + 2, 2);
+    if (length < 8 || !has(off, length, end)) {
+        stop(DecodeOutcome::Malformed, "radiotap header cut short");
+        return;
+    }
+    // Walk the presence words to find the Flags field (bit 1), which says whether an FCS ends
+    // the frame. TSFT (bit 0, 8 bytes aligned to 8) is the only field that may precede it.
+    size_t p = off + 4;
+    uint32_t present = le32(p);
+    while ((le32(p) & 0x80000000u) && has(p, 8, off + length))
+        p += 4;
+    p += 4;
+    bool fcs = false;
+    if (present & 0x2) {
+        size_t q = p;
+        if (present & 0x1)
+            q = off + (((q - off) + 7) & ~size_t(7)) + 8;
+        if (q < off + length) {
+            fcs = u8(q) & 0x10;
+            field("flags", FieldValue::hex(u8(q), 2), q, 1);
+        }
+    }
+    size_t inner = end;
+    if (fcs && inner >= off + length + 4)
+        inner -= 4;
+    ieee80211(off + length, inner);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ieee80211(size_t off, size_t end)
+{
+    if (!enter("wlan", "802.11", off, end, 24))
+        return;
+    uint16_t fc = le16(off);
+    uint8_t type = (fc >> 2) & 3, subtype = (fc >> 4) & 0xF, flags = uint8_t(fc >> 8);
+    field("frame_control", FieldValue::hex(fc, 4), off, 2);
+    field("type", FieldValue::u(type), off, 1);
+    field("subtype", FieldValue::u(subtype), off, 1);
+    field("addr1", FieldValue::mac(m_f + off + 4), off + 4, 6);
+    field("addr2", FieldValue::mac(m_f + off + 10), off + 10, 6);
+    field("addr3", FieldValue::mac(m_f + off + 16), off + 16, 6);
+    if (type != 2) {
+        stop(DecodeOutcome::NotTcp, "not a data frame");
+        return;
+    }
+    if (subtype & 0x4) {
+        stop(DecodeOutcome::NotTcp, "data frame without a body");
+        return;
+    }
+    size_t header = 24;
+    if ((flags & 0x03) == 0x03)
+        header += 6; // addr4
+    bool qos = subtype & 0x8;
+    if (qos)
+        header += 2;
+    if (qos && (flags & 0x80))
+        header += 4; // HT control
+    if (flags & 0x40) {
+        stop(DecodeOutcome::NotTcp, "protected frame");
+        return;
+    }
+    if (qos && has(off, header, end) && (u8(off + header - (flags & 0x80 ? 6 : 2)) & 0x80)) {
+        stop(DecodeOutcome::NotTcp, "A-MSDU not decoded");
+        return;
+    }
+    llc(off + header, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::rawIp(size_t off, size_t end)
+{
+    if (!has(off, 1, end)) {
+        stop(DecodeOutcome::Malformed, "empty frame");
+        return;
+    }
+    switch (u8(off) >> 4) {
+    case 4: ipv4(off, end); break;
+    case 6: ipv6(off, end); break;
+    default: stop(DecodeOutcome::NotTcp, "not IP"); break;
+    }
+}
+
+// ---------------------------------------------------------------- network and tunnels
+
+template <typename Sink>
+void DecoderEngine<Sink>::etherType(uint16_t type, size_t off, size_t end)
+{
+    switch (type) {
+    case 0x0800: ipv4(off, end); break;
+    case 0x86DD: ipv6(off, end); break;
+    case 0x8100:
+    case 0x88A8:
+    case 0x9100:
+    case 0x9200:
+    case 0x9300: vlan(type, off, end); break;
+    case 0x8847:
+    case 0x8848: mpls(off, end); break;
+    case 0x8864: pppoe(off, end); break;
+    case 0x6558: ethernet(off, end); break;
+    case 0x880B: ppp(off, end); break;
+    default: stop(DecodeOutcome::NotTcp, "EtherType not decoded"); break;
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::vlan(uint16_t, size_t off, size_t end)
+{
+    if (!enter("vlan", "802.1Q", off, end, 4))
+        return;
+    uint16_t tci = be16(off);
+    field("priority", FieldValue::u(tci >> 13), off, 1);
+    field("dei", FieldValue::flag(tci & 0x1000), off, 1);
+    field("id", FieldValue::u(tci & 0x0FFF), off, 2);
+    uint16_t type = be16(off + 2);
+    if (type <= 1500) {
+        field("length", FieldValue::u(type), off + 2, 2);
+        llc(off + 4, end);
+        return;
+    }
+    field("type", FieldValue::named(type, detail::etherTypeName(type)), off + 2, 2);
+    etherType(type, off + 4, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::mpls(size_t off, size_t end)
+{
+    if (!enter("mpls", "MPLS", off, end, 4))
+        return;
+    size_t p = off;
+    for (;;) {
+        if (!has(p, 4, end)) {
+            stop(DecodeOutcome::Malformed, "MPLS label stack cut short");
+            return;
+        }
+        uint32_t entry = be32(p);
+        if constexpr (Sink::kWantsFields) {
+            m_sink.beginGroup("label", p, 4);
+            field("label", FieldValue::u(entry >> 12), p, 3);
+            field("tc", FieldValue::u((entry >> 9) & 7), p + 2, 1);
+            field("bottom", FieldValue::flag(entry & 0x100), p + 2, 1);
+            field("ttl", FieldValue::u(entry & 0xFF), p + 3, 1);
+            m_sink.endGroup();
+        }
+        p += 4;
+        if (entry & 0x100)
+            break;
+    }
+    if (!has(p, 1, end)) {
+        stop(DecodeOutcome::Malformed, "MPLS payload missing");
+        return;
+    }
+    switch (u8(p) >> 4) {
+    case 4: ipv4(p, end); break;
+    case 6: ipv6(p, end); break;
+    case 0: // pseudowire control word, then Ethernet
+        ethernet(p + 4, end);
+        break;
+    default: stop(DecodeOutcome::NotTcp, "MPLS payload not decoded"); break;
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::pppoe(size_t off, size_t end)
+{
+    if (!enter("pppoe", "PPPoE", off, end, 8))
+        return;
+    field("version", FieldValue::u(u8(off) >> 4), off, 1);
+    field("type", FieldValue::u(u8(off) & 0xF), off, 1);
+    field("code", FieldValue::hex(u8(off + 1), 2), off + 1, 1);
+    field("session_id", FieldValue::hex(be16(off + 2), 4), off + 2, 2);
+    uint16_t length = be16(off + 4);
+    field("length", FieldValue::u(length), off + 4, 2);
+    uint16_t proto = be16(off + 6);
+    field("protocol", FieldValue::hex(proto, 4), off + 6, 2);
+    size_t payloadEnd = off + 6 + length < end ? off + 6 + length : end;
+    if (u8(off + 1) != 0x00) {
+        stop(DecodeOutcome::NotTcp, "PPPoE discovery");
+        return;
+    }
+    pppProtocol(proto, off + 8, payloadEnd);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ipv4(size_t off, size_t end)
+{
+    if (!enter("ipv4", "IPv4", off, end, 20))
+        return;
+    uint8_t vihl = u8(off);
+    size_t ihl = size_t(vihl & 0xF) * 4;
+    uint16_t total = be16(off + 2);
+    uint16_t frag = be16(off + 6);
+    uint8_t proto = u8(off + 9);
+    field("version", FieldValue::u(vihl >> 4), off, 1);
+    field("hdr_len", FieldValue::u(ihl), off, 1);
+    field("tos", FieldValue::hex(u8(off + 1), 2), off + 1, 1);
+    field("len", FieldValue::u(total), off + 2, 2);
+    field("id", FieldValue::u(be16(off + 4)), off + 4, 2);
+    if constexpr (Sink::kWantsFields) {
+        m_sink.beginGroup("flags", off + 6, 1);
+        field("df", FieldValue::flag(frag & 0x4000), off + 6, 1);
+        field("mf", FieldValue::flag(frag & 0x2000), off + 6, 1);
+        m_sink.endGroup();
+    }
+    field("offset", FieldValue::u(size_t(frag & 0x1FFF) * 8), off + 6, 2);
+    field("ttl", FieldValue::u(u8(off + 8)), off + 8, 1);
+    field("protocol", FieldValue::named(proto, detail::ipProtocolName(proto)), off + 9, 1);
+    field("checksum", FieldValue::hex(be16(off + 10), 4), off + 10, 2);
+    field("src", FieldValue::ipv4(m_f + off + 12), off + 12, 4);
+    field("dst", FieldValue::ipv4(m_f + off + 16), off + 16, 4);
+    if ((vihl >> 4) != 4 || ihl < 20 || !has(off, ihl, end) || (total != 0 && total < ihl)) {
+        stop(DecodeOutcome::Malformed, "bad IPv4 header");
+        return;
+    }
+    if (total != 0 && off + total < end) // 0: segmentation offload, the frame holds it all
+        end = off + total;
+    if (frag & 0x1FFF) {
+        stop(DecodeOutcome::NotTcp, "IPv4 fragment (not reassembled)");
+        return;
+    }
+    m_out.src = IpAddress::v4(m_f + off + 12);
+    m_out.dst = IpAddress::v4(m_f + off + 16);
+    ipProtocol(proto, off + ihl, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ipv6(size_t off, size_t end)
+{
+    if (!enter("ipv6", "IPv6", off, end, 40))
+        return;
+    uint32_t first = be32(off);
+    uint16_t payload = be16(off + 4);
+    uint8_t next = u8(off + 6);
+    field("version", FieldValue::u(first >> 28), off, 1);
+    field("class", FieldValue::hex((first >> 20) & 0xFF, 2), off, 2);
+    field("label", FieldValue::hex(first & 0xFFFFF, 5), off + 1, 3);
+    field("payload", FieldValue::u(payload), off + 4, 2);
+    field("next", FieldValue::named(next, detail::ipProtocolName(next)), off + 6, 1);
+    field("limit", FieldValue::u(u8(off + 7)), off + 7, 1);
+    field("src", FieldValue::ipv6(m_f + off + 8), off + 8, 16);
+    field("dst", FieldValue::ipv6(m_f + off + 24), off + 24, 16);
+    if ((first >> 28) != 6) {
+        stop(DecodeOutcome::Malformed, "bad IPv6 header");
+        return;
+    }
+    if (payload != 0 && off + 40 + payload < end)
+        end = off + 40 + payload;
+    m_out.src = IpAddress::v6(m_f + off + 8);
+    m_out.dst = IpAddress::v6(m_f + off + 24);
+
+    size_t p = off + 40;
+    for (int i = 0; i < 16; ++i) { // extension headers
+        size_t length;
+        switch (next) {
+        case 0:
+        case 43:
+        case 60:
+            if (!has(p, 8, end)) {
+                stop(DecodeOutcome::Malformed, "IPv6 extension header cut short");
+                return;
+            }
+            length = (size_t(u8(p + 1)) + 1) * 8;
+            break;
+        case 51:
+            if (!has(p, 8, end)) {
+                stop(DecodeOutcome::Malformed, "IPv6 extension header cut short");
+                return;
+            }
+            length = (size_t(u8(p + 1)) + 2) * 4;
+            break;
+        case 44:
+            if (!has(p, 8, end)) {
+                stop(DecodeOutcome::Malformed, "IPv6 fragment header cut short");
+                return;
+            }
+            if (be16(p + 2) & 0xFFF8) {
+                stop(DecodeOutcome::NotTcp, "IPv6 fragment (not reassembled)");
+                return;
+            }
+            length = 8;
+            break;
+        default: ipProtocol(next, p, end); return;
+        }
+        if constexpr (Sink::kWantsFields) {
+            m_sink.beginGroup(detail::ipProtocolName(next), p, length);
+            field("next", FieldValue::named(u8(p), detail::ipProtocolName(u8(p))), p, 1);
+            field("length", FieldValue::u(length), p + 1, 1);
+            m_sink.endGroup();
+        }
+        next = u8(p);
+        p += length;
+        if (p > end) {
+            stop(DecodeOutcome::Malformed, "IPv6 extension header cut short");
+            return;
+        }
+    }
+    stop(DecodeOutcome::Malformed, "too many IPv6 extension headers");
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ipProtocol(uint8_t proto, size_t off, size_t end)
+{
+    switch (proto) {
+    case 6: tcp(off, end); break;
+    case 17: udp(off, end); break;
+    case 4: ipv4(off, end); break;
+    case 41: ipv6(off, end); break;
+    case 47: gre(off, end); break;
+    default: stop(DecodeOutcome::NotTcp, "transport not decoded"); break;
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::gre(size_t off, size_t end)
+{
+    if (!enter("gre", "GRE", off, end, 4))
+        return;
+    uint16_t flags = be16(off);
+    uint16_t proto = be16(off + 2);
+    field("flags", FieldValue::hex(flags, 4), off, 2);
+    field("version", FieldValue::u(flags & 7), off + 1, 1);
+    field("protocol", FieldValue::named(proto, detail::etherTypeName(proto)), off + 2, 2);
+    size_t p = off + 4;
+    if (flags & 0xC000) // checksum present (or routing present, which implies it)
+        p += 4;
+    if (flags & 0x2000) {
+        if (has(p, 4, end))
+            field("key", FieldValue::hex(be32(p), 8), p, 4);
+        p += 4;
+    }
+    if (flags & 0x1000) {
+        if (has(p, 4, end))
+            field("sequence", FieldValue::u(be32(p)), p, 4);
+        p += 4;
+    }
+    if ((flags & 7) == 1 && (flags & 0x0080)) // enhanced GRE (PPTP) acknowledgement
+        p += 4;
+    if (flags & 0x4000) { // source routing entries, until the NULL entry
+        for (;;) {
+            if (!has(p, 4, end)) {
+                stop(DecodeOutcome::Malformed, "GRE routing cut short");
+                return;
+            }
+            uint8_t length = u8(p + 3);
+            p += 4 + length;
+            if (be16(p - 4 - length) == 0 && length == 0)
+                break;
+        }
+    }
+    if (p > end) {
+        stop(DecodeOutcome::Malformed, "GRE header cut short");
+        return;
+    }
+    etherType(proto, p, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::udp(size_t off, size_t end)
+{
+    if (!enter("udp", "UDP", off, end, 8))
+        return;
+    uint16_t sport = be16(off), dport = be16(off + 2), length = be16(off + 4);
+    field("srcport", FieldValue::u(sport), off, 2);
+    field("dstport", FieldValue::u(dport), off + 2, 2);
+    field("len", FieldValue::u(length), off + 4, 2);
+    field("checksum", FieldValue::hex(be16(off + 6), 4), off + 6, 2);
+    if (length >= 8 && off + length < end)
+        end = off + length;
+    auto either = [&](uint16_t port) { return sport == port || dport == port; };
+    if (either(4789))
+        vxlan(off + 8, end);
+    else if (either(6081))
+        geneve(off + 8, end);
+    else if (either(2152))
+        gtpu(off + 8, end);
+    else
+        stop(DecodeOutcome::NotTcp, "UDP payload not decoded");
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::vxlan(size_t off, size_t end)
+{
+    if (!enter("vxlan", "VXLAN", off, end, 8))
+        return;
+    field("flags", FieldValue::hex(u8(off), 2), off, 1);
+    field("vni", FieldValue::u(be32(off + 4) >> 8), off + 4, 3);
+    ethernet(off + 8, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::geneve(size_t off, size_t end)
+{
+    if (!enter("geneve", "Geneve", off, end, 8))
+        return;
+    size_t optionsLength = size_t(u8(off) & 0x3F) * 4;
+    uint16_t proto = be16(off + 2);
+    field("version", FieldValue::u(u8(off) >> 6), off, 1);
+    field("options_length", FieldValue::u(optionsLength), off, 1);
+    field("protocol", FieldValue::named(proto, detail::etherTypeName(proto)), off + 2, 2);
+    field("vni", FieldValue::u(be32(off + 4) >> 8), off + 4, 3);
+    etherType(proto, off + 8 + optionsLength, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::gtpu(size_t off, size_t end)
+{
+    if (!enter("gtp", "GTP-U", off, end, 8))
+        return;
+    uint8_t flags = u8(off), type = u8(off + 1);
+    field("flags", FieldValue::hex(flags, 2), off, 1);
+    field("message_type", FieldValue::hex(type, 2), off + 1, 1);
+    field("length", FieldValue::u(be16(off + 2)), off + 2, 2);
+    field("teid", FieldValue::hex(be32(off + 4), 8), off + 4, 4);
+    if ((flags >> 5) != 1 || !(flags & 0x10) || type != 0xFF) {
+        stop(DecodeOutcome::NotTcp, "GTP message not decoded");
+        return;
+    }
+    size_t inner = off + 8 + be16(off + 2);
+    if (inner < end)
+        end = inner;
+    size_t p = off + 8;
+    if (flags & 0x07) { // sequence number, N-PDU number, next extension type
+        if (!has(p, 4, end)) {
+            stop(DecodeOutcome::Malformed, "GTP header cut short");
+            return;
+        }
+        uint8_t nextType = u8(p + 3);
+        p += 4;
+        while ((flags & 0x04) && nextType != 0) {
+            if (!has(p, 1, end) || u8(p) == 0) {
+                stop(DecodeOutcome::Malformed, "GTP extension header cut short");
+                return;
+            }
+            size_t length = size_t(u8(p)) * 4;
+            if (!has(p, length, end)) {
+                stop(DecodeOutcome::Malformed, "GTP extension header cut short");
+                return;
+            }
+            nextType = u8(p + length - 1);
+            p += length;
+        }
+    }
+    rawIp(p, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::tcp(size_t off, size_t end)
+{
+    if (!enter("tcp", "TCP", off, end, 20))
+        return;
+    uint8_t dataOffset = u8(off + 12) >> 4;
+    uint8_t flags = u8(off + 13);
+    size_t headerLength = size_t(dataOffset) * 4;
+    field("srcport", FieldValue::u(be16(off)), off, 2);
+    field("dstport", FieldValue::u(be16(off + 2)), off + 2, 2);
+    field("seq", FieldValue::u(be32(off + 4)), off + 4, 4);
+    field("ack", FieldValue::u(be32(off + 8)), off + 8, 4);
+    field("hdr_len", FieldValue::u(headerLength), off + 12, 1);
+    if constexpr (Sink::kWantsFields) {
+        m_sink.beginGroup("flags", off + 12, 2);
+        field("ns", FieldValue::flag(u8(off + 12) & 1), off + 12, 1);
+        field("cwr", FieldValue::flag(flags & TcpFlag::CWR), off + 13, 1);
+        field("ece", FieldValue::flag(flags & TcpFlag::ECE), off + 13, 1);
+        field("urg", FieldValue::flag(flags & TcpFlag::URG), off + 13, 1);
+        field("ack", FieldValue::flag(flags & TcpFlag::ACK), off + 13, 1);
+        field("psh", FieldValue::flag(flags & TcpFlag::PSH), off + 13, 1);
+        field("rst", FieldValue::flag(flags & TcpFlag::RST), off + 13, 1);
+        field("syn", FieldValue::flag(flags & TcpFlag::SYN), off + 13, 1);
+        field("fin", FieldValue::flag(flags & TcpFlag::FIN), off + 13, 1);
+        m_sink.endGroup();
+    }
+    field("window_size", FieldValue::u(be16(off + 14)), off + 14, 2);
+    field("checksum", FieldValue::hex(be16(off + 16), 4), off + 16, 2);
+    field("urgent_pointer", FieldValue::u(be16(off + 18)), off + 18, 2);
+    if (dataOffset < 5) {
+        stop(DecodeOutcome::Malformed, "bad TCP data offset");
+        return;
+    }
+    if constexpr (Sink::kWantsFields) {
+        size_t optionsEnd = off + headerLength < end ? off + headerLength : end;
+        if (optionsEnd > off + 20) {
+            m_sink.beginGroup("options", off + 20, optionsEnd - off - 20);
+            for (size_t p = off + 20; p < optionsEnd;) {
+                uint8_t kind = u8(p);
+                if (kind == 0 || kind == 1) {
+                    field(kind == 0 ? "eol" : "nop", FieldValue::u(kind), p, 1);
+                    ++p;
+                    if (kind == 0)
+                        break;
+                    continue;
+                }
+                if (p + 2 > optionsEnd || u8(p + 1) < 2 || p + u8(p + 1) > optionsEnd) {
+                    field("malformed", FieldValue::raw(m_f + p, optionsEnd - p), p, optionsEnd - p);
+                    break;
+                }
+                size_t length = u8(p + 1);
+                if (kind == 2 && length == 4)
+                    field("mss", FieldValue::u(be16(p + 2)), p, length);
+                else if (kind == 3 && length == 3)
+                    field("window_scale", FieldValue::u(u8(p + 2)), p, length);
+                else if (kind == 4)
+                    field("sack_permitted", FieldValue::flag(true), p, length);
+                else if (kind == 8 && length == 10) {
+                    m_sink.beginGroup("timestamp", p, length);
+                    field("value", FieldValue::u(be32(p + 2)), p + 2, 4);
+                    field("echo", FieldValue::u(be32(p + 6)), p + 6, 4);
+                    m_sink.endGroup();
+                } else if (kind == 5)
+                    field("sack", FieldValue::raw(m_f + p + 2, length - 2), p, length);
+                else
+                    field("option", FieldValue::named(kind, nullptr), p, length);
+                p += length;
+            }
+            m_sink.endGroup();
+        }
+    }
+    m_out.valid = true;
+    m_out.outcome = DecodeOutcome::Tcp;
+    m_out.srcPort = be16(off);
+    m_out.dstPort = be16(off + 2);
+    m_out.seq = be32(off + 4);
+    m_out.ack = be32(off + 8);
+    m_out.flags = flags;
+    m_out.window = be16(off + 14);
+    m_out.payloadLength = off + headerLength < end ? uint32_t(end - off - headerLength) : 0;
+}
+
+} // namespace fi

@@ -1,0 +1,59 @@
+#include "FlowTypes.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace fi {
+
+namespace {
+inline uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    return h * 0xBF58476D1CE4E5B9ull;
+}
+inline uint64_t load64(const uint8_t* p)
+{
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+}
+} // namespace
+
+uint64_t BufferID::hash() const
+{
+    uint64_t h = mix(uint64_t(src.family), uint64_t(srcport) << 16 | dstport);
+    h = mix(h, load64(src.bytes.data()));
+    h = mix(h, load64(src.bytes.data() + 8));
+    h = mix(h, load64(dst.bytes.data()));
+    h = mix(h, load64(dst.bytes.data() + 8));
+    return h ^ (h >> 31);
+}
+
+Packet Packet::from(int linkType, const FrameView& frame, const TcpPacket& tcp)
+{
+    Packet p;
+    p.protocol = linkType;
+    p.index = frame.number;
+    p.frame = frame.record;
+    p.syn = tcp.syn();
+    p.fin = tcp.fin();
+    p.src = tcp.src;
+    p.dst = tcp.dst;
+    p.srcport = tcp.srcPort;
+    p.dstport = tcp.dstPort;
+    p.timestamp = frame.record.timestamp();
+    p.tcpFlags = tcp.flags;
+    return p;
+}
+
+std::string makeLabel(const BufferID& id, const Timestamp& first)
+{
+    std::string label = id.src.toString() + '_' + std::to_string(id.srcport) + '-' +
+                        id.dst.toString() + '_' + std::to_string(id.dstport) + '-' +
+                        first.labelText();
+    if (id.src.isV6())
+        std::replace(label.begin(), label.end(), ':', '.');
+    return label;
+}
+
+} // namespace fi

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace fi {
+
+/// An IPv4 or IPv6 address as raw network-order bytes (IPv4 uses the first 4 bytes).
+struct IpAddress
+{
+    enum class Family : uint8_t { None = 0, V4 = 4, V6 = 6 };
+
+    std::array<uint8_t, 16> bytes{};
+    Family family = Family::None;
+
+    static IpAddress v4(const uint8_t* p)
+    {
+        IpAddress a;
+        a.family = Family::V4;
+        std::memcpy(a.bytes.data(), p, 4);
+        return a;
+    }
+    static IpAddress v6(const uint8_t* p)
+    {
+        IpAddress a;
+        a.family = Family::V6;
+        std::memcpy(a.bytes.data(), p, 16);
+        return a;
+    }
+
+    bool isV6() const { return family == Family::V6; }
+    friend bool operator==(const IpAddress&, const IpAddress&) = default;
+
+    /// Canonical text: dotted quad, or RFC 5952 compressed lower-case IPv6
+    /// (`::ffff:1.2.3.4` for IPv4-mapped addresses).
+    std::string toString() const;
+};
+
+} // namespace fi

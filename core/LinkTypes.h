@@ -1,0 +1,45 @@
+#pragma once
+
+namespace fi::LinkType {
+// LINKTYPE_* values (tcpdump.org/linktypes.html) the decoder understands.
+constexpr int Null = 0;
+constexpr int Ethernet = 1;
+constexpr int Arcnet = 7;
+constexpr int Ppp = 9;
+constexpr int Fddi = 10;
+constexpr int RawOpenBsd = 12;
+constexpr int RawBsdi = 14;
+constexpr int PppHdlc = 50;
+constexpr int PppEther = 51;
+constexpr int RawIp = 101;
+constexpr int CiscoHdlc = 104;
+constexpr int Ieee80211 = 105;
+constexpr int Loop = 108;
+constexpr int LinuxSll = 113;
+constexpr int Ieee80211Radiotap = 127;
+constexpr int ArcnetLinux = 129;
+constexpr int JuniperMlppp = 130;
+constexpr int JuniperMlfr = 131;
+constexpr int JuniperEs = 132;
+constexpr int JuniperGgsn = 133;
+constexpr int JuniperMfr = 134;
+constexpr int JuniperAtm2 = 135;
+constexpr int JuniperServices = 136;
+constexpr int JuniperAtm1 = 137;
+constexpr int JuniperMonitor = 164;
+constexpr int JuniperPppoe = 167;
+constexpr int JuniperPppoeAtm = 168;
+constexpr int JuniperPicPeer = 174;
+constexpr int JuniperEther = 178;
+constexpr int JuniperPpp = 179;
+constexpr int JuniperFrelay = 180;
+constexpr int JuniperChdlc = 181;
+constexpr int JuniperVp = 183;
+constexpr int JuniperSt = 200;
+constexpr int Ppi = 192;
+constexpr int Ipv4 = 228;
+constexpr int Ipv6 = 229;
+constexpr int Nflog = 239;
+constexpr int Ipoib = 242;
+constexpr int LinuxSll2 = 276;
+} // namespace fi::LinkType

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fi {
+
+/// The per-flow file formats of spec section 4.
+enum class OutputFormat { None, Pcap, Json, Plist, Tree };
+
+enum class ByteOrder { Host, Big, Little };
+
+struct OutputOptions
+{
+    OutputFormat format = OutputFormat::None;
+    std::string directory;
+    ByteOrder byteOrder = ByteOrder::Host; ///< pcap only
+    bool nanosecond = false;               ///< pcap timestamps (and json/plist/tree frame info)
+    int linkType = 1;                      ///< the capture's link type
+    int snapLength = 262144;               ///< the capture's snap length
+};
+
+/// `pcap` → Pcap …; nullopt for an unknown name.
+std::optional<OutputFormat> outputFormatFromName(std::string_view name);
+const char* outputFormatName(OutputFormat format);
+/// The file name extension of a format, with its dot (`.pcap`, `.json`, `.plist`, `.txt`).
+const char* outputExtension(OutputFormat format);
+
+} // namespace fi

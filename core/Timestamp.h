@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace fi {
+
+/// A capture timestamp: whole seconds since the epoch and nanoseconds within the second.
+struct Timestamp
+{
+    int64_t seconds = 0;
+    uint32_t nanoseconds = 0;
+
+    int64_t totalNanoseconds() const { return seconds * 1'000'000'000 + nanoseconds; }
+    static Timestamp fromNanoseconds(int64_t ns);
+
+    /// The exact decimal value `seconds.nanoseconds`, correctly rounded to a binary64 double.
+    double toDouble() const;
+
+    /// The timestamp as pcapkit prints it in a flow label: Python's repr() of toDouble()
+    /// (shortest round-trip digits, `.0` for integral values, exponent form outside 1e-4..1e16).
+    std::string labelText() const;
+
+    /// ISO 8601 UTC time with microseconds, or nanoseconds when `nanosecond` is set:
+    /// `2017-11-19T15:49:09.913720`.
+    std::string isoText(bool nanosecond) const;
+
+    friend bool operator==(const Timestamp&, const Timestamp&) = default;
+    friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
+};
+
+/// Python's repr() of a double.
+std::string pythonFloatRepr(double value);
+
+} // namespace fi
