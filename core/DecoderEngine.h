@@ -78,6 +78,10 @@ private:
     void ieee80211(size_t off, size_t end);
     void llc(size_t off, size_t end);
     void rawIp(size_t off, size_t end);
+    void ipoib(size_t off, size_t end);
+    void arcnet(size_t off, size_t end, bool linux);
+    void juniperEthernet(size_t off, size_t end);
+    void amsdu(size_t off, size_t end);
 
     // network and tunnels
     void etherType(uint16_t type, size_t off, size_t end);
@@ -93,6 +97,7 @@ private:
     void vxlan(size_t off, size_t end);
     void geneve(size_t off, size_t end);
     void gtpu(size_t off, size_t end);
+    void wccp(size_t off, size_t end);
     void tcp(size_t off, size_t end);
 };
 

@@ -67,6 +67,10 @@ void DecoderEngine<Sink>::decode(int linkType)
     case LinkType::Nflog: nflog(0, end); break;
     case LinkType::Ieee80211: ieee80211(0, end); break;
     case LinkType::Ieee80211Radiotap: radiotap(0, end); break;
+    case LinkType::Ipoib: ipoib(0, end); break;
+    case LinkType::Arcnet: arcnet(0, end, false); break;
+    case LinkType::ArcnetLinux: arcnet(0, end, true); break;
+    case LinkType::JuniperEther: juniperEthernet(0, end); break;
     default: stop(DecodeOutcome::UnknownLink, "link type not decoded"); break;
     }
 }
@@ -334,10 +338,104 @@ void DecoderEngine<Sink>::ieee80211(size_t off, size_t end)
         return;
     }
     if (qos && has(off, header, end) && (u8(off + header - (flags & 0x80 ? 6 : 2)) & 0x80)) {
-        stop(DecodeOutcome::NotTcp, "A-MSDU not decoded");
+        amsdu(off + header, end);
         return;
     }
     llc(off + header, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::amsdu(size_t off, size_t end)
+{
+    // Aggregate MSDU: subframes of DA, SA, length and an LLC payload. The first subframe is
+    // the frame's packet (later ones are further packets the flow index does not count).
+    if (!enter("amsdu", "A-MSDU", off, end, 14))
+        return;
+    field("dst", FieldValue::mac(m_f + off), off, 6);
+    field("src", FieldValue::mac(m_f + off + 6), off + 6, 6);
+    uint16_t length = be16(off + 12);
+    field("length", FieldValue::u(length), off + 12, 2);
+    llc(off + 14, off + 14 + length < end ? off + 14 + length : end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ipoib(size_t off, size_t end)
+{
+    // A 40-byte address block (a global route header, or a destination queue pair and GID),
+    // then the EtherType and two reserved bytes.
+    if (!enter("ipoib", "IPoIB", off, end, 44))
+        return;
+    field("address", FieldValue::raw(m_f + off, 40), off, 40);
+    uint16_t type = be16(off + 40);
+    field("type", FieldValue::named(type, detail::etherTypeName(type)), off + 40, 2);
+    etherType(type, off + 44, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::arcnet(size_t off, size_t end, bool linux)
+{
+    // BSD: source, destination, protocol. Linux: source, destination, 2-byte offset, protocol.
+    // RFC 1201 protocols add a split flag and a sequence number (and 4 bytes more when the
+    // split flag is 0xFF, an exception packet); RFC 1051 protocols do not.
+    const size_t protoAt = linux ? 4 : 2;
+    if (!enter("arcnet", "ARCNET", off, end, protoAt + 1))
+        return;
+    field("src", FieldValue::hex(u8(off), 2), off, 1);
+    field("dst", FieldValue::hex(u8(off + 1), 2), off + 1, 1);
+    uint8_t proto = u8(off + protoAt);
+    field("protocol", FieldValue::hex(proto, 2), off + protoAt, 1);
+    size_t p = off + protoAt + 1;
+    switch (proto) {
+    case 0xF0: ipv4(p, end); return; // RFC 1051 IP
+    case 0xD4:                       // RFC 1201 IP
+    case 0xC4:                       // RFC 1201 IPv6
+        if (!has(p, 3, end)) {
+            stop(DecodeOutcome::Malformed, "ARCNET header cut short");
+            return;
+        }
+        if (u8(p) == 0xFF)
+            p += 4;
+        p += 3;
+        if (proto == 0xD4)
+            ipv4(p, end);
+        else
+            ipv6(p, end);
+        return;
+    default: stop(DecodeOutcome::NotTcp, "ARCNET protocol not decoded"); return;
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::juniperEthernet(size_t off, size_t end)
+{
+    // "MGC", a flags byte, then (flag 0x80) a 2-byte extension length and its TLVs.
+    if (!enter("juniper", "Juniper", off, end, 4))
+        return;
+    if (u8(off) != 'M' || u8(off + 1) != 'G' || u8(off + 2) != 'C') {
+        stop(DecodeOutcome::Malformed, "no Juniper magic");
+        return;
+    }
+    uint8_t flags = u8(off + 3);
+    field("flags", FieldValue::hex(flags, 2), off + 3, 1);
+    size_t p = off + 4;
+    if (flags & 0x80) {
+        if (!has(p, 2, end)) {
+            stop(DecodeOutcome::Malformed, "Juniper extensions cut short");
+            return;
+        }
+        field("extension_length", FieldValue::u(be16(p)), p, 2);
+        p += 2 + be16(p);
+    }
+    if (flags & 0x02) { // no layer 2 header: a 4-byte protocol family, then IP
+        if (!has(p, 4, end)) {
+            stop(DecodeOutcome::Malformed, "Juniper header cut short");
+            return;
+        }
+        p += 4;
+        rawIp(p, end);
+        return;
+    }
+    ethernet(p, end);
 }
 
 template <typename Sink>
@@ -372,7 +470,13 @@ void DecoderEngine<Sink>::etherType(uint16_t type, size_t off, size_t end)
     case 0x8864: pppoe(off, end); break;
     case 0x6558: ethernet(off, end); break;
     case 0x880B: ppp(off, end); break;
-    default: stop(DecodeOutcome::NotTcp, "EtherType not decoded"); break;
+    case 0x883E: wccp(off, end); break;
+    default:
+        if (type >= 0x8200 && type <= 0x83FF) // Aruba's GRE with 802.11 frames
+            ieee80211(off, end);
+        else
+            stop(DecodeOutcome::NotTcp, "EtherType not decoded");
+        break;
     }
 }
 
@@ -714,6 +818,25 @@ void DecoderEngine<Sink>::gtpu(size_t off, size_t end)
         }
     }
     rawIp(p, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::wccp(size_t off, size_t end)
+{
+    // WCCP redirection in GRE: WCCPv2 puts a 4-byte redirect header before the IPv4 packet,
+    // WCCPv1 none.
+    if (!has(off, 1, end)) {
+        stop(DecodeOutcome::Malformed, "WCCP payload missing");
+        return;
+    }
+    if ((u8(off) >> 4) == 4) {
+        ipv4(off, end);
+        return;
+    }
+    if (!enter("wccp", "WCCP", off, end, 4))
+        return;
+    field("redirect_header", FieldValue::hex(be32(off), 8), off, 4);
+    ipv4(off + 4, end);
 }
 
 template <typename Sink>
