@@ -1,0 +1,124 @@
+#include "CaptureBuilder.h"
+
+#include <QFile>
+
+#include <stdexcept>
+
+namespace fi::test {
+
+namespace {
+
+struct Writer
+{
+    bool big;
+    Bytes out;
+
+    void u16(uint16_t v)
+    {
+        if (big)
+            out.insert(out.end(), {uint8_t(v >> 8), uint8_t(v)});
+        else
+            out.insert(out.end(), {uint8_t(v), uint8_t(v >> 8)});
+    }
+    void u32(uint32_t v)
+    {
+        if (big) {
+            u16(uint16_t(v >> 16));
+            u16(uint16_t(v));
+        } else {
+            u16(uint16_t(v));
+            u16(uint16_t(v >> 16));
+        }
+    }
+    void bytes(const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); }
+    void pad4()
+    {
+        while (out.size() % 4)
+            out.push_back(0);
+    }
+};
+
+} // namespace
+
+Bytes pcapFile(const CaptureSpec& spec)
+{
+    Writer w{spec.bigEndian, {}};
+    w.u32(spec.nanosecond ? 0xA1B23C4D : 0xA1B2C3D4);
+    w.u16(2);
+    w.u16(4);
+    w.u32(0);
+    w.u32(0);
+    w.u32(spec.snapLength);
+    w.u32(uint32_t(spec.linkType));
+    for (const TestFrame& f : spec.frames) {
+        w.u32(uint32_t(f.seconds));
+        w.u32(f.fraction);
+        w.u32(uint32_t(f.bytes.size()));
+        w.u32(f.originalLength ? f.originalLength : uint32_t(f.bytes.size()));
+        w.bytes(f.bytes);
+    }
+    return w.out;
+}
+
+Bytes pcapngFile(const CaptureSpec& spec)
+{
+    Writer w{spec.bigEndian, {}};
+    // Section Header Block
+    w.u32(0x0A0D0D0A);
+    w.u32(28);
+    w.u32(0x1A2B3C4D);
+    w.u16(1);
+    w.u16(0);
+    w.u32(0xFFFFFFFF);
+    w.u32(0xFFFFFFFF);
+    w.u32(28);
+    // Interface Description Block, with if_tsresol 9 for nanoseconds
+    const bool nano = spec.nanosecond;
+    w.u32(1);
+    w.u32(nano ? 32 : 20);
+    w.u16(uint16_t(spec.linkType));
+    w.u16(0);
+    w.u32(spec.snapLength);
+    if (nano) {
+        w.u16(9); // if_tsresol
+        w.u16(1);
+        w.out.insert(w.out.end(), {9, 0, 0, 0});
+        w.u16(0); // opt_endofopt
+        w.u16(0);
+    }
+    w.u32(nano ? 32 : 20);
+    // Enhanced Packet Blocks, each with an opt_comment so that the data is not at the end
+    const uint64_t unitsPerSecond = nano ? 1'000'000'000ull : 1'000'000ull;
+    for (const TestFrame& f : spec.frames) {
+        const uint32_t padded = uint32_t((f.bytes.size() + 3) & ~size_t(3));
+        const uint32_t total = 32 + padded + 8 + 4;
+        w.u32(6);
+        w.u32(total);
+        w.u32(0);
+        const uint64_t ts = uint64_t(f.seconds) * unitsPerSecond + f.fraction;
+        w.u32(uint32_t(ts >> 32));
+        w.u32(uint32_t(ts));
+        w.u32(uint32_t(f.bytes.size()));
+        w.u32(f.originalLength ? f.originalLength : uint32_t(f.bytes.size()));
+        w.bytes(f.bytes);
+        w.pad4();
+        w.u16(1); // opt_comment "test"
+        w.u16(4);
+        w.out.insert(w.out.end(), {'t', 'e', 's', 't'});
+        w.u16(0); // opt_endofopt
+        w.u16(0);
+        w.u32(total);
+    }
+    return w.out;
+}
+
+void writeFile(const QString& path, const Bytes& bytes)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(reinterpret_cast<const char*>(bytes.data()), qint64(bytes.size())) !=
+            qint64(bytes.size()))
+        throw std::runtime_error("cannot write " + path.toStdString());
+}
+
+} // namespace fi::test

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QString>
+
+namespace fi::test {
+
+/// `../shared` beside the source tree, or an empty string when it is absent (a user's clone).
+QString sharedDir();
+/// The built flowinspector-cli.
+QString cliPath();
+/// The project's source directory.
+QString sourceDir();
+
+} // namespace fi::test
+
+/// Skips the current test with a message when ../shared is not present.
+#define FI_REQUIRE_SHARED()                                                                      \
+    do {                                                                                         \
+        if (fi::test::sharedDir().isEmpty())                                                     \
+            QSKIP("../shared is not present beside the source tree: conformance data skipped"); \
+    } while (false)
