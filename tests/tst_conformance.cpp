@@ -1,0 +1,177 @@
+// Conformance: the flow index of the spec's example and of every capture in ../shared/corpus
+// equals its reference, except the deliberate differences in conformance/known-differences.txt.
+
+#include "TestPaths.h"
+
+#include "CaptureTracer.h"
+#include "TraceFlow.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace fi;
+
+namespace {
+
+struct FlowEntry
+{
+    QString label;
+    QList<uint> frames;
+    bool operator==(const FlowEntry&) const = default;
+};
+
+using FlowList = QList<FlowEntry>;
+
+FlowList readExpected(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    FlowList out;
+    const QJsonArray flows = QJsonDocument::fromJson(file.readAll()).object()["flows"].toArray();
+    for (const QJsonValue& f : flows) {
+        FlowEntry e{f["label"].toString(), {}};
+        for (const QJsonValue& n : f["frames"].toArray())
+            e.frames.append(uint(n.toInt()));
+        out.append(e);
+    }
+    return out;
+}
+
+/// Our index sorted by first frame; `opened` says whether libpcap could open the file.
+FlowList traceFile(const QString& path, bool* opened = nullptr, QString* error = nullptr)
+{
+    CaptureTracer tracer;
+    const bool ok = tracer.open(path.toStdString());
+    if (opened)
+        *opened = ok;
+    if (!ok) {
+        if (error)
+            *error = QString::fromStdString(tracer.errorString());
+        return {};
+    }
+    TraceFlow trace;
+    tracer.run(trace);
+    std::vector<const Index*> flows = trace.index();
+    std::stable_sort(flows.begin(), flows.end(), [](const Index* a, const Index* b) {
+        return a->index.front() < b->index.front();
+    });
+    FlowList out;
+    for (const Index* f : flows) {
+        FlowEntry e{QString::fromStdString(f->label), {}};
+        for (uint32_t n : f->index)
+            e.frames.append(n);
+        out.append(e);
+    }
+    return out;
+}
+
+QString describeDifference(const FlowList& expected, const FlowList& actual)
+{
+    QString text = QStringLiteral("expected %1 flows, got %2").arg(expected.size()).arg(actual.size());
+    for (qsizetype i = 0; i < std::max(expected.size(), actual.size()); ++i) {
+        const QString e = i < expected.size() ? expected[i].label : QStringLiteral("(none)");
+        const QString a = i < actual.size() ? actual[i].label : QStringLiteral("(none)");
+        if (i >= expected.size() || i >= actual.size() || !(expected[i] == actual[i]))
+            return text + QStringLiteral("; first difference at flow %1: expected %2, got %3")
+                              .arg(i)
+                              .arg(e, a);
+    }
+    return text;
+}
+
+QMap<QString, QString> knownDifferences()
+{
+    QMap<QString, QString> out;
+    QFile file(fi::test::sourceDir() + QStringLiteral("/tests/conformance/known-differences.txt"));
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return out;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        const qsizetype bar = line.indexOf('|');
+        out.insert(line.left(bar).trimmed(), line.mid(bar + 1).trimmed());
+    }
+    return out;
+}
+
+} // namespace
+
+class TestConformance : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void specExample()
+    {
+        FI_REQUIRE_SHARED();
+        const QString dir = fi::test::sharedDir() + QStringLiteral("/spec/examples/");
+        const FlowList expected = readExpected(dir + QStringLiteral("in.index.json"));
+        QVERIFY(!expected.isEmpty());
+        const FlowList actual = traceFile(dir + QStringLiteral("in.pcap"));
+        QVERIFY2(actual == expected, qPrintable(describeDifference(expected, actual)));
+    }
+
+    void knownDifferencesListIsWellFormed()
+    {
+        const auto known = knownDifferences();
+        QVERIFY(!known.isEmpty());
+        for (auto it = known.begin(); it != known.end(); ++it)
+            QVERIFY2(!it.value().isEmpty(), qPrintable(it.key() + " has no reason"));
+    }
+
+    void corpus_data()
+    {
+        QTest::addColumn<QString>("capture");
+        QTest::addColumn<QString>("expected");
+        const QString shared = fi::test::sharedDir();
+        if (shared.isEmpty())
+            return;
+        const QString root = shared + QStringLiteral("/corpus/");
+        QStringList names;
+        QDirIterator it(root + QStringLiteral("expected"), {QStringLiteral("*.json")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            names << it.next();
+        names.sort();
+        const qsizetype prefix = (root + QStringLiteral("expected/")).size();
+        for (const QString& json : names) {
+            const QString relative = json.mid(prefix).chopped(5); // SOURCE/NAME
+            QTest::newRow(qPrintable(relative)) << root + relative << json;
+        }
+    }
+    void corpus()
+    {
+        FI_REQUIRE_SHARED();
+        QFETCH(QString, capture);
+        QFETCH(QString, expected);
+        static const QMap<QString, QString> known = knownDifferences();
+        const QString relative = QString::fromLatin1(QTest::currentDataTag());
+
+        const FlowList reference = readExpected(expected);
+        bool opened = false;
+        QString error;
+        const FlowList actual = traceFile(capture, &opened, &error);
+        if (!opened) // a file libpcap cannot open must say why, and holds no flows for us
+            QVERIFY2(!error.isEmpty(), "no error message for a capture that does not open");
+
+        if (known.contains(relative)) {
+            QVERIFY2(!(actual == reference),
+                     qPrintable(relative + " now matches its reference: remove it from "
+                                           "tests/conformance/known-differences.txt"));
+            return;
+        }
+        QVERIFY2(actual == reference, qPrintable(describeDifference(reference, actual)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConformance)
+#include "tst_conformance.moc"
