@@ -82,8 +82,8 @@ std::unique_ptr<DocumentFormat> documentFormatFor(OutputFormat format)
 
 } // namespace
 
-FlowWriterPool::FlowWriterPool(OutputOptions options, size_t maxOpen)
-    : m_options(std::move(options)), m_maxOpen(std::max<size_t>(1, maxOpen)),
+FlowWriterPool::FlowWriterPool(OutputOptions options)
+    : m_options(std::move(options)), m_maxOpen(std::max<size_t>(1, m_options.maxOpenFiles)),
       m_document(documentFormatFor(m_options.format))
 {}
 

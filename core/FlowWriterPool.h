@@ -14,7 +14,7 @@
 namespace fi {
 
 /// Writes every flow's frames to its own file `DIR/{label}{ext}` through a bounded pool of
-/// open files: at most `maxOpen` files are open at once (the least recently written is closed
+/// open files: at most `options.maxOpenFiles` files are open at once (the least recently written is closed
 /// and later reopened for appending), so 100,000 flows never hit the open-file limit and no
 /// file is reopened per frame. Each file is written under a temporary name (`.NAME.part`)
 /// and renamed when its flow is finished, so nothing half-written is ever left under a final
@@ -22,7 +22,7 @@ namespace fi {
 class FlowWriterPool
 {
 public:
-    explicit FlowWriterPool(OutputOptions options, size_t maxOpen = 64);
+    explicit FlowWriterPool(OutputOptions options);
     ~FlowWriterPool();
     FlowWriterPool(const FlowWriterPool&) = delete;
     FlowWriterPool& operator=(const FlowWriterPool&) = delete;

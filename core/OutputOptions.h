@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@ struct OutputOptions
     bool nanosecond = false;               ///< pcap timestamps (and json/plist/tree frame info)
     int linkType = 1;                      ///< the capture's link type
     int snapLength = 262144;               ///< the capture's snap length
+    size_t maxOpenFiles = 64;              ///< bound of the pool of open output files
 };
 
 /// `pcap` → Pcap …; nullopt for an unknown name.

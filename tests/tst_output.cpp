@@ -1,0 +1,343 @@
+// Per-flow output files (spec section 4): pcap files hold exactly the flow's frames (read back
+// with libpcap, every byte order and resolution); json/plist/tree parse and hold one `Frame N`
+// entry per frame in pcapkit's shape; the bounded pool of open files; nothing half-written.
+
+#include "CaptureBuilder.h"
+#include "TestPaths.h"
+
+#include "CaptureTracer.h"
+#include "FlowWriterPool.h"
+#include "TraceFlow.h"
+
+#include <pcap/pcap.h>
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXmlStreamReader>
+
+#include <unistd.h>
+
+using namespace fi;
+using namespace fi::test;
+
+namespace {
+
+/// Two connections, interleaved, each closed by FIN; frame 3 is ARP (not a flow packet).
+CaptureSpec conversation()
+{
+    CaptureSpec spec;
+    auto seg = [](uint16_t sport, uint16_t dport, uint8_t flags, size_t payload) {
+        TcpSpec s;
+        s.srcPort = sport;
+        s.dstPort = dport;
+        s.flags = flags;
+        s.payload = payload;
+        return s;
+    };
+    spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", seg(1000, 80, TcpFlag::SYN, 0)), 1000, 1);
+    spec.add(tcpOverIpv6("2001:db8::1", "2001:db8::2", seg(2000, 443, TcpFlag::SYN, 0)), 1000, 2);
+    spec.add(ethernet(0x0806, Bytes(28, 1)), 1000, 3);
+    spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", seg(1000, 80, TcpFlag::ACK, 500)), 1000, 4);
+    spec.add(tcpOverIpv6("2001:db8::1", "2001:db8::2", seg(2000, 443, TcpFlag::ACK, 1200)), 1000, 5);
+    spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", seg(1000, 80, TcpFlag::FIN | TcpFlag::ACK, 0)), 1001, 6);
+    spec.add(tcpOverIpv6("2001:db8::1", "2001:db8::2", seg(2000, 443, TcpFlag::FIN, 0)), 1002, 7);
+    return spec;
+}
+
+struct Traced
+{
+    TraceSummary summary;
+    std::vector<Index> flows;
+};
+
+Traced traceTo(const QString& capture, OutputOptions o, size_t maxOpen = 64)
+{
+    CaptureTracer tracer;
+    if (!tracer.open(capture.toStdString()))
+        return {};
+    o.linkType = tracer.reader().linkType();
+    o.snapLength = tracer.reader().snapLength();
+    o.maxOpenFiles = maxOpen;
+    TraceFlow trace(o);
+    Traced t;
+    t.summary = tracer.run(trace);
+    t.flows = trace.flows();
+    return t;
+}
+
+QStringList entriesOf(const QString& dir)
+{
+    return QDir(dir).entryList(QDir::Files | QDir::Hidden, QDir::Name);
+}
+
+} // namespace
+
+class TestOutput : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void pcapHoldsExactlyTheFlowsFrames_data()
+    {
+        QTest::addColumn<int>("byteOrder");
+        QTest::addColumn<bool>("nanosecond");
+        QTest::addColumn<bool>("sourceNano");
+        for (int order : {int(ByteOrder::Host), int(ByteOrder::Big), int(ByteOrder::Little)})
+            for (bool nano : {false, true})
+                for (bool sourceNano : {false, true})
+                    QTest::addRow("order %d %s from %s", order, nano ? "ns" : "us",
+                                  sourceNano ? "ns" : "us")
+                        << order << nano << sourceNano;
+    }
+    void pcapHoldsExactlyTheFlowsFrames()
+    {
+        QFETCH(int, byteOrder);
+        QFETCH(bool, nanosecond);
+        QFETCH(bool, sourceNano);
+        CaptureSpec spec = conversation();
+        spec.nanosecond = sourceNano;
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(spec));
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = dir.filePath("out").toStdString();
+        o.byteOrder = ByteOrder(byteOrder);
+        o.nanosecond = nanosecond;
+        Traced t = traceTo(capture, o);
+        QCOMPARE(t.summary.end, TraceSummary::End::Complete);
+        QCOMPARE(t.flows.size(), size_t(2));
+        QCOMPARE(entriesOf(dir.filePath("out")).size(), 2);
+
+        for (const Index& flow : t.flows) {
+            QCOMPARE(QFileInfo(QString::fromStdString(flow.fpout)).fileName(),
+                     QString::fromStdString(flow.label) + ".pcap");
+            char err[PCAP_ERRBUF_SIZE];
+            pcap_t* p = pcap_open_offline_with_tstamp_precision(
+                flow.fpout.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+            QVERIFY2(p, err);
+            QCOMPARE(pcap_datalink(p), 1);
+            QCOMPARE(pcap_is_swapped(p) != 0,
+                     o.byteOrder != ByteOrder::Host &&
+                         (o.byteOrder == ByteOrder::Big) != (QSysInfo::ByteOrder == QSysInfo::BigEndian));
+            pcap_pkthdr* h;
+            const u_char* data;
+            size_t n = 0;
+            while (pcap_next_ex(p, &h, &data) == 1) {
+                QVERIFY(n < flow.index.size());
+                const TestFrame& f = spec.frames[flow.index[n] - 1];
+                QCOMPARE(h->caplen, uint32_t(f.bytes.size()));
+                QCOMPARE(h->len, uint32_t(f.bytes.size()));
+                QCOMPARE(int64_t(h->ts.tv_sec), f.seconds);
+                // a microsecond file written at nanosecond resolution is exact; nanoseconds
+                // written at microsecond resolution lose the sub-microsecond part
+                const uint32_t ns = sourceNano ? f.fraction : f.fraction * 1000;
+                QCOMPARE(uint32_t(h->ts.tv_usec), nanosecond ? ns : ns / 1000 * 1000);
+                QVERIFY(std::equal(f.bytes.begin(), f.bytes.end(), data));
+                ++n;
+            }
+            pcap_close(p);
+            QCOMPARE(n, flow.index.size());
+        }
+    }
+
+    void documentsParseWithOneEntryPerFrame_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::newRow("json") << int(OutputFormat::Json);
+        QTest::newRow("plist") << int(OutputFormat::Plist);
+        QTest::newRow("tree") << int(OutputFormat::Tree);
+    }
+    void documentsParseWithOneEntryPerFrame()
+    {
+        QFETCH(int, format);
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(conversation()));
+        OutputOptions o;
+        o.format = OutputFormat(format);
+        o.directory = dir.filePath("out").toStdString();
+        Traced t = traceTo(capture, o);
+        QCOMPARE(t.summary.end, TraceSummary::End::Complete);
+        for (const Index& flow : t.flows) {
+            QFile file(QString::fromStdString(flow.fpout));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray text = file.readAll();
+            QStringList frames;
+            if (o.format == OutputFormat::Json) {
+                QJsonParseError error;
+                QJsonObject doc = QJsonDocument::fromJson(text, &error).object();
+                QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+                frames = doc.keys();
+                for (const QString& key : frames) {
+                    QJsonObject f = doc[key].toObject();
+                    QCOMPARE(f["number"].toInt(), key.mid(6).toInt());
+                    QVERIFY(f["ethernet"].toObject().contains(flow.id.src.isV6() ? "ipv6" : "ipv4"));
+                    QVERIFY(f["frame_info"].toObject().contains("ts_usec"));
+                    QVERIFY(f["protocols"].toString().endsWith(":TCP"));
+                }
+            } else if (o.format == OutputFormat::Plist) {
+                QXmlStreamReader xml(text);
+                int depth = 0;
+                while (!xml.atEnd()) {
+                    xml.readNext();
+                    if (xml.isStartElement() && xml.name() == QLatin1String("dict"))
+                        ++depth;
+                    if (xml.isEndElement() && xml.name() == QLatin1String("dict"))
+                        --depth;
+                    if (xml.isStartElement() && xml.name() == QLatin1String("key") && depth == 1)
+                        frames << xml.readElementText();
+                }
+                QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+                QVERIFY(text.startsWith("<?xml"));
+                QVERIFY(text.contains("<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\""));
+            } else {
+                for (const QByteArray& line : text.split('\n'))
+                    if (line.startsWith("Frame "))
+                        frames << QString::fromLatin1(line);
+                QVERIFY(text.contains("  |-- tcp \n") || text.contains("|-- tcp \n"));
+            }
+            QStringList expected;
+            for (uint32_t n : flow.index)
+                expected << QStringLiteral("Frame %1").arg(n);
+            frames.sort();
+            expected.sort();
+            QCOMPARE(frames, expected);
+        }
+    }
+
+    /// Our json for the spec's example has pcapkit's shape: the same files, the same keys of
+    /// each frame and of its frame_info, the same frame values, layers nested outermost first.
+    void jsonMatchesPcapkitShape()
+    {
+        FI_REQUIRE_SHARED();
+        const QString examples = fi::test::sharedDir() + "/spec/examples/";
+        QTemporaryDir dir;
+        OutputOptions o;
+        o.format = OutputFormat::Json;
+        o.directory = dir.path().toStdString();
+        Traced t = traceTo(examples + "in.pcap", o);
+        QCOMPARE(entriesOf(dir.path()), entriesOf(examples + "pcapkit-json"));
+        for (const QString& name : entriesOf(dir.path())) {
+            auto load = [](const QString& path) {
+                QFile f(path);
+                f.open(QIODevice::ReadOnly);
+                return QJsonDocument::fromJson(f.readAll()).object();
+            };
+            const QJsonObject ours = load(dir.filePath(name));
+            const QJsonObject theirs = load(examples + "pcapkit-json/" + name);
+            QCOMPARE(ours.keys(), theirs.keys());
+            for (const QString& frame : ours.keys()) {
+                const QJsonObject a = ours[frame].toObject(), b = theirs[frame].toObject();
+                QCOMPARE(a.keys(), b.keys());
+                QCOMPARE(a["frame_info"], b["frame_info"]);
+                for (const char* key : {"time", "number", "time_epoch", "len", "cap_len", "protocols"})
+                    QCOMPARE(a[key], b[key]);
+                QVERIFY(a["ethernet"].toObject()["ipv4"].toObject().contains("tcp"));
+            }
+        }
+    }
+
+    void boundedPoolOfOpenFiles()
+    {
+        // 40 flows written interleaved through a pool of 3 open files: every file complete.
+        CaptureSpec spec;
+        for (int round = 0; round < 5; ++round)
+            for (uint16_t port = 1; port <= 40; ++port) {
+                TcpSpec s;
+                s.srcPort = port;
+                s.flags = round == 4 && port % 2 ? TcpFlag::FIN : TcpFlag::ACK;
+                s.payload = port;
+                spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", s), 1000 + round, port);
+            }
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(spec));
+        for (OutputFormat format : {OutputFormat::Pcap, OutputFormat::Json}) {
+            OutputOptions o;
+            o.format = format;
+            o.directory = dir.filePath(outputFormatName(format)).toStdString();
+            Traced t = traceTo(capture, o, 3);
+            QCOMPARE(t.summary.end, TraceSummary::End::Complete);
+            QCOMPARE(entriesOf(QString::fromStdString(o.directory)).size(), 40);
+            for (const Index& flow : t.flows) {
+                QFile f(QString::fromStdString(flow.fpout));
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QByteArray bytes = f.readAll();
+                if (format == OutputFormat::Pcap) {
+                    size_t frameBytes = 0;
+                    for (uint32_t n : flow.index)
+                        frameBytes += 16 + spec.frames[n - 1].bytes.size();
+                    QCOMPARE(size_t(bytes.size()), 24 + frameBytes);
+                } else {
+                    QCOMPARE(QJsonDocument::fromJson(bytes).object().size(), 5);
+                }
+            }
+        }
+    }
+
+    void unwritableDirectoryFailsCleanly()
+    {
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(conversation()));
+        // Permissions do not stop root, and CI runs as root: there /proc is the directory
+        // nobody can write to.
+        QString out = dir.filePath("ro");
+        QVERIFY(QDir().mkdir(out));
+        QFile::setPermissions(out, QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        if (::geteuid() == 0)
+            out = QStringLiteral("/proc");
+        const QStringList before = entriesOf(out);
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = out.toStdString();
+        Traced t = traceTo(capture, o);
+        QCOMPARE(t.summary.end, TraceSummary::End::OutputError);
+        QVERIFY(QString::fromStdString(t.summary.message).contains(out));
+        QVERIFY(QString::fromStdString(t.summary.message).contains("not writable"));
+        QCOMPARE(entriesOf(out), before);
+    }
+
+    void failedWriteLeavesNothing()
+    {
+        // A directory path that is a file: writing fails at once, and nothing is left behind.
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(conversation()));
+        OutputOptions o;
+        o.format = OutputFormat::Json;
+        o.directory = capture.toStdString();
+        Traced t = traceTo(capture, o);
+        QCOMPARE(t.summary.end, TraceSummary::End::OutputError);
+        QVERIFY(QString::fromStdString(t.summary.message).contains("not a directory"));
+        QCOMPARE(entriesOf(dir.path()), QStringList{"in.pcap"});
+    }
+
+    void cancelledRunRemovesItsFiles()
+    {
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(conversation()));
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = dir.filePath("out").toStdString();
+        CaptureTracer tracer;
+        QVERIFY(tracer.open(capture.toStdString()));
+        std::atomic<bool> cancel{false};
+        tracer.setCancelFlag(&cancel);
+        tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
+            if (f.number == 6) // after the first flow's file was completed
+                cancel = true;
+        });
+        TraceFlow trace(o);
+        QCOMPARE(tracer.run(trace).end, TraceSummary::End::Cancelled);
+        QVERIFY(entriesOf(dir.filePath("out")).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOutput)
+#include "tst_output.moc"
