@@ -1,0 +1,206 @@
+// flowinspector-cli: commands, usage errors (exit 2), bad input (exit 1 with one clear line),
+// truncated captures (flows so far and a warning).
+
+#include "CaptureBuilder.h"
+#include "TestPaths.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fi::test;
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Result cli(const QStringList& args)
+{
+    QProcess p;
+    p.start(cliPath(), args);
+    p.waitForFinished(60000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+CaptureSpec smallCapture()
+{
+    CaptureSpec spec;
+    TcpSpec syn;
+    syn.flags = 0x02;
+    TcpSpec fin;
+    fin.flags = 0x11;
+    TcpSpec back;
+    back.srcPort = 80;
+    back.dstPort = 1234;
+    spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", syn), 1000, 500000);
+    spec.add(tcpOverIpv4("10.0.0.2", "10.0.0.1", back), 1000, 600000);
+    spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", fin), 1001, 0);
+    spec.add(ethernet(0x0806, Bytes(28, 0)), 1002, 0);
+    return spec;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_capture;
+
+private slots:
+    void initTestCase()
+    {
+        m_capture = m_dir.filePath("small.pcap");
+        writeFile(m_capture, pcapFile(smallCapture()));
+    }
+
+    void index()
+    {
+        Result r = cli({"index", m_capture});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.err.isEmpty());
+        const QJsonArray flows = QJsonDocument::fromJson(r.out).object()["flows"].toArray();
+        QCOMPARE(flows.size(), 2);
+        const QJsonObject first = flows[0].toObject();
+        QCOMPARE(first["label"].toString(), "10.0.0.1_1234-10.0.0.2_80-1000.5");
+        QCOMPARE(first["frames"].toArray(), (QJsonArray{1, 3}));
+        QCOMPARE(first["src"].toString(), "10.0.0.1");
+        QCOMPARE(first["dstport"].toInt(), 80);
+        QCOMPARE(first["packets"].toInt(), 2);
+        QCOMPARE(first["syn"].toInt(), 1);
+        QCOMPARE(first["fin"].toInt(), 1);
+        QCOMPARE(first["closed"].toBool(), true);
+        QCOMPARE(flows[1].toObject()["label"].toString(), "10.0.0.2_80-10.0.0.1_1234-1000.6");
+        QCOMPARE(flows[1].toObject()["closed"].toBool(), false);
+    }
+
+    void stats()
+    {
+        Result r = cli({"stats", m_capture});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("frames read 4, flow packets 3, flows 2, frames skipped as "
+                                   "undecodable 0\n"));
+    }
+
+    void trace_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("extension");
+        QTest::newRow("pcap") << QStringList{"-f", "pcap"} << ".pcap";
+        QTest::newRow("pcap big ns") << QStringList{"-f", "pcap", "--byteorder", "big", "--nanosecond"} << ".pcap";
+        QTest::newRow("json") << QStringList{"--format", "json"} << ".json";
+        QTest::newRow("plist") << QStringList{"-f", "plist"} << ".plist";
+        QTest::newRow("tree") << QStringList{"-f", "tree"} << ".txt";
+    }
+    void trace()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, extension);
+        QTemporaryDir out;
+        Result r = cli(QStringList{"trace", m_capture, "-o", out.path()} + options);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.startsWith("wrote 2 "), r.out.constData());
+        QCOMPARE(r.out.count('\n'), 1);
+        QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::Hidden, QDir::Name),
+                 (QStringList{"10.0.0.1_1234-10.0.0.2_80-1000.5" + extension,
+                              "10.0.0.2_80-10.0.0.1_1234-1000.6" + extension}));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("nothing") << QStringList{};
+        QTest::newRow("unknown command") << QStringList{"frobnicate", "x.pcap"};
+        QTest::newRow("no capture") << QStringList{"index"};
+        QTest::newRow("two captures") << QStringList{"index", "a", "b"};
+        QTest::newRow("unknown option") << QStringList{"index", "a", "--fast"};
+        QTest::newRow("trace without -o") << QStringList{"trace", "a", "-f", "pcap"};
+        QTest::newRow("trace without -f") << QStringList{"trace", "a", "-o", "d"};
+        QTest::newRow("bad format") << QStringList{"trace", "a", "-o", "d", "-f", "xml"};
+        QTest::newRow("bad byte order") << QStringList{"trace", "a", "-o", "d", "-f", "pcap", "--byteorder", "middle"};
+        QTest::newRow("missing value") << QStringList{"trace", "a", "-o"};
+        QTest::newRow("-f with index") << QStringList{"index", "a", "-f", "pcap"};
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        Result r = cli(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.startsWith("flowinspector-cli: "), r.err.constData());
+    }
+
+    void helpAndVersion()
+    {
+        Result help = cli({"--help"});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains("Usage: flowinspector-cli"));
+        Result version = cli({"--version"});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("flowinspector-cli "));
+    }
+
+    void badInput_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QByteArray>("reason");
+        QTest::newRow("not a capture") << "notes.txt" << QByteArray("just text\n") << QByteArray("not a pcap");
+        QTest::newRow("empty") << "empty.pcap" << QByteArray() << QByteArray("empty");
+        QTest::newRow("missing") << "" << QByteArray() << QByteArray("No such file");
+    }
+    void badInput()
+    {
+        QFETCH(QString, name);
+        QFETCH(QByteArray, content);
+        QFETCH(QByteArray, reason);
+        QString path = m_dir.filePath(name.isEmpty() ? "does-not-exist.pcap" : name);
+        if (!name.isEmpty()) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(content);
+        }
+        for (const char* command : {"index", "stats"}) {
+            Result r = cli({command, path});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY(r.out.isEmpty());
+            QVERIFY2(r.err.startsWith("flowinspector-cli: " + path.toUtf8() + ": "), r.err.constData());
+            QVERIFY2(r.err.contains(reason), r.err.constData());
+            QCOMPARE(r.err.count('\n'), 1);
+        }
+    }
+
+    void unwritableOutput()
+    {
+        Result r = cli({"trace", m_capture, "-o", m_capture + "/sub", "-f", "pcap"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.startsWith("flowinspector-cli: "), r.err.constData());
+    }
+
+    void truncatedCaptureShowsFlowsSoFar()
+    {
+        fi::test::Bytes file = pcapFile(smallCapture());
+        file.resize(file.size() - 30); // the ARP frame is cut
+        const QString path = m_dir.filePath("truncated.pcap");
+        writeFile(path, file);
+        Result r = cli({"index", path});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["flows"].toArray().size(), 2);
+        QVERIFY2(r.err.contains("warning") && r.err.contains("after frame 3"), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
