@@ -120,6 +120,17 @@ private slots:
         QVERIFY2(actual == expected, qPrintable(describeDifference(expected, actual)));
     }
 
+    /// The bundled demo capture against the index the tshark oracle gave for it (shipped, so
+    /// this runs without ../shared).
+    void demoCapture()
+    {
+        const QString root = fi::test::sourceDir();
+        const FlowList expected = readExpected(root + QStringLiteral("/tests/conformance/demo.index.json"));
+        QVERIFY(expected.size() > 20);
+        const FlowList actual = traceFile(root + QStringLiteral("/resources/demo/demo.pcapng"));
+        QVERIFY2(actual == expected, qPrintable(describeDifference(expected, actual)));
+    }
+
     void knownDifferencesListIsWellFormed()
     {
         const auto known = knownDifferences();
