@@ -1,0 +1,67 @@
+#pragma once
+
+#include "ChunkedArray.h"
+#include "FlowTypes.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fi {
+
+/// One flow packet as the views need it: its frame number and TCP fields. 20 bytes.
+struct FlowPacket
+{
+    uint32_t frame = 0;
+    uint32_t seq = 0;
+    uint32_t ack = 0;
+    uint32_t payloadLength = 0;
+    uint16_t window = 0;
+    uint8_t flags = 0;
+};
+
+/// A flow as the views need it: the seed's Index fields plus its packets' TCP fields.
+struct FlowRecord
+{
+    std::string label;
+    BufferID id;
+    FlowStats stats;
+    std::vector<FlowPacket> packets;
+};
+
+/// What a loader found since its previous batch: new frames (in order), the new flow packets,
+/// flows opened, and the statistics of every flow the batch touched. Immutable once sent.
+struct LoadBatch
+{
+    uint64_t generation = 0;
+    uint32_t firstFrame = 1; ///< number of frames[0]
+    std::vector<FrameRecord> frames;
+    std::vector<std::pair<uint32_t, FlowPacket>> packets; ///< (flow id, packet)
+    std::vector<std::pair<std::string, BufferID>> newFlows; ///< label and id, in flow id order
+    uint32_t firstNewFlow = 0; ///< flow id of newFlows[0]
+    std::vector<std::pair<uint32_t, FlowStats>> stats; ///< (flow id, stats) of touched flows
+    uint64_t bytesRead = 0;
+    uint64_t fileSize = 0;
+};
+
+/// A loaded capture: where it is, every frame's record and every flow, filled batch by batch.
+class CaptureStore
+{
+public:
+    std::string path;
+    int linkType = 0;
+    int snapLength = 0;
+    bool pcapng = false;
+
+    ChunkedArray<FrameRecord> frames; ///< frame number n is frames[n - 1]
+    std::vector<FlowRecord> flows;    ///< by flow id (opening order)
+
+    /// Applies a batch; batches must come in order.
+    void apply(const LoadBatch& batch);
+
+    const FrameRecord& frame(uint32_t number) const { return frames[number - 1]; }
+    /// Time of the capture's first frame (0 when empty).
+    int64_t startNs() const { return frames.empty() ? 0 : frames[0].timeNs; }
+};
+
+} // namespace fi

@@ -1,0 +1,251 @@
+// The main window as a person uses it: open a capture through the same code path as
+// File > Open, see exactly the CLI's flows, select a frame (details and bytes), filter,
+// cancel, and get clear errors.
+
+#include "CaptureBuilder.h"
+#include "TestPaths.h"
+
+#include "DetailsPane.h"
+#include "FieldTreeModel.h"
+#include "FlowFilterProxyModel.h"
+#include "FlowTreeModel.h"
+#include "HexView.h"
+#include "MainWindow.h"
+
+#include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+#include <QTreeView>
+
+using namespace fi;
+using namespace fi::test;
+
+namespace {
+
+QString demoCapture()
+{
+    return sourceDir() + QStringLiteral("/resources/demo/demo.pcapng");
+}
+
+LoadResult openAndWait(MainWindow& w, const QString& path)
+{
+    QSignalSpy done(&w, &MainWindow::loadFinished);
+    w.openCapture(path);
+    if (!done.wait(60000))
+        return {};
+    return done.front().front().value<LoadResult>();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("FlowInspectorTest");
+        QCoreApplication::setApplicationName("tst_mainwindow");
+        QSettings().clear();
+        qRegisterMetaType<LoadResult>("LoadResult");
+    }
+
+    void accessibleNames()
+    {
+        MainWindow w;
+        for (const char* name : {"Flows", "Frame details", "Bytes", "Filter"}) {
+            bool found = false;
+            for (QWidget* child : w.findChildren<QWidget*>())
+                found = found || child->accessibleName() == QLatin1String(name);
+            QVERIFY2(found, name);
+        }
+    }
+
+    void treeHoldsExactlyTheCliFlows()
+    {
+        MainWindow w;
+        w.show();
+        const LoadResult r = openAndWait(w, demoCapture());
+        QCOMPARE(r.summary.end, TraceSummary::End::Complete);
+        QVERIFY(w.windowTitle().startsWith("demo.pcapng"));
+        QVERIFY2(w.statusText().contains("29 flows"), qPrintable(w.statusText()));
+
+        QProcess cli;
+        cli.start(cliPath(), {"index", demoCapture()});
+        QVERIFY(cli.waitForFinished(30000));
+        const QJsonArray flows = QJsonDocument::fromJson(cli.readAllStandardOutput()).object()["flows"].toArray();
+        QVERIFY(flows.size() > 20);
+        QMap<QString, int> expected, actual;
+        for (const QJsonValue& f : flows)
+            expected[f["label"].toString()] = int(f["frames"].toArray().size());
+        const QAbstractItemModel* model = w.flowView()->model();
+        for (int r2 = 0; r2 < model->rowCount(); ++r2)
+            actual[model->index(r2, FlowTreeModel::Label).data().toString()] =
+                model->index(r2, FlowTreeModel::Packets).data().toInt();
+        QCOMPARE(actual, expected);
+    }
+
+    void selectingAFrameFillsDetailsAndBytes()
+    {
+        CaptureSpec spec;
+        TcpSpec s;
+        s.flags = TcpFlag::SYN;
+        s.payload = 5;
+        spec.add(tcpOverIpv4("192.0.2.1", "192.0.2.2", s), 1000, 1);
+        spec.add(tcpOverIpv4("192.0.2.1", "192.0.2.2", s), 1000, 2);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("one.pcapng");
+        writeFile(path, pcapngFile(spec));
+
+        MainWindow w;
+        w.show();
+        QCOMPARE(openAndWait(w, path).summary.end, TraceSummary::End::Complete);
+        QTreeView* view = w.flowView();
+        const QModelIndex flow = view->model()->index(0, 0);
+        view->setCurrentIndex(flow);
+        QCOMPARE(w.details()->currentWidget(), w.details()->flowSummary());
+        QVERIFY(w.details()->flowSummary()->toPlainText().contains("192.0.2.1 port 1234"));
+
+        view->expand(flow);
+        QTRY_COMPARE(view->model()->rowCount(flow), 2);
+        view->setCurrentIndex(view->model()->index(1, 0, flow));
+        HexView* hex = w.details()->hexView();
+        QTRY_COMPARE(hex->bytes().size(), qsizetype(spec.frames[1].bytes.size()));
+        QVERIFY(std::equal(spec.frames[1].bytes.begin(), spec.frames[1].bytes.end(),
+                           reinterpret_cast<const uint8_t*>(hex->bytes().constData())));
+        QVERIFY(w.details()->fieldModel()->rowCount() > 0);
+
+        // selecting a field highlights its bytes
+        QTreeView* fields = w.details()->fieldView();
+        const QModelIndexList found = fields->model()->match(fields->model()->index(0, 0), Qt::DisplayRole, "IPv4", 1,
+                                                             Qt::MatchStartsWith | Qt::MatchRecursive);
+        QCOMPARE(found.size(), 1);
+        const QModelIndex ipv4 = found.front();
+        fields->setCurrentIndex(ipv4);
+        QCOMPARE(hex->highlightOffset(), 14);
+        QVERIFY(hex->highlightLength() >= 20);
+    }
+
+    void filterNarrowsTheRows()
+    {
+        MainWindow w;
+        w.show();
+        openAndWait(w, demoCapture());
+        const int all = w.flowView()->model()->rowCount();
+        QTest::keyClicks(w.filterEdit(), "8081");
+        QTRY_VERIFY(w.flowView()->model()->rowCount() < all); // after the debounce
+        const int narrowed = w.flowView()->model()->rowCount();
+        QVERIFY(narrowed > 0);
+        for (int r = 0; r < narrowed; ++r)
+            QVERIFY(w.flowView()->model()->index(r, 0).data().toString().contains("8081"));
+        w.filterEdit()->clear();
+        QTRY_COMPARE(w.flowView()->model()->rowCount(), all);
+        w.stateFilter()->setCurrentIndex(2); // closed flows
+        QVERIFY(w.flowView()->model()->rowCount() < all);
+    }
+
+    void notACaptureShowsADialog()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("notes.txt");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not packets\n");
+        f.close();
+        MainWindow w;
+        w.show();
+        openAndWait(w, path);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox*>()) != nullptr);
+        QVERIFY(box->text().contains(path));
+        QVERIFY(box->text().contains("not a pcap"));
+        QVERIFY(w.statusText().contains("Cannot open notes.txt"));
+        box->accept();
+    }
+
+    void truncatedCaptureKeepsFlowsAndSaysWhere()
+    {
+        CaptureSpec spec;
+        for (int i = 0; i < 6; ++i)
+            spec.add(tcpOverIpv4("192.0.2.1", "192.0.2.2", {}), 1000 + i);
+        Bytes bytes = pcapFile(spec);
+        bytes.resize(bytes.size() - 5);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("cut.pcap");
+        writeFile(path, bytes);
+        MainWindow w;
+        w.show();
+        const LoadResult r = openAndWait(w, path);
+        QCOMPARE(r.summary.end, TraceSummary::End::Truncated);
+        QCOMPARE(w.flowView()->model()->rowCount(), 1);
+        QVERIFY2(w.statusText().contains("after frame 5"), qPrintable(w.statusText()));
+        QTRY_VERIFY(w.findChild<QMessageBox*>() != nullptr);
+    }
+
+    void escapeCancelsAndCloseDuringLoadIsClean()
+    {
+        CaptureSpec spec;
+        for (int i = 0; i < 200000; ++i) {
+            TcpSpec s;
+            s.srcPort = uint16_t(1000 + i % 5000);
+            spec.add(tcpOverIpv4("192.0.2.1", "192.0.2.2", s), 1000 + i);
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath("big.pcap");
+        writeFile(path, pcapFile(spec));
+        {
+            MainWindow w;
+            w.show();
+            w.activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(&w));
+            QSignalSpy done(&w, &MainWindow::loadFinished);
+            w.openCapture(path);
+            QTest::keyClick(w.flowView(), Qt::Key_Escape);
+            QVERIFY(done.wait(60000));
+            QCOMPARE(done.front().front().value<LoadResult>().summary.end, TraceSummary::End::Cancelled);
+            QVERIFY(w.statusText().contains("cancelled"));
+        }
+        {
+            auto* w = new MainWindow;
+            w->show();
+            w->openCapture(path);
+            w->close();
+            delete w; // must not hang or crash with the worker running
+        }
+        {
+            // a second open during a load: only the second capture is shown
+            MainWindow w;
+            QSignalSpy done(&w, &MainWindow::loadFinished);
+            w.openCapture(path);
+            w.openCapture(demoCapture());
+            QVERIFY(done.wait(60000));
+            QTest::qWait(100);
+            QCOMPARE(done.size(), 1);
+            QVERIFY(w.windowTitle().startsWith("demo.pcapng"));
+        }
+    }
+
+    void recentFilesAreRemembered()
+    {
+        MainWindow w;
+        openAndWait(w, demoCapture());
+        const QStringList recent = QSettings().value("recentFiles").toStringList();
+        QVERIFY(!recent.isEmpty());
+        QCOMPARE(recent.front(), QFileInfo(demoCapture()).absoluteFilePath());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

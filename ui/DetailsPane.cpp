@@ -1,0 +1,156 @@
+#include "DetailsPane.h"
+
+#include "FieldTreeModel.h"
+#include "FlowTreeModel.h"
+#include "HexView.h"
+
+#include <QDateTime>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QSplitter>
+#include <QTextBrowser>
+#include <QTimeZone>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include <functional>
+
+using namespace fi;
+
+DetailsPane::DetailsPane(QWidget* parent) : QStackedWidget(parent)
+{
+    setAccessibleName(tr("Details"));
+    m_hint = new QLabel(tr("Select a flow to see its summary,\nor a frame to see its headers and bytes."), this);
+    m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setEnabled(false);
+    addWidget(m_hint);
+
+    m_flowSummary = new QTextBrowser(this);
+    m_flowSummary->setAccessibleName(tr("Flow summary"));
+    m_flowSummary->setOpenLinks(false);
+    addWidget(m_flowSummary);
+
+    auto* framePage = new QWidget(this);
+    auto* layout = new QVBoxLayout(framePage);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_frameTitle = new QLabel(framePage);
+    m_frameTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_frameTitle);
+    m_frameSplitter = new QSplitter(Qt::Vertical, framePage);
+    m_frameSplitter->setObjectName(QStringLiteral("frameSplitter"));
+    m_fieldModel = new FieldTreeModel(this);
+    m_fieldView = new QTreeView(m_frameSplitter);
+    m_fieldView->setObjectName(QStringLiteral("frameDetails"));
+    m_fieldView->setAccessibleName(tr("Frame details"));
+    m_fieldView->setModel(m_fieldModel);
+    m_fieldView->setUniformRowHeights(true);
+    m_fieldView->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_fieldView->setColumnWidth(0, 220);
+    m_hexView = new HexView(m_frameSplitter);
+    m_frameSplitter->addWidget(m_fieldView);
+    m_frameSplitter->addWidget(m_hexView);
+    m_frameSplitter->setStretchFactor(0, 3);
+    m_frameSplitter->setStretchFactor(1, 2);
+    layout->addWidget(m_frameSplitter, 1);
+    addWidget(framePage);
+
+    connect(m_fieldView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& current) { highlightField(current); });
+    connect(m_hexView, &HexView::byteClicked, this, [this](int offset) {
+        // the innermost field that covers the clicked byte
+        QModelIndex best;
+        std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& node) {
+            for (int r = 0; r < m_fieldModel->rowCount(node); ++r) {
+                const QModelIndex i = m_fieldModel->index(r, 0, node);
+                const int start = i.data(FieldTreeModel::ByteOffsetRole).toInt();
+                const int length = i.data(FieldTreeModel::ByteLengthRole).toInt();
+                if (length > 0 && offset >= start && offset < start + length) {
+                    best = i;
+                    walk(i);
+                    return;
+                }
+            }
+        };
+        walk({});
+        if (best.isValid()) {
+            m_fieldView->scrollTo(best);
+            m_fieldView->setCurrentIndex(best);
+        }
+    });
+    showNothing();
+}
+
+void DetailsPane::showNothing()
+{
+    m_fieldModel->clear();
+    m_hexView->clear();
+    setCurrentWidget(m_hint);
+}
+
+void DetailsPane::showFlow(const FlowTreeModel& model, uint32_t flow)
+{
+    const FlowRecord& f = model.store().flows[flow];
+    const FlowStats& s = f.stats;
+    auto time = [](int64_t ns) {
+        return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, QTimeZone::utc())
+                   .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
+               QStringLiteral(" UTC (%1)").arg(QString::fromStdString(Timestamp::fromNanoseconds(ns).labelText()));
+    };
+    const QLocale locale;
+    QString html = QStringLiteral("<h3>%1</h3><table cellspacing='4'>").arg(QString::fromStdString(f.label).toHtmlEscaped());
+    auto row = [&html](const QString& name, const QString& value) {
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value.toHtmlEscaped());
+    };
+    row(tr("From"), QStringLiteral("%1 port %2").arg(QString::fromStdString(f.id.src.toString())).arg(f.id.srcport));
+    row(tr("To"), QStringLiteral("%1 port %2").arg(QString::fromStdString(f.id.dst.toString())).arg(f.id.dstport));
+    row(tr("Packets"), locale.toString(s.packets));
+    row(tr("Bytes"), locale.toString(qulonglong(s.bytes)));
+    row(tr("First frame"), time(s.firstNs));
+    row(tr("Last frame"), time(s.lastNs));
+    row(tr("Duration"), tr("%1 s").arg(QString::number(double(s.lastNs - s.firstNs) / 1e9, 'f', 6)));
+    row(tr("SYN / FIN / RST"), QStringLiteral("%1 / %2 / %3").arg(s.syn).arg(s.fin).arg(s.rst));
+    row(tr("State"), s.closedByFin ? tr("closed by FIN") : tr("open at the end of the capture"));
+    if (!f.packets.empty())
+        row(tr("Frames"), tr("%1 to %2").arg(f.packets.front().frame).arg(f.packets.back().frame));
+    html += QStringLiteral("</table>");
+    m_flowSummary->setHtml(html);
+    setCurrentWidget(m_flowSummary);
+}
+
+void DetailsPane::showFrameLoading(uint32_t number)
+{
+    m_frameTitle->setText(tr("Frame %1: reading…").arg(number));
+    setCurrentWidget(m_frameSplitter->parentWidget());
+}
+
+void DetailsPane::showFrame(uint32_t number, const QByteArray& bytes, const LayerTree& tree)
+{
+    m_frameTitle->setText(tr("Frame %1: %2 bytes captured, %3")
+                              .arg(number)
+                              .arg(bytes.size())
+                              .arg(QString::fromStdString(tree.protocols)));
+    m_fieldModel->setLayerTree(tree);
+    m_fieldView->expandAll();
+    m_hexView->setBytes(bytes);
+    setCurrentWidget(m_frameSplitter->parentWidget());
+}
+
+void DetailsPane::showFrameError(uint32_t number, const QString& reason)
+{
+    m_fieldModel->clear();
+    m_hexView->clear();
+    m_frameTitle->setText(tr("Frame %1 cannot be read: %2").arg(number).arg(reason));
+    setCurrentWidget(m_frameSplitter->parentWidget());
+}
+
+void DetailsPane::highlightField(const QModelIndex& index)
+{
+    if (!index.isValid()) {
+        m_hexView->setHighlight(0, 0);
+        return;
+    }
+    const QModelIndex field = index.siblingAtColumn(0);
+    m_hexView->setHighlight(field.data(FieldTreeModel::ByteOffsetRole).toInt(),
+                            field.data(FieldTreeModel::ByteLengthRole).toInt());
+}

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "CaptureStore.h"
+
+#include <QAbstractItemModel>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+/// The flow tree: one top-level row per flow (keyed and titled by its pcapkit label), its
+/// children the flow's frames. Rows are indices into a CaptureStore, never an item per frame.
+/// A flow's children are fetched when it is first expanded (fetchMore), so loading a capture
+/// of a million frames notifies views only of the flows and of the frames of expanded flows.
+class FlowTreeModel final : public QAbstractItemModel
+{
+    Q_OBJECT
+
+public:
+    enum FlowColumn {
+        Label,
+        Source,
+        SourcePort,
+        Destination,
+        DestinationPort,
+        Packets,
+        Bytes,
+        Start,
+        Duration,
+        Syn,
+        Fin,
+        Rst,
+        State,
+        ColumnCount
+    };
+    enum FrameColumn { FrameNumber, FrameTime, FrameLength, FrameFlags, FrameSeq, FrameAck, FrameWindow, FramePayload, FrameColumnCount };
+    enum Role {
+        SortRole = Qt::UserRole + 1, ///< a number (or the label) to sort by
+        FlowIdRole,                  ///< the flow id of a flow row or of a frame row's flow
+        FrameNumberRole,             ///< the frame number of a frame row (0 on flow rows)
+        IsOpenRole,                  ///< flow rows: still open at the end of what was read
+        FilterTextRole,              ///< flow rows: label, addresses and ports, for filtering
+    };
+
+    explicit FlowTreeModel(QObject* parent = nullptr);
+
+    /// Starts over with an empty capture.
+    void reset(const QString& path, int linkType, bool pcapng, int snapLength);
+    /// Adds a loader batch: new flows in one insert, new frames of expanded flows, changes.
+    void applyBatch(const fi::LoadBatch& batch);
+
+    const fi::CaptureStore& store() const { return m_store; }
+    bool absoluteTimes() const { return m_absoluteTimes; }
+    void setAbsoluteTimes(bool absolute);
+
+    QModelIndex flowIndex(uint32_t flow) const;
+    /// The frame row of `frame` within flow `flow` (showing the flow's frames if needed).
+    QModelIndex frameIndex(uint32_t flow, uint32_t frame);
+    /// Shows the flow's frames now (fetchMore() does it on the next event loop turn).
+    void showFrames(uint32_t flow);
+
+    static QString flagsText(uint8_t flags);
+    static QString frameColumnName(int column);
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    bool hasChildren(const QModelIndex& parent = {}) const override;
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct FlowText ///< made once per flow, so that views and filters never convert per call
+    {
+        QString label;
+        QString source;
+        QString destination;
+        QString filterText;
+    };
+
+    QVariant flowData(uint32_t flow, int column, int role) const;
+    QVariant frameData(uint32_t flow, int row, int column, int role) const;
+
+    fi::CaptureStore m_store;
+    std::vector<FlowText> m_text;        ///< by flow id
+    std::vector<uint32_t> m_shownFrames; ///< by flow id: frame rows fetched so far
+    std::vector<uint8_t> m_fetched;      ///< by flow id: expanded once, children are live
+    quint64 m_generation = 0;            ///< bumped by reset(), drops stale fetches
+    bool m_absoluteTimes = false;
+};

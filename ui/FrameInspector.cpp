@@ -1,0 +1,57 @@
+#include "FrameInspector.h"
+
+#include "FrameSource.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
+
+namespace {
+
+struct InspectedFrame
+{
+    QByteArray bytes;
+    fi::LayerTree tree;
+    QString error;
+};
+
+InspectedFrame inspect(const std::string& path, bool pcapng, int linkType, fi::FrameRecord record)
+{
+    InspectedFrame out;
+    fi::FrameSource source;
+    std::vector<uint8_t> bytes;
+    if (!source.open(path, pcapng) || !source.read(record, bytes)) {
+        out.error = QString::fromStdString(source.errorString());
+        return out;
+    }
+    out.tree = fi::decodeLayers(linkType, bytes.data(), bytes.size());
+    out.bytes = QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
+    return out;
+}
+
+} // namespace
+
+FrameInspector::FrameInspector(QObject* parent) : QObject(parent) {}
+
+void FrameInspector::request(const fi::CaptureStore& store, uint32_t number)
+{
+    const quint64 id = ++m_request;
+    if (number == 0 || number > store.frames.size()) {
+        emit frameFailed(number, tr("no frame %1 in this capture").arg(number));
+        return;
+    }
+    auto* watcher = new QFutureWatcher<InspectedFrame>(this);
+    connect(watcher, &QFutureWatcher<InspectedFrame>::finished, this, [this, watcher, id, number] {
+        watcher->deleteLater();
+        if (id != m_request)
+            return; // a newer request superseded this one
+        const InspectedFrame result = watcher->result();
+        if (!result.error.isEmpty())
+            emit frameFailed(number, result.error);
+        else
+            emit frameReady(number, result.bytes, result.tree);
+    });
+    watcher->setFuture(QtConcurrent::run(inspect, store.path, store.pcapng, store.linkType,
+                                         store.frame(number)));
+}

@@ -1,0 +1,414 @@
+#include "HexView.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QFontDatabase>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QMouseEvent>
+#include <QPaintEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace {
+
+/// Space between the viewport's edge and the text, in pixels.
+constexpr int kMargin = 6;
+/// Extra space between lines, in pixels.
+constexpr int kLineGap = 2;
+/// Lines the size hint asks room for.
+constexpr int kPreferredLines = 12;
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+bool isPrintable(uint8_t byte)
+{
+    return byte >= 0x20 && byte < 0x7f;
+}
+
+/// A run of one line's characters drawn in one style.
+struct Span
+{
+    int firstColumn = 0;
+    int endColumn = 0;
+    bool highlighted = false;
+};
+
+} // namespace
+
+HexView::HexView(QWidget* parent) : QAbstractScrollArea(parent)
+{
+    setAccessibleName(tr("Bytes"));
+    setFocusPolicy(Qt::StrongFocus);
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_lineText.reserve(lineWidthInColumns());
+    updateFontMetrics();
+    updateScrollBars();
+}
+
+void HexView::setBytes(const QByteArray& bytes)
+{
+    m_bytes = bytes;
+    m_highlightOffset = 0;
+    m_highlightLength = 0;
+
+    const int oldDigits = m_offsetDigits;
+    const auto lastLineOffset = quint64(std::max(0, lineCount() - 1)) * kBytesPerLine;
+    m_offsetDigits = 4;
+    while ((lastLineOffset >> (4 * m_offsetDigits)) != 0)
+        ++m_offsetDigits;
+    if (m_offsetDigits != oldDigits)
+        updateGeometry();
+
+    updateScrollBars();
+    verticalScrollBar()->setValue(0);
+    viewport()->update();
+}
+
+void HexView::clear()
+{
+    setBytes({});
+}
+
+void HexView::setHighlight(int offset, int length)
+{
+    const int size = int(m_bytes.size());
+    if (length <= 0 || offset < 0 || offset >= size) {
+        offset = 0;
+        length = 0;
+    } else {
+        length = std::min(length, size - offset);
+    }
+    if (offset == m_highlightOffset && length == m_highlightLength)
+        return;
+    m_highlightOffset = offset;
+    m_highlightLength = length;
+    if (length > 0)
+        scrollToShowLines(offset / kBytesPerLine, (offset + length - 1) / kBytesPerLine);
+    viewport()->update();
+}
+
+QString HexView::dumpText() const
+{
+    QString text;
+    QString line;
+    const int lines = lineCount();
+    text.reserve(lines * (lineWidthInColumns() + 1));
+    for (int i = 0; i < lines; ++i) {
+        formatLine(i, line);
+        if (i > 0)
+            text += QLatin1Char('\n');
+        text += line;
+    }
+    return text;
+}
+
+void HexView::copyAsText()
+{
+    if (m_bytes.isEmpty())
+        return;
+    QApplication::clipboard()->setText(dumpText());
+}
+
+QRect HexView::byteRect(int offset) const
+{
+    if (offset < 0 || offset >= m_bytes.size())
+        return {};
+    const qreal x = columnX(byteColumn(offset % kBytesPerLine));
+    return QRect(int(std::floor(x)), lineY(offset / kBytesPerLine), int(std::ceil(2 * m_charWidth)),
+                 m_lineHeight);
+}
+
+int HexView::byteAt(const QPoint& viewportPos) const
+{
+    if (m_bytes.isEmpty() || viewportPos.y() < kMargin)
+        return -1;
+    const int line = firstVisibleLine() + (viewportPos.y() - kMargin) / m_lineHeight;
+    const qreal textX = viewportPos.x() + horizontalScrollBar()->value() - kMargin;
+    if (line >= lineCount() || textX < 0)
+        return -1;
+    const int column = int(textX / m_charWidth);
+
+    int indexInLine = -1;
+    if (column >= hexColumn() && column < byteColumn(kBytesPerLine - 1) + 2) {
+        // Each byte owns its two digits and the space after it; the gap between the groups
+        // belongs to the last byte of the first group.
+        const int inHex = column - hexColumn();
+        const int groupGap = kBytesPerGroup * 3;
+        indexInLine = (inHex >= groupGap ? inHex - 1 : inHex) / 3;
+    } else if (column >= asciiColumn() && column < asciiColumn() + kBytesPerLine) {
+        indexInLine = column - asciiColumn();
+    }
+    if (indexInLine < 0)
+        return -1;
+    const int offset = line * kBytesPerLine + indexInLine;
+    return offset < m_bytes.size() ? offset : -1;
+}
+
+QSize HexView::sizeHint() const
+{
+    const int frame = 2 * frameWidth();
+    return {contentWidth() + verticalScrollBar()->sizeHint().width() + frame,
+            2 * kMargin + kPreferredLines * m_lineHeight + frame};
+}
+
+QSize HexView::minimumSizeHint() const
+{
+    const int frame = 2 * frameWidth();
+    return {int(std::ceil(24 * m_charWidth)) + frame, 2 * kMargin + 3 * m_lineHeight + frame};
+}
+
+int HexView::lineCount() const
+{
+    return int((m_bytes.size() + kBytesPerLine - 1) / kBytesPerLine);
+}
+
+int HexView::visibleLineCount() const
+{
+    return std::max(1, (viewport()->height() - 2 * kMargin) / m_lineHeight);
+}
+
+int HexView::firstVisibleLine() const
+{
+    return verticalScrollBar()->value();
+}
+
+int HexView::byteColumn(int indexInLine) const
+{
+    return hexColumn() + indexInLine * 3 + (indexInLine >= kBytesPerGroup ? 1 : 0);
+}
+
+int HexView::contentWidth() const
+{
+    return 2 * kMargin + int(std::ceil(lineWidthInColumns() * m_charWidth));
+}
+
+qreal HexView::columnX(int column) const
+{
+    return kMargin + column * m_charWidth - horizontalScrollBar()->value();
+}
+
+int HexView::lineY(int line) const
+{
+    return kMargin + (line - firstVisibleLine()) * m_lineHeight;
+}
+
+void HexView::formatLine(int line, QString& out) const
+{
+    const int first = line * kBytesPerLine;
+    const int count = std::min<int>(kBytesPerLine, int(m_bytes.size()) - first);
+    const int ascii = asciiColumn();
+    out.resize(ascii + count);
+    QChar* chars = out.data();
+    std::fill(chars, chars + ascii, QLatin1Char(' '));
+
+    for (int digit = 0; digit < m_offsetDigits; ++digit) {
+        const int shift = 4 * (m_offsetDigits - 1 - digit);
+        chars[digit] = QLatin1Char(kHexDigits[(quint64(first) >> shift) & 0xF]);
+    }
+    const auto* lineBytes = reinterpret_cast<const uint8_t*>(m_bytes.constData()) + first;
+    for (int i = 0; i < count; ++i) {
+        const uint8_t byte = lineBytes[i];
+        const int column = byteColumn(i);
+        chars[column] = QLatin1Char(kHexDigits[byte >> 4]);
+        chars[column + 1] = QLatin1Char(kHexDigits[byte & 0xF]);
+        chars[ascii + i] = QLatin1Char(isPrintable(byte) ? char(byte) : '.');
+    }
+}
+
+void HexView::paintEvent(QPaintEvent* event)
+{
+    QPainter painter(viewport());
+    if (m_bytes.isEmpty()) {
+        paintEmptyHint(painter);
+        return;
+    }
+    painter.setFont(font());
+    const int first = firstVisibleLine();
+    const int firstDirty = first + std::max(0, (event->rect().top() - kMargin) / m_lineHeight);
+    const int lastDirty = first + std::max(0, (event->rect().bottom() - kMargin) / m_lineHeight);
+    const int last = std::min(lineCount() - 1, lastDirty);
+    for (int line = firstDirty; line <= last; ++line)
+        paintLine(painter, line, lineY(line));
+}
+
+void HexView::paintLine(QPainter& painter, int line, int y)
+{
+    formatLine(line, m_lineText);
+    const QPalette& colors = palette();
+    const int baseline = y + kLineGap / 2 + m_ascent;
+
+    std::array<Span, 5> spans;
+    size_t spanCount = 0;
+    const int textEnd = int(m_lineText.size());
+    const int lineStart = line * kBytesPerLine;
+    const int lineEnd = lineStart + int(textEnd - asciiColumn());
+    const int highlightStart = std::max(m_highlightOffset, lineStart);
+    const int highlightEnd = std::min(m_highlightOffset + m_highlightLength, lineEnd);
+    if (highlightStart < highlightEnd) {
+        const int firstIndex = highlightStart - lineStart;
+        const int lastIndex = highlightEnd - 1 - lineStart;
+        const int hexStart = byteColumn(firstIndex);
+        const int hexEnd = byteColumn(lastIndex) + 2;
+        const int asciiStart = asciiColumn() + firstIndex;
+        const int asciiEnd = asciiColumn() + lastIndex + 1;
+
+        // Half a character of padding either side joins neighbouring bytes into one bar.
+        const qreal pad = m_charWidth / 2;
+        const QColor highlight = colors.color(QPalette::Highlight);
+        painter.fillRect(QRectF(columnX(hexStart) - pad, y,
+                                (hexEnd - hexStart) * m_charWidth + 2 * pad, m_lineHeight),
+                         highlight);
+        painter.fillRect(
+            QRectF(columnX(asciiStart), y, (asciiEnd - asciiStart) * m_charWidth, m_lineHeight),
+            highlight);
+
+        spans[spanCount++] = {hexColumn(), hexStart, false};
+        spans[spanCount++] = {hexStart, hexEnd, true};
+        spans[spanCount++] = {hexEnd, asciiStart, false};
+        spans[spanCount++] = {asciiStart, asciiEnd, true};
+        spans[spanCount++] = {asciiEnd, textEnd, false};
+    } else {
+        spans[spanCount++] = {hexColumn(), textEnd, false};
+    }
+
+    painter.setPen(colors.color(QPalette::PlaceholderText));
+    painter.drawText(QPointF(columnX(0), baseline),
+                     QString::fromRawData(m_lineText.constData(), m_offsetDigits));
+    for (size_t i = 0; i < spanCount; ++i) {
+        const Span& span = spans[i];
+        if (span.endColumn <= span.firstColumn)
+            continue;
+        painter.setPen(colors.color(span.highlighted ? QPalette::HighlightedText : QPalette::Text));
+        painter.drawText(QPointF(columnX(span.firstColumn), baseline),
+                         QString::fromRawData(m_lineText.constData() + span.firstColumn,
+                                              span.endColumn - span.firstColumn));
+    }
+}
+
+void HexView::paintEmptyHint(QPainter& painter)
+{
+    painter.setFont(QApplication::font(this));
+    painter.setPen(palette().color(QPalette::PlaceholderText));
+    painter.drawText(viewport()->rect().adjusted(kMargin, kMargin, -kMargin, -kMargin),
+                     Qt::AlignCenter | Qt::TextWordWrap, tr("Select a frame to see its bytes"));
+}
+
+void HexView::resizeEvent(QResizeEvent* event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBars();
+}
+
+void HexView::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QAbstractScrollArea::mousePressEvent(event);
+        return;
+    }
+    event->accept();
+    const int offset = byteAt(event->position().toPoint());
+    if (offset >= 0)
+        emit byteClicked(offset);
+}
+
+void HexView::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QAbstractScrollArea::mouseReleaseEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+void HexView::keyPressEvent(QKeyEvent* event)
+{
+    if (event->matches(QKeySequence::Copy)) {
+        copyAsText();
+        event->accept();
+        return;
+    }
+    QScrollBar* vertical = verticalScrollBar();
+    switch (event->key()) {
+    case Qt::Key_Up:
+        vertical->triggerAction(QAbstractSlider::SliderSingleStepSub);
+        break;
+    case Qt::Key_Down:
+        vertical->triggerAction(QAbstractSlider::SliderSingleStepAdd);
+        break;
+    case Qt::Key_PageUp:
+        vertical->triggerAction(QAbstractSlider::SliderPageStepSub);
+        break;
+    case Qt::Key_PageDown:
+        vertical->triggerAction(QAbstractSlider::SliderPageStepAdd);
+        break;
+    case Qt::Key_Home:
+        vertical->triggerAction(QAbstractSlider::SliderToMinimum);
+        break;
+    case Qt::Key_End:
+        vertical->triggerAction(QAbstractSlider::SliderToMaximum);
+        break;
+    default:
+        QAbstractScrollArea::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+void HexView::contextMenuEvent(QContextMenuEvent* event)
+{
+    QMenu menu(this);
+    QAction* copy = menu.addAction(tr("&Copy as Text"), this, &HexView::copyAsText);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setEnabled(!m_bytes.isEmpty());
+    menu.exec(event->globalPos());
+}
+
+void HexView::changeEvent(QEvent* event)
+{
+    QAbstractScrollArea::changeEvent(event);
+    if (event->type() == QEvent::FontChange) {
+        updateFontMetrics();
+        updateScrollBars();
+        updateGeometry();
+        viewport()->update();
+    }
+}
+
+void HexView::updateFontMetrics()
+{
+    const QFontMetricsF metrics(font());
+    m_charWidth = std::max<qreal>(1, metrics.horizontalAdvance(QLatin1Char('0')));
+    const QFontMetrics intMetrics(font());
+    m_lineHeight = std::max(1, intMetrics.height() + kLineGap);
+    m_ascent = intMetrics.ascent();
+}
+
+void HexView::updateScrollBars()
+{
+    const int visible = visibleLineCount();
+    QScrollBar* vertical = verticalScrollBar();
+    vertical->setRange(0, std::max(0, lineCount() - visible));
+    vertical->setPageStep(visible);
+    vertical->setSingleStep(1);
+
+    const int width = viewport()->width();
+    QScrollBar* horizontal = horizontalScrollBar();
+    horizontal->setRange(0, std::max(0, contentWidth() - width));
+    horizontal->setPageStep(width);
+    horizontal->setSingleStep(int(std::ceil(m_charWidth)));
+}
+
+void HexView::scrollToShowLines(int firstLine, int lastLine)
+{
+    const int visible = visibleLineCount();
+    const int top = firstVisibleLine();
+    if (firstLine < top)
+        verticalScrollBar()->setValue(firstLine);
+    else if (lastLine >= top + visible)
+        verticalScrollBar()->setValue(std::min(firstLine, lastLine - visible + 1));
+}

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <QAbstractScrollArea>
+#include <QByteArray>
+#include <QRect>
+#include <QString>
+
+class QPainter;
+
+/// A hex and ASCII dump of a frame's bytes, 16 to a line in two groups of 8:
+///
+///     0000  00 1b 21 3a 4f 5e 00 0c  29 1d 2c 3b 08 00 45 00  ..!:O^..).,;..E.
+///
+/// One range of bytes can be highlighted (in both columns, in the palette's highlight
+/// colours); clicking a byte reports its offset. Painted by hand in the system's fixed-pitch
+/// font; scrolls by lines.
+class HexView final : public QAbstractScrollArea
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kBytesPerLine = 16;
+    static constexpr int kBytesPerGroup = 8;
+
+    explicit HexView(QWidget* parent = nullptr);
+
+    void setBytes(const QByteArray& bytes);
+    QByteArray bytes() const { return m_bytes; }
+    /// Shows nothing (and the hint to select a frame).
+    void clear();
+
+    /// Highlights `length` bytes from `offset` (clipped to the bytes shown) and scrolls to show
+    /// the first; a length of 0 (or a range outside the bytes) clears the highlight.
+    void setHighlight(int offset, int length);
+    int highlightOffset() const { return m_highlightOffset; }
+    int highlightLength() const { return m_highlightLength; }
+
+    /// The dump as plain text, one line per 16 bytes, lines joined by '\n' (no trailing one).
+    QString dumpText() const;
+
+    /// Where byte `offset` is drawn in the hex column, in viewport coordinates (it may lie
+    /// outside the viewport if scrolled away); an empty rect for an offset out of range.
+    QRect byteRect(int offset) const;
+    /// The byte drawn at `viewportPos` (in the hex or the ASCII column), or -1.
+    int byteAt(const QPoint& viewportPos) const;
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+public slots:
+    /// Puts dumpText() on the clipboard.
+    void copyAsText();
+
+signals:
+    void byteClicked(int offset);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    int lineCount() const;
+    /// Lines that fit wholly in the viewport (at least 1).
+    int visibleLineCount() const;
+    int firstVisibleLine() const;
+    /// Character columns of the layout.
+    int hexColumn() const { return m_offsetDigits + 2; }
+    int byteColumn(int indexInLine) const;
+    int asciiColumn() const { return byteColumn(kBytesPerLine - 1) + 4; }
+    int lineWidthInColumns() const { return asciiColumn() + kBytesPerLine; }
+    int contentWidth() const;
+    qreal columnX(int column) const;
+    int lineY(int line) const;
+
+    /// Writes line `line` of the dump into `out` (resized to fit, reusing its storage).
+    void formatLine(int line, QString& out) const;
+    void paintLine(QPainter& painter, int line, int y);
+    void paintEmptyHint(QPainter& painter);
+    void updateFontMetrics();
+    void updateScrollBars();
+    /// Scrolls as little as needed to show `firstLine` and as many lines after it up to
+    /// `lastLine` as fit.
+    void scrollToShowLines(int firstLine, int lastLine);
+
+    QByteArray m_bytes;
+    int m_highlightOffset = 0;
+    int m_highlightLength = 0;
+    int m_offsetDigits = 4;
+
+    qreal m_charWidth = 8;
+    int m_lineHeight = 16;
+    int m_ascent = 12;
+
+    QString m_lineText; ///< reused by paintLine
+};

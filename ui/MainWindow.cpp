@@ -1,0 +1,396 @@
+#include "MainWindow.h"
+
+#include "DetailsPane.h"
+#include "FlowFilterProxyModel.h"
+#include "FlowTreeModel.h"
+#include "FrameInspector.h"
+#include "RecentFiles.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+using namespace fi;
+
+static void initResources()
+{
+    Q_INIT_RESOURCE(flowinspector); // the .qrc lives in a static library
+}
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_model(new FlowTreeModel(this)), m_proxy(new FlowFilterProxyModel(this)),
+      m_loader(new CaptureLoader(this)), m_inspector(new FrameInspector(this))
+{
+    initResources();
+    setWindowIcon(QIcon(QStringLiteral(":/icons/flowinspector.svg")));
+    setWindowTitle(tr("FlowInspector"));
+    setAcceptDrops(true);
+    m_proxy->setSourceModel(m_model);
+
+    createCentralArea();
+    createActions();
+    createStatusBar();
+    restoreSettings();
+
+    connect(m_loader, &CaptureLoader::started, this, &MainWindow::onStarted);
+    connect(m_loader, &CaptureLoader::batchReady, this, &MainWindow::onBatch);
+    connect(m_loader, &CaptureLoader::progress, this, [this](qint64 read, qint64 size) {
+        m_progress->setValue(size > 0 ? int(read * 1000 / size) : 0);
+    });
+    connect(m_loader, &CaptureLoader::finished, this, &MainWindow::onFinished);
+    connect(m_loader, &CaptureLoader::failed, this, &MainWindow::onFailed);
+    connect(m_inspector, &FrameInspector::frameReady, m_details, &DetailsPane::showFrame);
+    connect(m_inspector, &FrameInspector::frameFailed, m_details, &DetailsPane::showFrameError);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createCentralArea()
+{
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(4, 4, 4, 0);
+    auto* filterRow = new QHBoxLayout;
+    m_filterEdit = new QLineEdit(left);
+    m_filterEdit->setObjectName(QStringLiteral("filter"));
+    m_filterEdit->setAccessibleName(tr("Filter"));
+    m_filterEdit->setPlaceholderText(tr("Filter flows by address, port or label (Ctrl+F)"));
+    m_filterEdit->setClearButtonEnabled(true);
+    m_stateCombo = new QComboBox(left);
+    m_stateCombo->setAccessibleName(tr("Flow state"));
+    m_stateCombo->addItem(tr("All flows"), int(FlowFilterProxyModel::StateFilter::All));
+    m_stateCombo->addItem(tr("Open flows"), int(FlowFilterProxyModel::StateFilter::Open));
+    m_stateCombo->addItem(tr("Closed flows"), int(FlowFilterProxyModel::StateFilter::Closed));
+    filterRow->addWidget(m_filterEdit, 1);
+    filterRow->addWidget(m_stateCombo);
+    leftLayout->addLayout(filterRow);
+
+    m_flowView = new QTreeView(left);
+    m_flowView->setObjectName(QStringLiteral("flows"));
+    m_flowView->setAccessibleName(tr("Flows"));
+    m_flowView->setModel(m_proxy);
+    m_flowView->setSortingEnabled(true);
+    m_flowView->sortByColumn(-1, Qt::AscendingOrder); // capture order until a header is clicked
+    m_flowView->setUniformRowHeights(true);
+    m_flowView->setAllColumnsShowFocus(true);
+    m_flowView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_flowView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_flowView->header()->setSectionsMovable(true);
+    m_flowView->setColumnWidth(FlowTreeModel::Label, 380);
+    m_flowView->setColumnWidth(FlowTreeModel::Source, 130);
+    m_flowView->setColumnWidth(FlowTreeModel::Destination, 130);
+    for (int c : {FlowTreeModel::SourcePort, FlowTreeModel::DestinationPort, FlowTreeModel::Packets,
+                  FlowTreeModel::Syn, FlowTreeModel::Fin, FlowTreeModel::Rst})
+        m_flowView->setColumnWidth(c, 70);
+    leftLayout->addWidget(m_flowView, 1);
+
+    m_details = new DetailsPane(this);
+    m_mainSplitter = new QSplitter(Qt::Horizontal, this);
+    m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_mainSplitter->addWidget(left);
+    m_mainSplitter->addWidget(m_details);
+    m_mainSplitter->setStretchFactor(0, 3);
+    m_mainSplitter->setStretchFactor(1, 2);
+    setCentralWidget(m_mainSplitter);
+
+    m_filterTimer = new QTimer(this);
+    m_filterTimer->setSingleShot(true);
+    m_filterTimer->setInterval(300);
+    connect(m_filterEdit, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
+    connect(m_filterTimer, &QTimer::timeout, this, [this] { m_proxy->setFilterText(m_filterEdit->text()); });
+    connect(m_stateCombo, &QComboBox::currentIndexChanged, this, [this] {
+        m_proxy->setStateFilter(FlowFilterProxyModel::StateFilter(m_stateCombo->currentData().toInt()));
+    });
+    connect(m_flowView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::onCurrentChanged);
+}
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(QIcon(QStringLiteral(":/icons/open.svg")), tr("&Open…"), this,
+                                    &MainWindow::showOpenDialog);
+    open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Open a capture (Ctrl+O)"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
+    updateRecentMenu();
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* absolute = view->addAction(tr("&Absolute Start Times"));
+    absolute->setCheckable(true);
+    connect(absolute, &QAction::toggled, m_model, &FlowTreeModel::setAbsoluteTimes);
+    QAction* find = view->addAction(tr("&Filter Flows"), this, [this] {
+        m_filterEdit->setFocus();
+        m_filterEdit->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    view->addAction(QIcon(QStringLiteral(":/icons/expand.svg")), tr("&Collapse All"), m_flowView,
+                    &QTreeView::collapseAll);
+
+    m_cancelAction = new QAction(QIcon(QStringLiteral(":/icons/cancel.svg")), tr("&Cancel Loading"), this);
+    m_cancelAction->setShortcut(Qt::Key_Escape);
+    m_cancelAction->setShortcutContext(Qt::WindowShortcut);
+    m_cancelAction->setEnabled(false);
+    connect(m_cancelAction, &QAction::triggered, m_loader, &CaptureLoader::cancel);
+    file->insertAction(quit, m_cancelAction);
+    addAction(m_cancelAction);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About FlowInspector"), this, [this] {
+        QMessageBox::about(this, tr("About FlowInspector"),
+                           tr("<b>FlowInspector %1</b><p>A TCP flow inspector. Flows are traced "
+                              "as pcapkit's TraceFlow does: one direction of a connection, "
+                              "labelled by its addresses, ports and first timestamp, ended by "
+                              "a FIN.</p>")
+                               .arg(QStringLiteral(FLOWINSPECTOR_VERSION)));
+    });
+
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->addAction(open);
+    bar->addAction(m_cancelAction);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_statusLabel = new QLabel(tr("Open a capture with File > Open (Ctrl+O) or drop one here."), this);
+    m_statusLabel->setAccessibleName(tr("Status"));
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(200);
+    m_progress->setTextVisible(false);
+    m_progress->setAccessibleName(tr("Loading progress"));
+    m_cancelButton = new QToolButton(this);
+    m_cancelButton->setDefaultAction(m_cancelAction);
+    m_cancelButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancelButton);
+    setLoadingUi(false);
+}
+
+void MainWindow::setLoadingUi(bool loading)
+{
+    m_progress->setVisible(loading);
+    m_cancelButton->setVisible(loading);
+    m_cancelAction->setEnabled(loading);
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusLabel->text();
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_mainSplitter->restoreState(s.value(QStringLiteral("window/mainSplitter")).toByteArray());
+    m_details->frameSplitter()->restoreState(s.value(QStringLiteral("window/frameSplitter")).toByteArray());
+    const QByteArray header = s.value(QStringLiteral("window/flowHeader")).toByteArray();
+    if (!header.isEmpty())
+        m_flowView->header()->restoreState(header);
+    if (!s.contains(QStringLiteral("window/geometry")))
+        resize(1280, 800);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
+    s.setValue(QStringLiteral("window/frameSplitter"), m_details->frameSplitter()->saveState());
+    s.setValue(QStringLiteral("window/flowHeader"), m_flowView->header()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    m_loader->cancel();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile()) {
+        event->acceptProposedAction();
+        openCapture(urls.front().toLocalFile());
+    }
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = RecentFiles::list();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString path = files[i];
+        QAction* a = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg((i + 1) % 10).arg(QFileInfo(path).fileName()),
+                                             this, [this, path] { openCapture(path); });
+        a->setToolTip(path);
+        a->setStatusTip(path);
+    }
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("No recent captures"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("&Clear List"), this, [] { RecentFiles::clear(); })->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::showOpenDialog()
+{
+    QSettings s;
+    const QString dir = s.value(QStringLiteral("lastOpenDirectory")).toString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Capture"), dir,
+        tr("Captures (*.pcap *.pcapng *.cap *.dmp *.pcap.gz);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    s.setValue(QStringLiteral("lastOpenDirectory"), QFileInfo(path).absolutePath());
+    openCapture(path);
+}
+
+void MainWindow::openCapture(const QString& path)
+{
+    m_loadingPath = path;
+    m_framesSoFar = 0;
+    m_inspector->cancel();
+    m_details->showNothing();
+    m_statusLabel->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    m_progress->setValue(0);
+    setLoadingUi(true);
+    m_loader->load(path);
+}
+
+void MainWindow::onStarted(const QString& path, int linkType, bool pcapng, int snapLength)
+{
+    m_model->reset(path, linkType, pcapng, snapLength);
+    setWindowTitle(tr("%1 — FlowInspector").arg(QFileInfo(path).fileName()));
+    RecentFiles::add(path);
+}
+
+void MainWindow::onBatch(const std::shared_ptr<const LoadBatch>& batch)
+{
+    m_model->applyBatch(*batch);
+    m_framesSoFar = batch->firstFrame + uint32_t(batch->frames.size()) - 1;
+    m_statusLabel->setText(tr("Loading %1: %2 frames, %3 flows…")
+                               .arg(QFileInfo(m_loadingPath).fileName(), QLocale().toString(m_framesSoFar),
+                                    QLocale().toString(qulonglong(m_model->store().flows.size()))));
+}
+
+void MainWindow::onFinished(const LoadResult& result)
+{
+    setLoadingUi(false);
+    const TraceSummary& s = result.summary;
+    const QLocale locale;
+    const QString name = QFileInfo(result.path).fileName();
+    const QString counts = tr("%1 frames, %2 flow packets, %3 flows, %4 skipped")
+                               .arg(locale.toString(s.framesRead), locale.toString(qulonglong(s.flowPackets)),
+                                    locale.toString(qulonglong(s.flows)), locale.toString(s.skipped));
+    switch (s.end) {
+    case TraceSummary::End::Complete:
+        m_statusLabel->setText(tr("%1: %2, loaded in %3 s")
+                                   .arg(name, counts, QString::number(double(result.elapsedMs) / 1000.0, 'f', 2)));
+        break;
+    case TraceSummary::End::Cancelled:
+        m_statusLabel->setText(tr("Loading %1 cancelled after frame %2: %3").arg(name).arg(s.framesRead).arg(counts));
+        break;
+    case TraceSummary::End::Truncated:
+    case TraceSummary::End::Damaged:
+    case TraceSummary::End::OutputError: {
+        const QString reason = QString::fromStdString(s.message);
+        m_statusLabel->setText(tr("%1 ends early, after frame %2 (%3): %4").arg(name).arg(s.framesRead).arg(reason, counts));
+        showError(tr("Capture ends early"),
+                  tr("%1\n\nThe file ends early, after frame %2: %3.\nThe flows read so far are shown.")
+                      .arg(result.path)
+                      .arg(s.framesRead)
+                      .arg(reason));
+        break;
+    }
+    }
+    emit loadFinished(result);
+}
+
+void MainWindow::onFailed(const QString& path, const QString& reason)
+{
+    setLoadingUi(false);
+    m_statusLabel->setText(tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), reason));
+    RecentFiles::remove(QFileInfo(path).absoluteFilePath());
+    showError(tr("Cannot open capture"), tr("%1\n\n%2").arg(path, reason));
+    LoadResult result;
+    result.path = path;
+    result.summary.end = TraceSummary::End::Damaged;
+    result.summary.message = reason.toStdString();
+    emit loadFinished(result);
+}
+
+void MainWindow::showError(const QString& title, const QString& text)
+{
+    // Window-modal and non-blocking: loading and automation carry on while it is shown.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
+}
+
+void MainWindow::onCurrentChanged(const QModelIndex& current)
+{
+    const QModelIndex source = m_proxy->mapToSource(current);
+    if (!source.isValid()) {
+        m_details->showNothing();
+        return;
+    }
+    const uint32_t flow = source.data(FlowTreeModel::FlowIdRole).toUInt();
+    const uint32_t frame = source.data(FlowTreeModel::FrameNumberRole).toUInt();
+    if (frame == 0) {
+        m_details->showFlow(*m_model, flow);
+        return;
+    }
+    m_details->showFrameLoading(frame);
+    m_inspector->request(m_model->store(), frame);
+}
+
+std::vector<uint32_t> MainWindow::selectedFlows() const
+{
+    std::vector<uint32_t> flows;
+    for (const QModelIndex& i : m_flowView->selectionModel()->selectedRows()) {
+        const uint32_t flow = m_proxy->mapToSource(i).data(FlowTreeModel::FlowIdRole).toUInt();
+        if (std::find(flows.begin(), flows.end(), flow) == flows.end())
+            flows.push_back(flow);
+    }
+    return flows;
+}

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "CaptureLoader.h"
+
+#include <QMainWindow>
+
+class DetailsPane;
+class FlowFilterProxyModel;
+class FlowTreeModel;
+class FrameInspector;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QSplitter;
+class QTimer;
+class QToolButton;
+class QTreeView;
+
+/// The FlowInspector window: open a capture (dialog, recent files, drag and drop, command
+/// line), watch its flows appear while it loads, filter and sort them, and inspect frames.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a capture: the path File > Open, recent files, drops and the command line take.
+    void openCapture(const QString& path);
+
+    FlowTreeModel* flowModel() const { return m_model; }
+    FlowFilterProxyModel* flowProxy() const { return m_proxy; }
+    QTreeView* flowView() const { return m_flowView; }
+    DetailsPane* details() const { return m_details; }
+    CaptureLoader* loader() const { return m_loader; }
+    QLineEdit* filterEdit() const { return m_filterEdit; }
+    QComboBox* stateFilter() const { return m_stateCombo; }
+    QString statusText() const;
+    /// The flow ids of the selected flows (frame rows count for their flow), in row order.
+    std::vector<uint32_t> selectedFlows() const;
+
+signals:
+    /// A load finished (completely, cancelled, or ended early); for tests and automation.
+    void loadFinished(const LoadResult& result);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createCentralArea();
+    void createStatusBar();
+    void restoreSettings();
+    void saveSettings() const;
+    void updateRecentMenu();
+    void showOpenDialog();
+    void onStarted(const QString& path, int linkType, bool pcapng, int snapLength);
+    void onBatch(const std::shared_ptr<const fi::LoadBatch>& batch);
+    void onFinished(const LoadResult& result);
+    void onFailed(const QString& path, const QString& reason);
+    void onCurrentChanged(const QModelIndex& current);
+    void setLoadingUi(bool loading);
+    void showError(const QString& title, const QString& text);
+
+    FlowTreeModel* m_model;
+    FlowFilterProxyModel* m_proxy;
+    CaptureLoader* m_loader;
+    FrameInspector* m_inspector;
+    QTreeView* m_flowView = nullptr;
+    DetailsPane* m_details = nullptr;
+    QSplitter* m_mainSplitter = nullptr;
+    QLineEdit* m_filterEdit = nullptr;
+    QComboBox* m_stateCombo = nullptr;
+    QTimer* m_filterTimer = nullptr;
+    QLabel* m_statusLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_cancelButton = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QString m_loadingPath;
+    uint32_t m_framesSoFar = 0;
+};
