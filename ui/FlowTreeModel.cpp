@@ -254,7 +254,7 @@ QVariant FlowTreeModel::frameData(uint32_t flow, int row, int column, int role) 
     case FlowIdRole: return flow;
     case FrameNumberRole: return p.frame;
     case Qt::TextAlignmentRole:
-        return column == FrameFlags ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+        return column == FrameFlags || column == FrameNumber ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                                     : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::ToolTipRole: return frameColumnName(column);
     case Qt::AccessibleTextRole:
@@ -270,7 +270,7 @@ QVariant FlowTreeModel::frameData(uint32_t flow, int row, int column, int role) 
         const int64_t ns = r.timeNs - f.stats.firstNs;
         return sort ? QVariant(qlonglong(ns)) : QVariant(QStringLiteral("+%1 s").arg(seconds(ns)));
     }
-    case FrameLength: return sort ? QVariant(r.originalLength) : QVariant(tr("%1 bytes").arg(r.originalLength));
+    case FrameLength: return sort ? QVariant(r.originalLength) : QVariant(tr("%1 B").arg(r.originalLength));
     case FrameFlags: return sort ? QVariant(p.flags) : QVariant(flagsText(p.flags));
     case FrameSeq: return sort ? QVariant(p.seq) : QVariant(tr("seq %1").arg(p.seq));
     case FrameAck: return sort ? QVariant(p.ack) : QVariant(tr("ack %1").arg(p.ack));

@@ -219,6 +219,8 @@ void MainWindow::restoreSettings()
         m_flowView->header()->restoreState(header);
     if (!s.contains(QStringLiteral("window/geometry")))
         resize(1280, 800);
+    if (!s.contains(QStringLiteral("window/mainSplitter")))
+        m_mainSplitter->setSizes({680, 600});
 }
 
 void MainWindow::saveSettings() const

@@ -176,7 +176,7 @@ private slots:
         QCOMPARE(frameCell(2, FlowTreeModel::FrameFlags), "ACK FIN");
         QCOMPARE(frameCell(1, FlowTreeModel::FrameSeq), "seq 100");
         QCOMPARE(frameCell(1, FlowTreeModel::FramePayload), "len 10");
-        QCOMPARE(frameCell(1, FlowTreeModel::FrameLength), "64 bytes");
+        QCOMPARE(frameCell(1, FlowTreeModel::FrameLength), "64 B");
         QCOMPARE(model.index(1, 0, flow0).data(FlowTreeModel::FrameNumberRole).toUInt(), 5u);
         QCOMPARE(model.frameIndex(0, 9), model.index(2, 0, flow0));
         QVERIFY(!model.frameIndex(0, 2).isValid());
