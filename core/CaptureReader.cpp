@@ -60,7 +60,11 @@ bool CaptureReader::open(const std::string& path)
             m_error = "not a pcap or pcapng capture (" + m_error + ")";
         return false;
     }
+    // libpcap reports DLT values; files (and our pcap output) carry LINKTYPE values, which
+    // differ for raw IP (DLT_RAW is 12 or 14, LINKTYPE_RAW 101).
     m_linkType = pcap_datalink(m_pcap);
+    if (m_linkType == DLT_RAW)
+        m_linkType = 101;
     m_snapLength = pcap_snapshot(m_pcap);
     m_pcapng = magic == 0x0A0D0D0A;
     return true;

@@ -4,11 +4,11 @@
 
 namespace fi {
 
-TcpPacket decodeTcp(int linkType, const uint8_t* data, size_t capturedLength)
+TcpPacket decodeTcp(int linkType, const uint8_t* data, size_t capturedLength, size_t originalLength)
 {
     TcpPacket out;
     NullSink sink;
-    DecoderEngine<NullSink>(data, capturedLength, sink, out).decode(linkType);
+    DecoderEngine<NullSink>(data, capturedLength, originalLength, sink, out).decode(linkType);
     return out;
 }
 
@@ -37,6 +37,10 @@ const char* linkTypeName(int linkType)
     case LinkType::Ipv6: return "IPv6";
     case LinkType::Nflog: return "Linux NFLOG";
     case LinkType::LinuxSll2: return "Linux cooked (SLL2)";
+    case LinkType::Arcnet: return "ARCNET";
+    case LinkType::ArcnetLinux: return "ARCNET (Linux)";
+    case LinkType::JuniperEther: return "Juniper Ethernet";
+    case LinkType::Ipoib: return "IP over InfiniBand";
     default: return "DLT (not decoded)";
     }
 }

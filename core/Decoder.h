@@ -10,7 +10,9 @@ namespace fi {
 /// The fast decode of the hot path: walks link layer, tunnels and IP to the TCP header
 /// carried by the innermost IP header, bounds-checked, without allocating.
 /// Returns a TcpPacket whose `valid` says whether the frame is a flow packet.
-TcpPacket decodeTcp(int linkType, const uint8_t* data, size_t capturedLength);
+/// `originalLength` is the frame's length on the wire (0: the captured length).
+TcpPacket decodeTcp(int linkType, const uint8_t* data, size_t capturedLength,
+                    size_t originalLength = 0);
 
 /// True when the decoder knows the link type.
 bool isKnownLinkType(int linkType);

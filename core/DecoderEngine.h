@@ -20,8 +20,12 @@ template <typename Sink>
 class DecoderEngine
 {
 public:
-    DecoderEngine(const uint8_t* frame, size_t capturedLength, Sink& sink, TcpPacket& out)
-        : m_f(frame), m_cap(capturedLength), m_sink(sink), m_out(out)
+    /// `wireLength` is the frame's original length: it says whether a trailing FCS was
+    /// captured, and bounds the payload where no IP length does.
+    DecoderEngine(const uint8_t* frame, size_t capturedLength, size_t wireLength, Sink& sink,
+                  TcpPacket& out)
+        : m_f(frame), m_cap(capturedLength), m_wire(wireLength < capturedLength ? capturedLength : wireLength),
+          m_reportedEnd(m_wire), m_sink(sink), m_out(out)
     {}
 
     void decode(int linkType);
@@ -31,6 +35,8 @@ private:
 
     const uint8_t* m_f;
     size_t m_cap;
+    size_t m_wire;
+    size_t m_reportedEnd; ///< where the innermost length field says the packet ends
     Sink& m_sink;
     TcpPacket& m_out;
     int m_depth = 0;
@@ -75,7 +81,7 @@ private:
     void ciscoHdlc(size_t off, size_t end);
     void nflog(size_t off, size_t end);
     void radiotap(size_t off, size_t end);
-    void ieee80211(size_t off, size_t end);
+    void ieee80211(size_t off, size_t end, bool dataPad = false);
     void llc(size_t off, size_t end);
     void rawIp(size_t off, size_t end);
     void ipoib(size_t off, size_t end);
@@ -92,6 +98,7 @@ private:
     void ipv4(size_t off, size_t end);
     void ipv6(size_t off, size_t end);
     void ipProtocol(uint8_t proto, size_t off, size_t end);
+    void authenticationHeader(size_t off, size_t end);
     void gre(size_t off, size_t end);
     void udp(size_t off, size_t end);
     void vxlan(size_t off, size_t end);

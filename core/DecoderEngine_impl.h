@@ -61,7 +61,12 @@ void DecoderEngine<Sink>::decode(int linkType)
     case LinkType::Null: nullLoopback(0, end, false); break;
     case LinkType::Loop: nullLoopback(0, end, true); break;
     case LinkType::Ppp:
-    case LinkType::PppHdlc: ppp(0, end); break;
+    case LinkType::PppHdlc: // PPP, or Cisco HDLC framing on the same link types
+        if (has(0, 1, end) && (u8(0) == 0x0F || u8(0) == 0x8F))
+            ciscoHdlc(0, end);
+        else
+            ppp(0, end);
+        break;
     case LinkType::PppEther: pppoe(0, end); break;
     case LinkType::CiscoHdlc: ciscoHdlc(0, end); break;
     case LinkType::Nflog: nflog(0, end); break;
@@ -288,24 +293,27 @@ void DecoderEngine<Sink>::radiotap(size_t off, size_t end)
     while ((le32(p) & 0x80000000u) && has(p, 8, off + length))
         p += 4;
     p += 4;
-    bool fcs = false;
+    uint8_t flags = 0;
     if (present & 0x2) {
         size_t q = p;
         if (present & 0x1)
             q = off + (((q - off) + 7) & ~size_t(7)) + 8;
         if (q < off + length) {
-            fcs = u8(q) & 0x10;
-            field("flags", FieldValue::hex(u8(q), 2), q, 1);
+            flags = u8(q);
+            field("flags", FieldValue::hex(flags, 2), q, 1);
         }
     }
     size_t inner = end;
-    if (fcs && inner >= off + length + 4)
-        inner -= 4;
-    ieee80211(off + length, inner);
+    if ((flags & 0x10) && m_wire >= off + length + 4) { // an FCS ends the frame on the wire
+        m_reportedEnd = m_wire - 4;
+        if (inner > m_reportedEnd)
+            inner = m_reportedEnd;
+    }
+    ieee80211(off + length, inner, flags & 0x20);
 }
 
 template <typename Sink>
-void DecoderEngine<Sink>::ieee80211(size_t off, size_t end)
+void DecoderEngine<Sink>::ieee80211(size_t off, size_t end, bool dataPad)
 {
     if (!enter("wlan", "802.11", off, end, 24))
         return;
@@ -337,6 +345,8 @@ void DecoderEngine<Sink>::ieee80211(size_t off, size_t end)
         stop(DecodeOutcome::NotTcp, "protected frame");
         return;
     }
+    if (dataPad) // radiotap says the header is padded to a multiple of 4 bytes
+        header = (header + 3) & ~size_t(3);
     if (qos && has(off, header, end) && (u8(off + header - (flags & 0x80 ? 6 : 2)) & 0x80)) {
         amsdu(off + header, end);
         return;
@@ -589,8 +599,11 @@ void DecoderEngine<Sink>::ipv4(size_t off, size_t end)
         stop(DecodeOutcome::Malformed, "bad IPv4 header");
         return;
     }
-    if (total != 0 && off + total < end) // 0: segmentation offload, the frame holds it all
-        end = off + total;
+    if (total != 0) { // 0: segmentation offload, the frame holds it all
+        m_reportedEnd = off + total;
+        if (m_reportedEnd < end)
+            end = m_reportedEnd;
+    }
     if (frag & 0x1FFF) {
         stop(DecodeOutcome::NotTcp, "IPv4 fragment (not reassembled)");
         return;
@@ -620,8 +633,11 @@ void DecoderEngine<Sink>::ipv6(size_t off, size_t end)
         stop(DecodeOutcome::Malformed, "bad IPv6 header");
         return;
     }
-    if (payload != 0 && off + 40 + payload < end)
-        end = off + 40 + payload;
+    if (payload != 0) { // 0: a jumbogram or segmentation offload
+        m_reportedEnd = off + 40 + payload;
+        if (m_reportedEnd < end)
+            end = m_reportedEnd;
+    }
     m_out.src = IpAddress::v6(m_f + off + 8);
     m_out.dst = IpAddress::v6(m_f + off + 24);
 
@@ -637,13 +653,6 @@ void DecoderEngine<Sink>::ipv6(size_t off, size_t end)
                 return;
             }
             length = (size_t(u8(p + 1)) + 1) * 8;
-            break;
-        case 51:
-            if (!has(p, 8, end)) {
-                stop(DecodeOutcome::Malformed, "IPv6 extension header cut short");
-                return;
-            }
-            length = (size_t(u8(p + 1)) + 2) * 4;
             break;
         case 44:
             if (!has(p, 8, end)) {
@@ -683,8 +692,38 @@ void DecoderEngine<Sink>::ipProtocol(uint8_t proto, size_t off, size_t end)
     case 4: ipv4(off, end); break;
     case 41: ipv6(off, end); break;
     case 47: gre(off, end); break;
+    case 51: authenticationHeader(off, end); break;
     default: stop(DecodeOutcome::NotTcp, "transport not decoded"); break;
     }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::authenticationHeader(size_t off, size_t end)
+{
+    // IPsec AH (RFC 4302) authenticates but hides nothing: an extension of the IP header
+    // around it (as IPv6's extension headers are), walked over.
+    if (++m_depth > kMaxDepth) {
+        stop(DecodeOutcome::Malformed, "too many nested headers");
+        return;
+    }
+    if (!has(off, 8, end)) {
+        stop(DecodeOutcome::Malformed, "AH cut short");
+        return;
+    }
+    const uint8_t next = u8(off);
+    const size_t length = (size_t(u8(off + 1)) + 2) * 4;
+    if constexpr (Sink::kWantsFields) {
+        m_sink.beginGroup("ah", off, length);
+        field("next", FieldValue::named(next, detail::ipProtocolName(next)), off, 1);
+        field("length", FieldValue::u(length), off + 1, 1);
+        field("spi", FieldValue::hex(be32(off + 4), 8), off + 4, 4);
+        m_sink.endGroup();
+    }
+    if (!has(off, length, end)) {
+        stop(DecodeOutcome::Malformed, "AH cut short");
+        return;
+    }
+    ipProtocol(next, off + length, end);
 }
 
 template <typename Sink>
@@ -918,7 +957,9 @@ void DecoderEngine<Sink>::tcp(size_t off, size_t end)
     m_out.ack = be32(off + 8);
     m_out.flags = flags;
     m_out.window = be16(off + 14);
-    m_out.payloadLength = off + headerLength < end ? uint32_t(end - off - headerLength) : 0;
+    // The segment's payload as the IP length gives it, even where the capture cut it short.
+    const size_t reported = m_reportedEnd > end ? m_reportedEnd : end;
+    m_out.payloadLength = off + headerLength < reported ? uint32_t(reported - off - headerLength) : 0;
 }
 
 } // namespace fi

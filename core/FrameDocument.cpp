@@ -68,7 +68,8 @@ FieldNode frameDocument(int linkType, const FrameView& frame, bool nanosecond)
     doc.children.push_back(integer("len", frame.record.originalLength));
     doc.children.push_back(integer("cap_len", frame.record.capturedLength));
 
-    LayerTree tree = decodeLayers(linkType, frame.data, frame.record.capturedLength);
+    LayerTree tree = decodeLayers(linkType, frame.data, frame.record.capturedLength,
+                                  frame.record.originalLength);
     for (FieldNode& layer : tree.root.children) {
         addLayerBytes(layer, frame);
         doc.children.push_back(std::move(layer));

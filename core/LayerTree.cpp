@@ -141,13 +141,13 @@ std::vector<const FieldNode*> LayerTree::layers() const
     }
 }
 
-LayerTree decodeLayers(int linkType, const uint8_t* data, size_t capturedLength)
+LayerTree decodeLayers(int linkType, const uint8_t* data, size_t capturedLength, size_t originalLength)
 {
     LayerTree tree;
     tree.root.name = "frame";
     TcpPacket packet;
     TreeSink sink(tree);
-    DecoderEngine<TreeSink>(data, capturedLength, sink, packet).decode(linkType);
+    DecoderEngine<TreeSink>(data, capturedLength, originalLength, sink, packet).decode(linkType);
     tree.isFlowPacket = packet.valid;
     return tree;
 }

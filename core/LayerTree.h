@@ -21,6 +21,8 @@ struct LayerTree
     std::vector<const FieldNode*> layers() const;
 };
 
-LayerTree decodeLayers(int linkType, const uint8_t* data, size_t capturedLength);
+/// `originalLength` is the frame's length on the wire (0: the captured length).
+LayerTree decodeLayers(int linkType, const uint8_t* data, size_t capturedLength,
+                       size_t originalLength = 0);
 
 } // namespace fi

@@ -25,7 +25,7 @@ InspectedFrame inspect(const std::string& path, bool pcapng, int linkType, fi::F
         out.error = QString::fromStdString(source.errorString());
         return out;
     }
-    out.tree = fi::decodeLayers(linkType, bytes.data(), bytes.size());
+    out.tree = fi::decodeLayers(linkType, bytes.data(), bytes.size(), record.originalLength);
     out.bytes = QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
     return out;
 }

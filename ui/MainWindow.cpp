@@ -2,6 +2,7 @@
 
 #include "DetailsPane.h"
 #include "FlowFilterProxyModel.h"
+#include "FlowPlot.h"
 #include "FlowTreeModel.h"
 #include "FrameInspector.h"
 #include "RecentFiles.h"
@@ -106,10 +107,18 @@ void MainWindow::createCentralArea()
         m_flowView->setColumnWidth(c, 70);
     leftLayout->addWidget(m_flowView, 1);
 
+    m_plot = new FlowPlot(this);
+    m_leftSplitter = new QSplitter(Qt::Vertical, this);
+    m_leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
+    m_leftSplitter->addWidget(left);
+    m_leftSplitter->addWidget(m_plot);
+    m_leftSplitter->setStretchFactor(0, 3);
+    m_leftSplitter->setStretchFactor(1, 2);
+
     m_details = new DetailsPane(this);
     m_mainSplitter = new QSplitter(Qt::Horizontal, this);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
-    m_mainSplitter->addWidget(left);
+    m_mainSplitter->addWidget(m_leftSplitter);
     m_mainSplitter->addWidget(m_details);
     m_mainSplitter->setStretchFactor(0, 3);
     m_mainSplitter->setStretchFactor(1, 2);
@@ -125,6 +134,32 @@ void MainWindow::createCentralArea()
     });
     connect(m_flowView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onCurrentChanged);
+    m_plotTimer = new QTimer(this);
+    m_plotTimer->setSingleShot(true);
+    m_plotTimer->setInterval(80);
+    connect(m_plotTimer, &QTimer::timeout, this, &MainWindow::plotSelectedFlows);
+    connect(m_flowView->selectionModel(), &QItemSelectionModel::selectionChanged, m_plotTimer,
+            qOverload<>(&QTimer::start));
+    connect(m_plot, &FlowPlot::frameClicked, this, &MainWindow::selectFrame);
+}
+
+void MainWindow::plotSelectedFlows()
+{
+    m_plot->setFlows(&m_model->store(), selectedFlows());
+    const QModelIndex current = m_proxy->mapToSource(m_flowView->currentIndex());
+    m_plot->markFrame(current.isValid() ? current.data(FlowTreeModel::FrameNumberRole).toUInt() : 0);
+}
+
+void MainWindow::selectFrame(uint32_t flow, uint32_t frame)
+{
+    const QModelIndex source = m_model->frameIndex(flow, frame);
+    const QModelIndex row = m_proxy->mapFromSource(source);
+    if (!row.isValid())
+        return; // filtered out
+    m_flowView->expand(row.parent());
+    m_flowView->scrollTo(row);
+    // keep the plotted flows: move the current row without changing the selection
+    m_flowView->selectionModel()->setCurrentIndex(row, QItemSelectionModel::NoUpdate);
 }
 
 void MainWindow::createActions()
@@ -137,6 +172,8 @@ void MainWindow::createActions()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
     updateRecentMenu();
+    file->addSeparator();
+    file->addAction(QIcon(QStringLiteral(":/icons/plot.svg")), tr("Save &Plot…"), m_plot, &FlowPlot::saveWithDialog);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -214,6 +251,7 @@ void MainWindow::restoreSettings()
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_mainSplitter->restoreState(s.value(QStringLiteral("window/mainSplitter")).toByteArray());
     m_details->frameSplitter()->restoreState(s.value(QStringLiteral("window/frameSplitter")).toByteArray());
+    m_leftSplitter->restoreState(s.value(QStringLiteral("window/leftSplitter")).toByteArray());
     const QByteArray header = s.value(QStringLiteral("window/flowHeader")).toByteArray();
     if (!header.isEmpty())
         m_flowView->header()->restoreState(header);
@@ -230,6 +268,7 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("window/state"), saveState());
     s.setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
     s.setValue(QStringLiteral("window/frameSplitter"), m_details->frameSplitter()->saveState());
+    s.setValue(QStringLiteral("window/leftSplitter"), m_leftSplitter->saveState());
     s.setValue(QStringLiteral("window/flowHeader"), m_flowView->header()->saveState());
 }
 
@@ -300,6 +339,7 @@ void MainWindow::openCapture(const QString& path)
 
 void MainWindow::onStarted(const QString& path, int linkType, bool pcapng, int snapLength)
 {
+    m_plot->clear();
     m_model->reset(path, linkType, pcapng, snapLength);
     setWindowTitle(tr("%1 — FlowInspector").arg(QFileInfo(path).fileName()));
     RecentFiles::add(path);
@@ -344,6 +384,8 @@ void MainWindow::onFinished(const LoadResult& result)
         break;
     }
     }
+    if (!m_plot->flows().empty())
+        plotSelectedFlows(); // the flows plotted while loading have grown since
     emit loadFinished(result);
 }
 
@@ -384,6 +426,7 @@ void MainWindow::onCurrentChanged(const QModelIndex& current)
     }
     m_details->showFrameLoading(frame);
     m_inspector->request(m_model->store(), frame);
+    m_plot->markFrame(frame);
 }
 
 std::vector<uint32_t> MainWindow::selectedFlows() const

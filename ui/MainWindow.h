@@ -6,6 +6,7 @@
 
 class DetailsPane;
 class FlowFilterProxyModel;
+class FlowPlot;
 class FlowTreeModel;
 class FrameInspector;
 class QComboBox;
@@ -35,6 +36,7 @@ public:
     FlowFilterProxyModel* flowProxy() const { return m_proxy; }
     QTreeView* flowView() const { return m_flowView; }
     DetailsPane* details() const { return m_details; }
+    FlowPlot* plot() const { return m_plot; }
     CaptureLoader* loader() const { return m_loader; }
     QLineEdit* filterEdit() const { return m_filterEdit; }
     QComboBox* stateFilter() const { return m_stateCombo; }
@@ -64,6 +66,8 @@ private:
     void onFinished(const LoadResult& result);
     void onFailed(const QString& path, const QString& reason);
     void onCurrentChanged(const QModelIndex& current);
+    void plotSelectedFlows();
+    void selectFrame(uint32_t flow, uint32_t frame);
     void setLoadingUi(bool loading);
     void showError(const QString& title, const QString& text);
 
@@ -73,7 +77,10 @@ private:
     FrameInspector* m_inspector;
     QTreeView* m_flowView = nullptr;
     DetailsPane* m_details = nullptr;
+    FlowPlot* m_plot = nullptr;
     QSplitter* m_mainSplitter = nullptr;
+    QSplitter* m_leftSplitter = nullptr;
+    QTimer* m_plotTimer = nullptr;
     QLineEdit* m_filterEdit = nullptr;
     QComboBox* m_stateCombo = nullptr;
     QTimer* m_filterTimer = nullptr;

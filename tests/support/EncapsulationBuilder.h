@@ -1,0 +1,149 @@
+#pragma once
+
+// Builds the link layers and encapsulations the decoder walks through to reach TCP (spec
+// section 1), in the style of PacketBuilder.h: each function wraps a payload in one header.
+// Multi-byte fields are in network order unless the protocol says otherwise (NFLOG TLVs and
+// radiotap are little-endian, BSD NULL is in the writing host's order).
+
+#include "PacketBuilder.h"
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace fi::test {
+
+/// Ones' complement sum of 16-bit words (the Internet checksum), over `bytes`.
+uint16_t internetChecksum(const Bytes& bytes);
+/// The IEEE 802.3 CRC-32 (Ethernet and 802.11 FCS), in the order it is sent (little-endian).
+Bytes fcs32(const Bytes& bytes);
+
+// ---------------------------------------------------------------- link layers
+
+/// Linux cooked capture v1 (LINKTYPE_LINUX_SLL, 113): 16 bytes, `protocol` an EtherType
+/// (or 0x0004 for 802.2 LLC).
+Bytes linuxSll(uint16_t protocol, const Bytes& payload, uint16_t hatype = 1);
+/// Linux cooked capture v2 (LINKTYPE_LINUX_SLL2, 276): 20 bytes.
+Bytes linuxSll2(uint16_t protocol, const Bytes& payload, uint16_t hatype = 1);
+/// BSD loopback (LINKTYPE_NULL, 0, host order; LINKTYPE_LOOP, 108, network order): a 4-byte
+/// address family (2 IPv4; 24, 28 or 30 IPv6).
+Bytes nullLoopback(uint32_t family, const Bytes& payload, bool bigEndian);
+/// PPP (LINKTYPE_PPP, 9): optional FF 03 address and control, then a 2-byte or (when
+/// `compressProtocol` and the protocol fits) a 1-byte protocol field.
+Bytes ppp(uint16_t protocol, const Bytes& payload, bool addressControl = true,
+          bool compressProtocol = false);
+/// A PPPoE session header (RFC 2516) with its PPP protocol: the payload of EtherType 0x8864
+/// or of LINKTYPE_PPP_ETHER (51).
+Bytes pppoeSession(uint16_t pppProtocol, const Bytes& payload, uint16_t sessionId = 0x0011);
+/// Cisco HDLC (LINKTYPE_C_HDLC, 104): address 0x0F, control 0, EtherType.
+Bytes ciscoHdlc(uint16_t etherType, const Bytes& payload);
+/// Linux NFLOG (LINKTYPE_NFLOG, 239): the 4-byte header, then little-endian TLVs (a packet
+/// header, a prefix string, then NFULA_PAYLOAD with `payload`), each padded to 4 bytes.
+Bytes nflog(uint8_t family, const Bytes& payload);
+/// The same NFLOG frame as a host of the other byte order writes it: every TLV's length and
+/// type byte-swapped (what a big-endian pcap file holds; libpcap swaps them back on reading).
+Bytes nflogByteSwapped(const Bytes& frame);
+/// IP over InfiniBand (LINKTYPE_IPOIB, 242): a 40-byte global route header, the EtherType
+/// and two reserved bytes.
+Bytes ipoib(uint16_t etherType, const Bytes& payload);
+/// Linux ARCNET (LINKTYPE_ARCNET_LINUX, 129): source, destination, a 2-byte offset, the
+/// protocol; RFC 1201 protocols (0xD4 IPv4, 0xC4 IPv6) add a split flag and a sequence number,
+/// RFC 1051 (0xF0 IPv4) does not.
+Bytes arcnetLinux(uint8_t protocol, const Bytes& payload);
+/// BSD ARCNET (LINKTYPE_ARCNET_BSD, 7): as arcnetLinux() without the offset.
+Bytes arcnetBsd(uint8_t protocol, const Bytes& payload);
+/// Juniper Ethernet (LINKTYPE_JUNIPER_ETHER, 178): "MGC", flags, optional extension TLVs,
+/// then the Ethernet frame.
+Bytes juniperEthernet(const Bytes& ethernetFrame, bool withExtensions);
+/// Juniper Ethernet with the "no layer 2" flag: a little-endian protocol (2 IPv4, 6 IPv6),
+/// then the IP packet.
+Bytes juniperNoL2(uint32_t protocol, const Bytes& ipPacket);
+
+// ---------------------------------------------------------------- 802.11
+
+/// LLC with a SNAP header (AA AA 03, OUI 0) carrying an EtherType.
+Bytes llcSnap(uint16_t etherType, const Bytes& payload);
+
+struct WlanSpec
+{
+    bool qos = false;         ///< QoS data (subtype 8) instead of data (subtype 0)
+    bool fourAddress = false; ///< ToDS and FromDS set: a fourth address (WDS, mesh)
+    bool htControl = false;   ///< the Order bit: a 4-byte HT control field after QoS control
+    bool toDs = true;         ///< when not fourAddress: to the distribution system
+    bool amsdu = false;       ///< QoS control says the body is an A-MSDU (see amsdu())
+    bool padTo4 = false;      ///< pad the header to a multiple of 4 bytes (radiotap data pad)
+};
+/// An 802.11 data frame header followed by `body` (usually llcSnap(...)), without FCS.
+Bytes ieee80211Data(const Bytes& body, const WlanSpec& spec = {});
+
+struct RadiotapSpec
+{
+    bool tsft = false;             ///< a TSFT field (8 bytes, aligned to 8) before Flags
+    bool extendedPresence = false; ///< a second presence word (bit 31 of the first set)
+    bool fcs = false;              ///< the Flags field says an FCS ends the frame; one is added
+    bool dataPad = false;          ///< the Flags field says the 802.11 header is padded to 4 bytes
+};
+/// An A-MSDU body: per MSDU (an LLC payload) a subframe of DA, SA and length, padded to 4
+/// bytes between subframes.
+Bytes amsdu(const std::vector<Bytes>& msdus);
+/// A radiotap header (LINKTYPE_IEEE802_11_RADIOTAP, 127) with Flags, Rate, Channel and
+/// antenna signal, before `frame` (an 802.11 frame); the FCS is appended when spec.fcs.
+Bytes radiotap(const Bytes& frame, const RadiotapSpec& spec = {});
+
+// ---------------------------------------------------------------- tunnels
+
+/// An MPLS label stack (bottom-of-stack bit on the last entry, TTL 64) before `payload`.
+Bytes mpls(const std::vector<uint32_t>& labels, const Bytes& payload);
+
+struct GreSpec
+{
+    bool checksum = false;
+    std::optional<uint32_t> key;
+    std::optional<uint32_t> sequence;
+};
+/// A GRE header (version 0, RFC 2784/2890) with `protocol` (an EtherType) before `payload`;
+/// the checksum is computed when present.
+Bytes gre(uint16_t protocol, const Bytes& payload, const GreSpec& spec = {});
+
+/// An enhanced GRE header (version 1, PPTP, RFC 2637) with key (payload length, call id),
+/// optional sequence and acknowledgement numbers, before a PPP frame.
+Bytes greEnhanced(const Bytes& pppFrame, uint16_t callId, std::optional<uint32_t> sequence,
+                  std::optional<uint32_t> acknowledgement);
+/// A VXLAN header (flags 0x08, the VNI) before an Ethernet frame.
+Bytes vxlan(uint32_t vni, const Bytes& ethernetFrame);
+/// One Geneve option: class, type and data (a multiple of 4 bytes).
+Bytes geneveOption(uint16_t optionClass, uint8_t type, const Bytes& data);
+/// A Geneve header (version 0) with `protocol` (an EtherType) and `options` before `payload`.
+Bytes geneve(uint32_t vni, uint16_t protocol, const Bytes& payload, const Bytes& options = {});
+
+struct GtpSpec
+{
+    uint32_t teid = 0x01020304;
+    std::optional<uint16_t> sequence;
+    /// Extension headers as (type, content); each content is padded so that with its length
+    /// byte and next-type byte it fills whole 4-byte units.
+    std::vector<std::pair<uint8_t, Bytes>> extensions;
+};
+/// A GTP-U G-PDU (version 1, message type 0xFF) carrying an IP packet.
+Bytes gtpu(const Bytes& ipPacket, const GtpSpec& spec = {});
+
+/// An ICMP destination-unreachable error quoting `quoted` (the start of an IP packet).
+Bytes icmpUnreachable(const Bytes& quoted);
+/// An ICMPv6 destination-unreachable error quoting `quoted`.
+Bytes icmpv6Unreachable(const Bytes& quoted);
+
+// ---------------------------------------------------------------- IPv6 extension headers
+// For PacketBuilder's ipv6(): (next header value, bytes), the first byte filled in there.
+
+std::pair<uint8_t, Bytes> ipv6HopByHop();
+std::pair<uint8_t, Bytes> ipv6DestinationOptions();
+/// A type 0 routing header with one address and no segment left.
+std::pair<uint8_t, Bytes> ipv6Routing();
+/// An authentication header (RFC 4302) with a 12-byte ICV, 24 bytes; also the payload of
+/// IPv4 protocol 51 once its first byte (next header) is set.
+std::pair<uint8_t, Bytes> authenticationHeader();
+/// A fragment header; `offset` in 8-byte units.
+std::pair<uint8_t, Bytes> ipv6Fragment(uint16_t offset, bool moreFragments);
+
+} // namespace fi::test
