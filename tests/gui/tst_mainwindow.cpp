@@ -10,7 +10,10 @@
 #include "FlowFilterProxyModel.h"
 #include "FlowTreeModel.h"
 #include "HexView.h"
+#include "FlowPlot.h"
 #include "MainWindow.h"
+
+#include <qcustomplot.h>
 
 #include <QComboBox>
 #include <QJsonArray>
@@ -136,6 +139,36 @@ private slots:
         fields->setCurrentIndex(ipv4);
         QCOMPARE(hex->highlightOffset(), 14);
         QVERIFY(hex->highlightLength() >= 20);
+    }
+
+    void plotFollowsTheSelectionAndClicksSelectFrames()
+    {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        openAndWait(w, demoCapture());
+        QTreeView* view = w.flowView();
+        QVERIFY(w.plot()->showsMessage());
+        view->setCurrentIndex(view->model()->index(3, 0)); // a flow with data frames
+        QTRY_COMPARE(w.plot()->flows().size(), size_t(1));
+        const uint32_t flow = w.plot()->flows().front();
+        QCOMPARE(w.plot()->flowGraph(0)->dataCount(),
+                 int(w.flowModel()->store().flows[flow].packets.size()));
+        view->selectionModel()->select(view->model()->index(4, 0),
+                                       QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QTRY_COMPARE(w.plot()->flows().size(), size_t(2));
+
+        // clicking a point selects its frame in the tree and shows it
+        w.plot()->plot()->replot();
+        const uint32_t frame = w.flowModel()->store().flows[flow].packets.back().frame;
+        const QPoint at = w.plot()->pixelOfFrame(frame);
+        QVERIFY(at.x() >= 0);
+        QTest::mouseClick(w.plot()->plot(), Qt::LeftButton, Qt::NoModifier, at);
+        const QModelIndex current = view->currentIndex();
+        QCOMPARE(current.data(FlowTreeModel::FrameNumberRole).toUInt(), frame);
+        QTRY_VERIFY(!w.details()->hexView()->bytes().isEmpty());
+        QCOMPARE(w.plot()->flows().size(), size_t(2)); // the plotted flows stay
     }
 
     void filterNarrowsTheRows()
