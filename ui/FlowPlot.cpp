@@ -25,6 +25,7 @@ using namespace fi;
 namespace {
 
 constexpr double kPickRadius = 8.0; // pixels
+constexpr size_t kLegendFlows = 4;   // more flows than this are not named in the legend
 
 QCPScatterStyle tickStyle(const QColor& color)
 {
@@ -95,7 +96,10 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(font());
+    QFont legendFont = font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
+    m_plot->legend->setFont(legendFont);
+    m_plot->legend->setBrush(QColor(255, 255, 255, 210));
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
     m_plot->setMinimumHeight(160);
@@ -233,6 +237,8 @@ void FlowPlot::rebuild()
         g->setLineStyle(!m_lanes && m_value == PlotValue::CumulativeBytes ? QCPGraph::lsStepLeft : QCPGraph::lsNone);
         g->setScatterStyle(m_lanes ? tickStyle(color) : QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 4));
         g->setData(s.keys, s.values, true);
+        if (m_flows.size() > kLegendFlows)
+            g->removeFromLegend(); // many flows: the legend keeps to the markers
         m_flowGraphs.push_back(g);
         synK += s.synKeys;
         synV += s.synValues;
@@ -270,11 +276,9 @@ void FlowPlot::rebuild()
             ticker->addTick(double(i), elided(m_store->flows[m_flows[i]].label, 34));
         m_plot->yAxis->setTicker(ticker);
         m_plot->yAxis->setLabel(QString());
-        m_plot->legend->setVisible(m_flows.size() <= 12);
     } else {
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
         m_plot->yAxis->setLabel(plotValueName(m_value));
-        m_plot->legend->setVisible(true);
     }
     markFrame(m_markedFrame);
     resetZoom();

@@ -259,6 +259,8 @@ void MainWindow::restoreSettings()
         resize(1280, 800);
     if (!s.contains(QStringLiteral("window/mainSplitter")))
         m_mainSplitter->setSizes({680, 600});
+    if (!s.contains(QStringLiteral("window/leftSplitter")))
+        m_leftSplitter->setSizes({420, 330});
 }
 
 void MainWindow::saveSettings() const
