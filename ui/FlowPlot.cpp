@@ -33,7 +33,7 @@ QCPScatterStyle tickStyle(const QColor& color)
     QPainterPath tick;
     tick.moveTo(0, -6);
     tick.lineTo(0, 6);
-    return QCPScatterStyle(tick, QPen(color, 1.5), Qt::NoBrush, 12);
+    return QCPScatterStyle(tick, QPen(color, 1.5), Qt::NoBrush, 6); // a custom path is scaled by size / 6
 }
 
 QString elided(const std::string& text, int length)
