@@ -1,6 +1,20 @@
 #include "CaptureStore.h"
 
+#include "TraceFlow.h"
+
 namespace fi {
+
+FlowPacket FlowPacket::from(uint32_t number, const TcpPacket& tcp)
+{
+    FlowPacket p;
+    p.frame = number;
+    p.seq = tcp.seq;
+    p.ack = tcp.ack;
+    p.payloadLength = tcp.payloadLength;
+    p.window = tcp.window;
+    p.flags = tcp.flags;
+    return p;
+}
 
 void CaptureStore::apply(const LoadBatch& batch)
 {
@@ -15,6 +29,23 @@ void CaptureStore::apply(const LoadBatch& batch)
         flows[flow].packets.push_back(packet);
     for (const auto& [flow, stats] : batch.stats)
         flows[flow].stats = stats;
+}
+
+void CaptureStore::addTracedFrame(const FrameView& frame, const TcpPacket& tcp, uint32_t flow,
+                                  const TraceFlow& trace)
+{
+    frames.push_back(frame.record);
+    if (flow == TraceFlow::kNoFlow)
+        return;
+    const Index& traced = trace.flows()[flow];
+    while (flows.size() <= flow) {
+        const Index& opened = trace.flows()[flows.size()];
+        FlowRecord& f = flows.emplace_back();
+        f.label = opened.label;
+        f.id = opened.id;
+    }
+    flows[flow].packets.push_back(FlowPacket::from(frame.number, tcp));
+    flows[flow].stats = traced.stats;
 }
 
 } // namespace fi

@@ -9,6 +9,8 @@
 
 namespace fi {
 
+class TraceFlow;
+
 /// One flow packet as the views need it: its frame number and TCP fields. 20 bytes.
 struct FlowPacket
 {
@@ -18,6 +20,9 @@ struct FlowPacket
     uint32_t payloadLength = 0;
     uint16_t window = 0;
     uint8_t flags = 0;
+
+    /// The packet of frame `number` with the TCP fields of its decode.
+    static FlowPacket from(uint32_t number, const TcpPacket& tcp);
 };
 
 /// A flow as the views need it: the seed's Index fields plus its packets' TCP fields.
@@ -58,6 +63,11 @@ public:
 
     /// Applies a batch; batches must come in order.
     void apply(const LoadBatch& batch);
+    /// Adds one frame as CaptureTracer's frame hook reports it (frames must come in order):
+    /// its record and, when it is a flow packet of flow `flow`, the packet and that flow's
+    /// label, id and statistics as `trace` has them now.
+    void addTracedFrame(const FrameView& frame, const TcpPacket& tcp, uint32_t flow,
+                        const TraceFlow& trace);
 
     const FrameRecord& frame(uint32_t number) const { return frames[number - 1]; }
     /// Time of the capture's first frame (0 when empty).

@@ -33,7 +33,8 @@ TraceSummary CaptureTracer::run(TraceFlow& trace)
             }
             break;
         }
-        const TcpPacket tcp = decodeTcp(linkType, frame.data, frame.record.capturedLength);
+        const TcpPacket tcp = decodeTcp(linkType, frame.data, frame.record.capturedLength,
+                                        frame.record.originalLength);
         uint32_t flow = TraceFlow::kNoFlow;
         if (tcp.valid) {
             const Packet packet = Packet::from(linkType, frame, tcp);
@@ -60,11 +61,10 @@ TraceSummary CaptureTracer::run(TraceFlow& trace)
         if (writing)
             trace.output()->abort();
     } else {
-        trace.submit();
+        trace.submit(); // commits the output files, or removes them when it fails
         if (!trace.errorString().empty()) {
             summary.end = TraceSummary::End::OutputError;
             summary.message = trace.errorString();
-            trace.output()->abort();
         }
     }
     if (m_progressHook)

@@ -56,7 +56,8 @@ public:
     void setCancelFlag(const std::atomic<bool>* cancel) { m_cancel = cancel; }
 
     /// Reads the whole capture into `trace` (its dump() when it has an output format) and
-    /// submits it at the end.
+    /// submits it at the end, which gives the output files their final names; when the run
+    /// is cancelled or fails, the output files are removed instead.
     TraceSummary run(TraceFlow& trace);
 
 private:

@@ -71,6 +71,10 @@ struct Index
     FlowStats stats;
 };
 
+/// `trace.buffer`: the flow open for a BufferID. It holds the same fields as the Index record it
+/// becomes when closed (fpout, index, label), so it is that record while still open.
+using Buffer = Index;
+
 /// pcapkit's flow label for a flow whose first packet is `packet`.
 std::string makeLabel(const BufferID& id, const Timestamp& first);
 

@@ -1,9 +1,6 @@
 #include "FlowWriterPool.h"
 
 #include <algorithm>
-#include "ByteSwap.h"
-
-#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,64 +8,6 @@
 namespace fi {
 
 namespace {
-
-/// The pcap global header and record headers in the requested byte order and resolution.
-class PcapEncoder
-{
-public:
-    explicit PcapEncoder(const OutputOptions& o)
-        : m_swap(o.byteOrder == ByteOrder::Host
-                     ? false
-                     : (o.byteOrder == ByteOrder::Big) != (std::endian::native == std::endian::big)),
-          m_nano(o.nanosecond), m_linkType(uint32_t(o.linkType)),
-          m_snapLength(uint32_t(o.snapLength > 0 ? o.snapLength : 262144))
-    {}
-
-    std::string fileHeader() const
-    {
-        std::string out;
-        put32(out, m_nano ? 0xA1B23C4D : 0xA1B2C3D4);
-        put16(out, 2);
-        put16(out, 4);
-        put32(out, 0);
-        put32(out, 0);
-        put32(out, m_snapLength);
-        put32(out, m_linkType);
-        return out;
-    }
-
-    std::string record(const FrameView& frame) const
-    {
-        Timestamp ts = frame.record.timestamp();
-        std::string out;
-        out.reserve(16 + frame.record.capturedLength);
-        put32(out, uint32_t(ts.seconds));
-        put32(out, m_nano ? ts.nanoseconds : ts.nanoseconds / 1000);
-        put32(out, frame.record.capturedLength);
-        put32(out, frame.record.originalLength);
-        out.append(reinterpret_cast<const char*>(frame.data), frame.record.capturedLength);
-        return out;
-    }
-
-private:
-    void put32(std::string& out, uint32_t v) const
-    {
-        if (m_swap)
-            v = byteSwapped(v);
-        out.append(reinterpret_cast<const char*>(&v), 4);
-    }
-    void put16(std::string& out, uint16_t v) const
-    {
-        if (m_swap)
-            v = byteSwapped(v);
-        out.append(reinterpret_cast<const char*>(&v), 2);
-    }
-
-    bool m_swap;
-    bool m_nano;
-    uint32_t m_linkType;
-    uint32_t m_snapLength;
-};
 
 std::unique_ptr<DocumentFormat> documentFormatFor(OutputFormat format)
 {
@@ -84,31 +23,45 @@ std::unique_ptr<DocumentFormat> documentFormatFor(OutputFormat format)
 
 FlowWriterPool::FlowWriterPool(OutputOptions options)
     : m_options(std::move(options)), m_maxOpen(std::max<size_t>(1, m_options.maxOpenFiles)),
-      m_document(documentFormatFor(m_options.format))
+      m_document(documentFormatFor(m_options.format)), m_pcap(m_options)
 {}
 
 FlowWriterPool::~FlowWriterPool()
 {
-    for (uint32_t flow : m_open)
-        std::fclose(m_slots[flow].file);
+    removeFiles(false); // an output that was never committed leaves nothing
 }
 
 bool FlowWriterPool::prepare()
 {
+    return prepareDirectory(m_options.directory, m_error);
+}
+
+bool FlowWriterPool::prepareDirectory(const std::string& directory, std::string& error)
+{
     namespace fs = std::filesystem;
     std::error_code ec;
-    fs::path dir(m_options.directory.empty() ? "." : m_options.directory);
+    fs::path dir(directory.empty() ? "." : directory);
+    auto failed = [&](const std::string& what) {
+        error = dir.string() + ": " + what;
+        return false;
+    };
     if (!fs::exists(dir, ec) && !fs::create_directories(dir, ec))
-        return fail(dir.string(), "cannot create the directory: " + ec.message());
+        return failed("cannot create the directory: " + ec.message());
     if (!fs::is_directory(dir, ec))
-        return fail(dir.string(), "not a directory");
+        return failed("not a directory");
     fs::path probe = dir / ".flowinspector-write-test";
     std::FILE* f = std::fopen(probe.c_str(), "wb");
     if (!f)
-        return fail(dir.string(), std::string("the directory is not writable: ") + std::strerror(errno));
+        return failed(std::string("the directory is not writable: ") + std::strerror(errno));
     std::fclose(f);
     fs::remove(probe, ec);
     return true;
+}
+
+std::string FlowWriterPool::temporaryPath(const std::string& finalPath)
+{
+    std::filesystem::path p(finalPath);
+    return (p.parent_path() / ("." + p.filename().string() + ".part")).string();
 }
 
 bool FlowWriterPool::fail(const std::string& path, const std::string& what)
@@ -129,6 +82,24 @@ std::string FlowWriterPool::uniqueFinalPath(const std::string& label)
     return (dir / name).string();
 }
 
+FlowWriterPool::Slot& FlowWriterPool::slotOf(uint32_t flow)
+{
+    if (flow >= m_slots.size())
+        m_slots.resize(flow + 1);
+    return m_slots[flow];
+}
+
+const std::string& FlowWriterPool::reserve(uint32_t flow, const std::string& label)
+{
+    Slot& slot = slotOf(flow);
+    if (slot.finalPath.empty()) {
+        slot.finalPath = uniqueFinalPath(label);
+        slot.tempPath = temporaryPath(slot.finalPath);
+    }
+    return slot.finalPath;
+}
+
+// Failures name the file as the user knows it (its final path), whatever name it has now.
 bool FlowWriterPool::ensureOpen(Slot& slot, uint32_t flow)
 {
     slot.lastUse = ++m_tick;
@@ -139,18 +110,16 @@ bool FlowWriterPool::ensureOpen(Slot& slot, uint32_t flow)
             return m_slots[a].lastUse < m_slots[b].lastUse;
         });
         Slot& victim = m_slots[*lru];
-        if (std::fclose(victim.file) != 0) {
-            victim.file = nullptr;
-            m_open.erase(lru);
-            return fail(victim.tempPath, std::strerror(errno));
-        }
+        const int rc = std::fclose(victim.file);
         victim.file = nullptr;
         m_open.erase(lru);
+        if (rc != 0)
+            return fail(victim.finalPath, std::strerror(errno));
     }
     bool fresh = slot.frames == 0;
     slot.file = std::fopen(slot.tempPath.c_str(), fresh ? "wb" : "ab");
     if (!slot.file)
-        return fail(slot.tempPath, std::strerror(errno));
+        return fail(slot.finalPath, std::strerror(errno));
     m_open.push_back(flow);
     return true;
 }
@@ -158,34 +127,28 @@ bool FlowWriterPool::ensureOpen(Slot& slot, uint32_t flow)
 bool FlowWriterPool::put(Slot& slot, const std::string& bytes)
 {
     if (std::fwrite(bytes.data(), 1, bytes.size(), slot.file) != bytes.size())
-        return fail(slot.tempPath, std::strerror(errno));
+        return fail(slot.finalPath, std::strerror(errno));
     m_bytesWritten += bytes.size();
     return true;
 }
 
 bool FlowWriterPool::write(uint32_t flow, const std::string& label, const FrameView& frame)
 {
-    if (flow >= m_slots.size())
-        m_slots.resize(flow + 1);
+    reserve(flow, label);
     Slot& slot = m_slots[flow];
     if (slot.finished)
         return fail(slot.finalPath, "flow written after it was finished");
-    if (slot.finalPath.empty()) {
-        slot.finalPath = uniqueFinalPath(label);
-        std::filesystem::path p(slot.finalPath);
-        slot.tempPath = (p.parent_path() / ("." + p.filename().string() + ".part")).string();
-    }
     if (!ensureOpen(slot, flow))
         return false;
     std::string bytes;
     if (slot.frames == 0)
-        bytes = m_document ? m_document->prolog() : PcapEncoder(m_options).fileHeader();
+        bytes = m_document ? m_document->prolog() : m_pcap.fileHeader();
     if (m_document) {
         if (slot.frames > 0)
             bytes += m_document->separator();
         bytes += m_document->entry(frameDocument(m_options.linkType, frame, m_options.nanosecond));
     } else {
-        bytes += PcapEncoder(m_options).record(frame);
+        m_pcap.appendRecord(bytes, frame);
     }
     ++slot.frames;
     return put(slot, bytes);
@@ -193,7 +156,7 @@ bool FlowWriterPool::write(uint32_t flow, const std::string& label, const FrameV
 
 bool FlowWriterPool::finish(uint32_t flow)
 {
-    if (flow >= m_slots.size() || m_slots[flow].finalPath.empty() || m_slots[flow].finished)
+    if (flow >= m_slots.size() || m_slots[flow].frames == 0 || m_slots[flow].finished)
         return true;
     Slot& slot = m_slots[flow];
     if (m_document) {
@@ -205,14 +168,9 @@ bool FlowWriterPool::finish(uint32_t flow)
         slot.file = nullptr;
         m_open.erase(std::find(m_open.begin(), m_open.end(), flow));
         if (rc != 0)
-            return fail(slot.tempPath, std::strerror(errno));
+            return fail(slot.finalPath, std::strerror(errno));
     }
-    std::error_code ec;
-    std::filesystem::rename(slot.tempPath, slot.finalPath, ec);
-    if (ec)
-        return fail(slot.finalPath, ec.message());
     slot.finished = true;
-    m_finishedPaths.push_back(slot.finalPath);
     return true;
 }
 
@@ -224,25 +182,49 @@ bool FlowWriterPool::finishAll()
     return true;
 }
 
+bool FlowWriterPool::commit()
+{
+    if (!finishAll())
+        return false;
+    for (Slot& slot : m_slots) {
+        if (!slot.finished || slot.committed)
+            continue;
+        std::error_code ec;
+        std::filesystem::rename(slot.tempPath, slot.finalPath, ec);
+        if (ec)
+            return fail(slot.finalPath, ec.message());
+        slot.committed = true;
+        ++m_committed;
+    }
+    return true;
+}
+
 void FlowWriterPool::abort()
+{
+    removeFiles(true);
+    m_committed = 0;
+}
+
+void FlowWriterPool::removeFiles(bool committedToo)
 {
     std::error_code ec;
     for (Slot& slot : m_slots) {
         if (slot.file)
             std::fclose(slot.file);
         slot.file = nullptr;
-        if (!slot.tempPath.empty())
+        if (!slot.committed && slot.frames > 0)
             std::filesystem::remove(slot.tempPath, ec);
-        if (slot.finished)
+        else if (slot.committed && committedToo)
             std::filesystem::remove(slot.finalPath, ec);
+        slot.committed = slot.committed && !committedToo;
     }
     m_open.clear();
-    m_finishedPaths.clear();
 }
 
 std::string FlowWriterPool::pathOf(uint32_t flow) const
 {
-    return flow < m_slots.size() ? m_slots[flow].finalPath : std::string();
+    return flow < m_slots.size() && m_slots[flow].frames > 0 ? m_slots[flow].finalPath
+                                                             : std::string();
 }
 
 } // namespace fi

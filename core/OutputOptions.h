@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fi {
 
@@ -21,6 +22,9 @@ struct OutputOptions
     int linkType = 1;                      ///< the capture's link type
     int snapLength = 262144;               ///< the capture's snap length
     size_t maxOpenFiles = 64;              ///< bound of the pool of open output files
+    /// Only the flows of these labels are written (all others are traced but not written);
+    /// nullopt: every flow. A label no flow has is an error when tracing is submitted.
+    std::optional<std::vector<std::string>> flowLabels;
 };
 
 /// `pcap` → Pcap …; nullopt for an unknown name.

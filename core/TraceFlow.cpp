@@ -6,10 +6,27 @@ TraceFlow::TraceFlow(OutputOptions output) : m_options(std::move(output))
 {
     if (m_options.format != OutputFormat::None)
         m_output = std::make_unique<FlowWriterPool>(m_options);
+    if (m_options.flowLabels)
+        m_wanted.insert(m_options.flowLabels->begin(), m_options.flowLabels->end());
     m_table.resize(1024);
 }
 
 TraceFlow::~TraceFlow() = default;
+
+bool TraceFlow::selected(uint32_t flow)
+{
+    if (!m_options.flowLabels)
+        return true;
+    while (m_selected.size() <= flow)
+        m_selected.push_back(m_wanted.count(m_flows[m_selected.size()].label) ? 1 : 0);
+    return m_selected[flow];
+}
+
+void TraceFlow::setError(const std::string& message)
+{
+    if (m_error.empty())
+        m_error = message;
+}
 
 uint32_t TraceFlow::findOpen(const BufferID& id, uint64_t hash) const
 {
@@ -70,6 +87,12 @@ void TraceFlow::eraseOpen(uint32_t flow, uint64_t hash)
     --m_openCount;
 }
 
+const Buffer* TraceFlow::buffer(const BufferID& id) const
+{
+    const uint32_t flow = findOpen(id, id.hash());
+    return flow == kNoFlow ? nullptr : &m_flows[flow];
+}
+
 uint32_t TraceFlow::join(const Packet& packet, uint64_t hash)
 {
     const BufferID id = packet.bufferId();
@@ -110,8 +133,8 @@ uint32_t TraceFlow::dump(const Packet& packet, const FrameView& frame)
     const uint64_t hash = packet.bufferId().hash();
     uint32_t flow = join(packet, hash);
     // Write before a FIN closes the flow, so that its file is completed holding this frame.
-    if (m_output && !m_output->write(flow, m_flows[flow].label, frame) && m_error.empty())
-        m_error = m_output->errorString();
+    if (m_output && selected(flow) && !m_output->write(flow, m_flows[flow].label, frame))
+        setError(m_output->errorString());
     if (packet.fin)
         close(flow, hash);
     return flow;
@@ -125,8 +148,8 @@ void TraceFlow::close(uint32_t flow, uint64_t hash)
     m_closedOrder.push_back(flow);
     Index& f = m_flows[flow];
     if (m_output) {
-        if (!m_output->finish(flow) && m_error.empty())
-            m_error = m_output->errorString();
+        if (!m_output->finish(flow))
+            setError(m_output->errorString());
         f.fpout = m_output->pathOf(flow);
     }
     for (const Callback& cb : m_callbacks)
@@ -135,16 +158,32 @@ void TraceFlow::close(uint32_t flow, uint64_t hash)
 
 std::vector<const Index*> TraceFlow::submit()
 {
-    if (!m_submitted && m_output) {
+    if (m_submitted)
+        return index();
+    m_submitted = true;
+    if (m_options.flowLabels) {
+        std::unordered_set<std::string> seen;
+        for (const Index& f : m_flows)
+            seen.insert(f.label);
+        for (const std::string& label : *m_options.flowLabels)
+            if (!seen.count(label)) {
+                setError("no flow is labelled '" + label + "'");
+                break;
+            }
+    }
+    if (m_output) {
         for (uint32_t flow = 0; flow < m_flows.size(); ++flow) {
             if (m_closed[flow])
                 continue;
-            if (!m_output->finish(flow) && m_error.empty())
-                m_error = m_output->errorString();
+            if (!m_output->finish(flow))
+                setError(m_output->errorString());
             m_flows[flow].fpout = m_output->pathOf(flow);
         }
+        if (m_error.empty() && !m_output->commit())
+            setError(m_output->errorString());
+        if (!m_error.empty())
+            m_output->abort();
     }
-    m_submitted = true;
     return index();
 }
 

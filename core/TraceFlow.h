@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace fi {
@@ -36,15 +37,22 @@ public:
 
     /// Applies the flow rule to one packet; returns the id of the flow it joined.
     uint32_t trace(const Packet& packet);
-    /// trace(), writing the frame to its flow's output file (when an output format is set).
+    /// trace(), writing the frame to its flow's output file (when an output format is set
+    /// and the flow is one of the options' flowLabels, if those are given).
     /// When writing fails, errorString() says why.
     uint32_t dump(const Packet& packet, const FrameView& frame);
-    /// Ends tracing: the flows still open are finished (their output files completed) and
-    /// the flow index is returned.
+    /// Ends tracing: the flows still open are finished, and when all went well every output
+    /// file is given its final name (FlowWriterPool::commit); otherwise, or when a label of
+    /// the options' flowLabels belongs to no flow, errorString() says why and the output
+    /// files are removed. Returns the flow index.
     std::vector<const Index*> submit();
 
     /// The flow index: open flows in opening order, then closed flows in closing order.
     std::vector<const Index*> index() const;
+
+    /// The seed's `Buffer` (trace.buffer) of `id`: its open flow, whose fpout, index and label
+    /// are still growing (an open flow is an Index record not yet closed); nullptr if none.
+    const Buffer* buffer(const BufferID& id) const;
 
     /// All flows by id (opening order).
     const std::vector<Index>& flows() const { return m_flows; }
@@ -62,6 +70,9 @@ private:
     void growTable();
     uint32_t join(const Packet& packet, uint64_t hash);
     void close(uint32_t flow, uint64_t hash);
+    /// Whether the flow's frames are written (its label is among the options' flowLabels).
+    bool selected(uint32_t flow);
+    void setError(const std::string& message);
 
     struct Slot
     {
@@ -79,6 +90,8 @@ private:
     uint64_t m_packets = 0;
     bool m_submitted = false;
     std::vector<Callback> m_callbacks;
+    std::unordered_set<std::string> m_wanted; ///< the options' flowLabels
+    std::vector<uint8_t> m_selected;          ///< by flow id, filled as flows are written
     std::string m_error;
 };
 

@@ -284,13 +284,7 @@ private slots:
         QTemporaryDir dir;
         const QString capture = dir.filePath("in.pcap");
         writeFile(capture, pcapFile(conversation()));
-        // Permissions do not stop root, and CI runs as root: there /proc is the directory
-        // nobody can write to.
-        QString out = dir.filePath("ro");
-        QVERIFY(QDir().mkdir(out));
-        QFile::setPermissions(out, QFileDevice::ReadOwner | QFileDevice::ExeOwner);
-        if (::geteuid() == 0)
-            out = QStringLiteral("/proc");
+        const QString out = fi::test::unwritableDirectory(dir.path());
         const QStringList before = entriesOf(out);
         OutputOptions o;
         o.format = OutputFormat::Pcap;

@@ -74,6 +74,23 @@ private slots:
         QVERIFY(!index[0]->stats.closedByFin);
     }
 
+    void buffersAreTheOpenFlows()
+    {
+        TraceFlow t;
+        const Packet first = packet(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN);
+        QVERIFY(!t.buffer(first.bufferId()));
+        t.trace(first);
+        t.trace(packet(2, "10.0.0.1", 1000, "10.0.0.2", 80));
+        const Buffer* b = t.buffer(first.bufferId());
+        QVERIFY(b);
+        QCOMPARE(b->index, (std::vector<uint32_t>{1, 2}));
+        QCOMPARE(QString::fromStdString(b->label), "10.0.0.1_1000-10.0.0.2_80-1001.0");
+        QVERIFY(b->fpout.empty()); // no output format
+        QVERIFY(!t.buffer(first.bufferId().mirrored()));
+        t.trace(packet(3, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::FIN));
+        QVERIFY(!t.buffer(first.bufferId())); // closed: an Index now, no longer a Buffer
+    }
+
     void directionsAreSeparateFlows()
     {
         TraceFlow t;

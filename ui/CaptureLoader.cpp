@@ -31,14 +31,7 @@ public:
         m_batch->frames.push_back(frame.record);
         if (flow == TraceFlow::kNoFlow)
             return;
-        FlowPacket p;
-        p.frame = frame.number;
-        p.seq = tcp.seq;
-        p.ack = tcp.ack;
-        p.payloadLength = tcp.payloadLength;
-        p.window = tcp.window;
-        p.flags = tcp.flags;
-        m_batch->packets.emplace_back(flow, p);
+        m_batch->packets.emplace_back(flow, FlowPacket::from(frame.number, tcp));
         if (flow >= m_touched.size())
             m_touched.resize(flow + 1, 0);
         m_touched[flow] = 1;

@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
 #include "DetailsPane.h"
+#include "ExportController.h"
+#include "ExportDialog.h"
 #include "FlowFilterProxyModel.h"
 #include "FlowPlot.h"
 #include "FlowTreeModel.h"
@@ -10,6 +12,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QComboBox>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -42,7 +45,8 @@ static void initResources()
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_model(new FlowTreeModel(this)), m_proxy(new FlowFilterProxyModel(this)),
-      m_loader(new CaptureLoader(this)), m_inspector(new FrameInspector(this))
+      m_loader(new CaptureLoader(this)), m_inspector(new FrameInspector(this)),
+      m_exporter(new ExportController(this))
 {
     initResources();
     setWindowIcon(QIcon(QStringLiteral(":/icons/flowinspector.svg")));
@@ -64,6 +68,44 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_loader, &CaptureLoader::failed, this, &MainWindow::onFailed);
     connect(m_inspector, &FrameInspector::frameReady, m_details, &DetailsPane::showFrame);
     connect(m_inspector, &FrameInspector::frameFailed, m_details, &DetailsPane::showFrameError);
+    connect(m_exporter, &ExportController::started, this, [this](qint64 total) {
+        m_exportLabel->setText(tr("Exporting %1 frames…").arg(QLocale().toString(total)));
+        m_exportLabel->show();
+    });
+    connect(m_exporter, &ExportController::progress, this, [this](qint64 done, qint64 total) {
+        m_exportLabel->setText(tr("Exporting: %1 of %2 frames").arg(QLocale().toString(done), QLocale().toString(total)));
+    });
+    connect(m_exporter, &ExportController::finished, this, &MainWindow::onExportFinished);
+}
+
+void MainWindow::exportSelectedFlows()
+{
+    const std::vector<uint32_t> flows = selectedFlows();
+    if (flows.empty()) {
+        m_statusLabel->setText(tr("Select the flows to export first."));
+        return;
+    }
+    if (m_exporter->isRunning()) {
+        m_statusLabel->setText(tr("An export is still running."));
+        return;
+    }
+    ExportDialog dialog(int(flows.size()), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_exporter->start(m_model->store(), flows, dialog.options());
+}
+
+void MainWindow::onExportFinished(const ExportResult& result)
+{
+    // The summary and, when files were written, a link that opens their folder.
+    QString text = ExportController::summaryText(result).toHtmlEscaped();
+    if (!result.files.empty())
+        text += QStringLiteral(" <a href=\"%1\">%2</a>")
+                    .arg(QUrl::fromLocalFile(QString::fromStdString(result.directory)).toString(), tr("Open folder"));
+    m_exportLabel->setText(text);
+    m_exportLabel->show();
+    if (result.end == ExportResult::End::Failed)
+        showError(tr("Export failed"), QString::fromStdString(result.error));
 }
 
 MainWindow::~MainWindow() = default;
@@ -173,6 +215,10 @@ void MainWindow::createActions()
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
     updateRecentMenu();
     file->addSeparator();
+    m_exportAction = file->addAction(QIcon(QStringLiteral(":/icons/export.svg")), tr("&Export Selected Flows…"),
+                                     this, &MainWindow::exportSelectedFlows);
+    m_exportAction->setShortcut(Qt::CTRL | Qt::Key_E);
+    m_exportAction->setToolTip(tr("Write the selected flows to files (Ctrl+E)"));
     file->addAction(QIcon(QStringLiteral(":/icons/plot.svg")), tr("Save &Plot…"), m_plot, &FlowPlot::saveWithDialog);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -211,7 +257,11 @@ void MainWindow::createActions()
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->addAction(open);
+    bar->addAction(m_exportAction);
     bar->addAction(m_cancelAction);
+
+    m_flowView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_flowView->addAction(m_exportAction);
 }
 
 void MainWindow::createStatusBar()
@@ -226,7 +276,14 @@ void MainWindow::createStatusBar()
     m_cancelButton = new QToolButton(this);
     m_cancelButton->setDefaultAction(m_cancelAction);
     m_cancelButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_exportLabel = new QLabel(this);
+    m_exportLabel->setAccessibleName(tr("Export status"));
+    m_exportLabel->setTextFormat(Qt::RichText);
+    m_exportLabel->setOpenExternalLinks(false);
+    connect(m_exportLabel, &QLabel::linkActivated, this, [](const QString& url) { QDesktopServices::openUrl(QUrl(url)); });
+    m_exportLabel->hide();
     statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_exportLabel);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancelButton);
     setLoadingUi(false);
@@ -278,6 +335,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
     m_loader->cancel();
+    m_exporter->cancel();
     event->accept();
 }
 

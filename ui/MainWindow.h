@@ -1,10 +1,12 @@
 #pragma once
 
 #include "CaptureLoader.h"
+#include "ExportOptions.h"
 
 #include <QMainWindow>
 
 class DetailsPane;
+class ExportController;
 class FlowFilterProxyModel;
 class FlowPlot;
 class FlowTreeModel;
@@ -37,6 +39,10 @@ public:
     QTreeView* flowView() const { return m_flowView; }
     DetailsPane* details() const { return m_details; }
     FlowPlot* plot() const { return m_plot; }
+    ExportController* exporter() const { return m_exporter; }
+    QAction* exportAction() const { return m_exportAction; }
+    /// Asks where and how to export the selected flows, then exports them in the background.
+    void exportSelectedFlows();
     CaptureLoader* loader() const { return m_loader; }
     QLineEdit* filterEdit() const { return m_filterEdit; }
     QComboBox* stateFilter() const { return m_stateCombo; }
@@ -71,6 +77,8 @@ private:
     void setLoadingUi(bool loading);
     void showError(const QString& title, const QString& text);
 
+    void onExportFinished(const fi::ExportResult& result);
+
     FlowTreeModel* m_model;
     FlowFilterProxyModel* m_proxy;
     CaptureLoader* m_loader;
@@ -89,6 +97,9 @@ private:
     QToolButton* m_cancelButton = nullptr;
     QMenu* m_recentMenu = nullptr;
     QAction* m_cancelAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    ExportController* m_exporter;
+    QLabel* m_exportLabel = nullptr;
     QString m_loadingPath;
     uint32_t m_framesSoFar = 0;
 };

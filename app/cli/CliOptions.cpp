@@ -1,7 +1,26 @@
 #include "CliOptions.h"
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
+
+namespace {
+
+/// `A,B,C` to its labels; false for an empty label.
+bool splitLabels(std::string_view text, std::vector<std::string>& labels)
+{
+    for (size_t start = 0;;) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        if (comma == start)
+            return false;
+        labels.emplace_back(text.substr(start, comma - start));
+        if (comma == text.size())
+            return true;
+        start = comma + 1;
+    }
+}
+
+} // namespace
 
 std::string cliUsage()
 {
@@ -11,13 +30,19 @@ std::string cliUsage()
            "\n"
            "Commands:\n"
            "  index CAPTURE            print the flow index as JSON, sorted by first frame\n"
-           "  trace CAPTURE -o DIR -f FORMAT\n"
-           "                           write one file per flow, DIR/{label}{ext}\n"
+           "  trace CAPTURE -o DIR -f FORMAT [--flows LABEL[,LABEL...]]\n"
+           "                           write the flows to files in DIR\n"
            "  stats CAPTURE            trace without output and print the counts\n"
            "\n"
            "Options of trace:\n"
            "  -o, --output DIR         output directory (created if missing)\n"
-           "  -f, --format FORMAT      pcap, json, plist or tree\n"
+           "  -f, --format FORMAT      pcap, json, plist or tree: one file per flow,\n"
+           "                           DIR/{label}{ext} (.pcap, .json, .plist, .txt);\n"
+           "                           merged-pcap: one pcap of the flows' frames in capture\n"
+           "                           order, DIR/{capture name}-flows.pcap;\n"
+           "                           csv: the flow table, DIR/{capture name}-flows.csv\n"
+           "                           ({capture name}: its file name without extension)\n"
+           "  --flows LABEL[,LABEL...] write only the flows of these labels\n"
            "  --byteorder big|little   byte order of pcap output (default: this machine's)\n"
            "  --nanosecond             nanosecond timestamps in pcap output\n"
            "\n"
@@ -55,13 +80,26 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
         } else if (a == "-f" || a == "--format") {
             if (!value(v))
                 return CliParse::Error;
-            auto format = fi::outputFormatFromName(v);
+            auto format = fi::exportFormatFromName(v);
             if (!format) {
-                error = "unknown format '" + std::string(v) + "' (pcap, json, plist or tree)";
+                error = "unknown format '" + std::string(v) +
+                        "' (pcap, json, plist, tree, merged-pcap or csv)";
                 return CliParse::Error;
             }
-            o.output.format = *format;
+            o.format = *format;
+            o.output.format = fi::perFlowFormat(*format);
             formatGiven = true;
+        } else if (a == "--flows") {
+            if (!value(v))
+                return CliParse::Error;
+            std::vector<std::string> labels;
+            if (!splitLabels(v, labels)) {
+                error = "--flows needs labels separated by commas, not '" + std::string(v) + "'";
+                return CliParse::Error;
+            }
+            if (!o.output.flowLabels)
+                o.output.flowLabels.emplace();
+            o.output.flowLabels->insert(o.output.flowLabels->end(), labels.begin(), labels.end());
         } else if (a == "--byteorder") {
             if (!value(v))
                 return CliParse::Error;
@@ -109,8 +147,8 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
             error = "trace needs an output directory (-o DIR) and a format (-f FORMAT)";
             return CliParse::Error;
         }
-    } else if (outputGiven || formatGiven || byteOrderGiven) {
-        error = "-o, -f, --byteorder and --nanosecond belong to the trace command";
+    } else if (outputGiven || formatGiven || byteOrderGiven || o.output.flowLabels) {
+        error = "-o, -f, --flows, --byteorder and --nanosecond belong to the trace command";
         return CliParse::Error;
     }
     return CliParse::Run;

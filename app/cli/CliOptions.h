@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ExportOptions.h"
 #include "OutputOptions.h"
 
 #include <string>
@@ -9,6 +10,9 @@ struct CliOptions
     enum class Command { None, Index, Trace, Stats };
     Command command = Command::None;
     std::string capture;
+    /// trace: the format asked for; per-flow formats are also in output.format (None for
+    /// merged-pcap and csv), and --flows is output.flowLabels.
+    fi::ExportFormat format = fi::ExportFormat::Pcap;
     fi::OutputOptions output;
 };
 

@@ -3,9 +3,12 @@
 #include "CliOptions.h"
 #include "FlowIndexJson.h"
 
+#include "CaptureStore.h"
 #include "CaptureTracer.h"
+#include "FlowExporter.h"
 #include "TraceFlow.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -33,6 +36,35 @@ int fail(const std::string& message)
     return 1;
 }
 
+/// What `trace` wrote.
+struct Written
+{
+    size_t files = 0;
+    uint64_t bytes = 0;
+};
+
+/// merged-pcap and csv: the chosen flows of the traced capture, through FlowExporter.
+bool exportWholeFile(const CliOptions& o, const CaptureStore& store, Written& written,
+                     std::string& error)
+{
+    std::vector<uint32_t> flows;
+    for (uint32_t id = 0; id < store.flows.size(); ++id) {
+        const auto& labels = o.output.flowLabels;
+        if (!labels || std::count(labels->begin(), labels->end(), store.flows[id].label))
+            flows.push_back(id);
+    }
+    ExportOptions options;
+    options.format = o.format;
+    options.directory = o.output.directory;
+    options.byteOrder = o.output.byteOrder;
+    options.nanosecond = o.output.nanosecond;
+    FlowExporter exporter(store, flows, options);
+    const ExportResult r = exporter.run();
+    written = {r.files.size(), r.bytesWritten};
+    error = r.error;
+    return r.ok();
+}
+
 int run(const CliOptions& o)
 {
     CaptureTracer tracer;
@@ -44,7 +76,19 @@ int run(const CliOptions& o)
     output.snapLength = tracer.reader().snapLength();
     if (o.command != CliOptions::Command::Trace)
         output.format = OutputFormat::None;
+    // merged-pcap and csv keep every frame's record while tracing and export afterwards
+    const bool wholeFile =
+        o.command == CliOptions::Command::Trace && output.format == OutputFormat::None;
     TraceFlow trace(output);
+    CaptureStore store;
+    store.path = o.capture;
+    store.linkType = output.linkType;
+    store.snapLength = output.snapLength;
+    store.pcapng = tracer.reader().isPcapNg();
+    if (wholeFile)
+        tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
+            store.addTracedFrame(frame, tcp, flow, trace);
+        });
     TraceSummary s = tracer.run(trace);
     if (s.end == TraceSummary::End::OutputError)
         return fail(s.message);
@@ -59,14 +103,20 @@ int run(const CliOptions& o)
                     s.framesRead, static_cast<unsigned long long>(s.flowPackets), s.flows,
                     s.skipped);
         break;
-    case CliOptions::Command::Trace:
-        std::printf("wrote %zu %s files (%llu bytes) to %s: %u frames read, %llu flow packets, "
+    case CliOptions::Command::Trace: {
+        Written written;
+        std::string error;
+        if (!wholeFile)
+            written = {trace.output()->filesWritten(), trace.output()->bytesWritten()};
+        else if (!exportWholeFile(o, store, written, error))
+            return fail(error);
+        std::printf("wrote %zu %s file%s (%llu bytes) to %s: %u frames read, %llu flow packets, "
                     "%zu flows\n",
-                    trace.output()->filesWritten(), outputFormatName(output.format),
-                    static_cast<unsigned long long>(trace.output()->bytesWritten()),
-                    output.directory.c_str(), s.framesRead,
-                    static_cast<unsigned long long>(s.flowPackets), s.flows);
+                    written.files, exportFormatName(o.format), written.files == 1 ? "" : "s",
+                    static_cast<unsigned long long>(written.bytes), output.directory.c_str(),
+                    s.framesRead, static_cast<unsigned long long>(s.flowPackets), s.flows);
         break;
+    }
     case CliOptions::Command::None:
         break;
     }

@@ -6,6 +6,7 @@
 #include "TestPaths.h"
 
 #include "DetailsPane.h"
+#include "ExportController.h"
 #include "FieldTreeModel.h"
 #include "FlowFilterProxyModel.h"
 #include "FlowTreeModel.h"
@@ -16,6 +17,11 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QDialog>
+#include <QDir>
+#include <QLabel>
+#include <QPushButton>
+#include <QTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -169,6 +175,50 @@ private slots:
         QCOMPARE(current.data(FlowTreeModel::FrameNumberRole).toUInt(), frame);
         QTRY_VERIFY(!w.details()->hexView()->bytes().isEmpty());
         QCOMPARE(w.plot()->flows().size(), size_t(2)); // the plotted flows stay
+    }
+
+    void ctrlEExportsTheSelectedFlows()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        openAndWait(w, demoCapture());
+        QTreeView* view = w.flowView();
+        view->setFocus();
+        view->setCurrentIndex(view->model()->index(0, 0));
+        view->selectionModel()->select(view->model()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QTemporaryDir out;
+        bool dialogSeen = false;
+        QTimer::singleShot(0, this, [&] {
+            for (QWidget* top : QApplication::topLevelWidgets()) {
+                auto* dialog = qobject_cast<QDialog*>(top);
+                if (!dialog || !dialog->isVisible())
+                    continue;
+                dialogSeen = true;
+                for (auto* edit : dialog->findChildren<QLineEdit*>())
+                    if (edit->accessibleName() == "Export directory")
+                        edit->setText(out.path());
+                for (auto* combo : dialog->findChildren<QComboBox*>())
+                    if (combo->accessibleName() == "Export format")
+                        combo->setCurrentIndex(combo->findText("json"));
+                for (auto* button : dialog->findChildren<QPushButton*>())
+                    if (button->text() == "Export")
+                        button->click();
+            }
+        });
+        QSignalSpy finished(w.exporter(), &ExportController::finished);
+        QTest::keyClick(view, Qt::Key_E, Qt::ControlModifier);
+        QVERIFY(dialogSeen);
+        QVERIFY(finished.wait(30000));
+        QStringList expected;
+        for (int r : {0, 1})
+            expected << view->model()->index(r, 0).data().toString() + ".json";
+        expected.sort();
+        QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::Hidden, QDir::Name), expected);
+        bool linkShown = false;
+        for (QLabel* label : w.findChildren<QLabel*>())
+            linkShown = linkShown || (label->accessibleName() == "Export status" && label->text().contains("Open folder"));
+        QVERIFY(linkShown);
     }
 
     void filterNarrowsTheRows()

@@ -1,7 +1,10 @@
 #include "TestPaths.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+
+#include <unistd.h>
 
 namespace fi::test {
 
@@ -17,6 +20,16 @@ QString sharedDir()
     return QFileInfo(dir + QStringLiteral("/spec/TRACEFLOW.md")).exists()
                ? QDir(dir).canonicalPath()
                : QString();
+}
+
+QString unwritableDirectory(const QString& parent)
+{
+    if (::geteuid() == 0)
+        return QStringLiteral("/proc");
+    const QString dir = parent + QStringLiteral("/read-only");
+    QDir().mkpath(dir);
+    QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+    return dir;
 }
 
 QString cliPath()

@@ -10,6 +10,9 @@ QString sharedDir();
 QString cliPath();
 /// The project's source directory.
 QString sourceDir();
+/// A directory that cannot be written to, made inside `parent`. Permissions do not stop root,
+/// and CI runs as root: there it is /proc, the directory nobody can write to.
+QString unwritableDirectory(const QString& parent);
 
 } // namespace fi::test
 

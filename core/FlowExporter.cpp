@@ -1,0 +1,289 @@
+#include "FlowExporter.h"
+
+#include "FlowWriterPool.h"
+#include "FrameSource.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace fi {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool exists(const std::string& path)
+{
+    std::error_code ec;
+    return fs::exists(path, ec);
+}
+
+/// One CSV field (RFC 4180): quoted, with quotes doubled, when it holds `,`, `"`, CR or LF.
+void appendCsvField(std::string& out, const std::string& field)
+{
+    if (field.find_first_of(",\"\r\n") == std::string::npos) {
+        out += field;
+        return;
+    }
+    out += '"';
+    for (char c : field) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+void appendCsvRow(std::string& out, const std::vector<std::string>& fields)
+{
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (i)
+            out += ',';
+        appendCsvField(out, fields[i]);
+    }
+    out += "\r\n";
+}
+
+/// Seconds with 6 decimals, as the flow tree shows Start and Duration.
+std::string secondsText(int64_t ns)
+{
+    char text[64];
+    std::snprintf(text, sizeof text, "%.6f", double(ns) / 1e9);
+    return text;
+}
+
+ExportResult ended(ExportResult result, ExportResult::End end, std::string error = {})
+{
+    result.end = end;
+    result.error = std::move(error);
+    result.files.clear();
+    result.bytesWritten = 0;
+    return result;
+}
+
+} // namespace
+
+FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t>& flows,
+                           ExportOptions options)
+    : m_capture(store.path), m_pcapng(store.pcapng), m_linkType(store.linkType),
+      m_snapLength(store.snapLength), m_startNs(store.startNs()), m_options(std::move(options))
+{
+    for (uint32_t id : flows)
+        if (id < store.flows.size())
+            m_flowIds.push_back(id);
+    std::sort(m_flowIds.begin(), m_flowIds.end());
+    m_flowIds.erase(std::unique(m_flowIds.begin(), m_flowIds.end()), m_flowIds.end());
+
+    for (uint32_t id : m_flowIds) {
+        const FlowRecord& record = store.flows[id];
+        Flow& flow = m_flows.emplace_back();
+        flow.label = record.label;
+        flow.id = record.id;
+        flow.stats = record.stats;
+        for (const FlowPacket& p : record.packets) {
+            if (p.frame == 0 || p.frame > store.frames.size())
+                continue;
+            m_frames.push_back({store.frame(p.frame), p.frame, uint32_t(m_flows.size() - 1)});
+            flow.lastFrame = p.frame;
+        }
+    }
+    std::sort(m_frames.begin(), m_frames.end(),
+              [](const Frame& a, const Frame& b) { return a.number < b.number; });
+}
+
+void FlowExporter::setProgressHook(ProgressHook hook, uint32_t interval)
+{
+    m_progress = std::move(hook);
+    m_interval = interval ? interval : 1;
+}
+
+bool FlowExporter::perFlow() const
+{
+    return perFlowFormat(m_options.format) != OutputFormat::None;
+}
+
+std::string FlowExporter::fileBaseName() const
+{
+    std::string base = m_options.baseName;
+    if (base.empty())
+        base = fs::path(m_capture).stem().string();
+    return (base.empty() ? std::string("capture") : base) + "-flows";
+}
+
+OutputOptions FlowExporter::outputOptions() const
+{
+    OutputOptions o;
+    o.format = perFlow() ? perFlowFormat(m_options.format) : OutputFormat::Pcap;
+    o.directory = m_options.directory;
+    o.byteOrder = m_options.byteOrder;
+    o.nanosecond = m_options.nanosecond;
+    o.linkType = m_linkType;
+    o.snapLength = m_snapLength;
+    o.maxOpenFiles = m_options.maxOpenFiles;
+    return o;
+}
+
+std::vector<std::string> FlowExporter::targetPaths() const
+{
+    if (m_options.format == ExportFormat::Csv) {
+        const fs::path dir(m_options.directory.empty() ? "." : m_options.directory);
+        return {(dir / (fileBaseName() + ".csv")).string()};
+    }
+    FlowWriterPool names(outputOptions()); // names files as writing them does; writes nothing
+    if (!perFlow())
+        return {names.reserve(0, fileBaseName())};
+    std::vector<std::string> paths;
+    for (uint32_t i = 0; i < m_flows.size(); ++i)
+        paths.push_back(names.reserve(i, m_flows[i].label));
+    return paths;
+}
+
+std::vector<std::string> FlowExporter::existingTargets() const
+{
+    std::vector<std::string> paths = targetPaths();
+    paths.erase(
+        std::remove_if(paths.begin(), paths.end(), [](const std::string& p) { return !exists(p); }),
+        paths.end());
+    return paths;
+}
+
+std::string FlowExporter::csvText() const
+{
+    std::string out;
+    appendCsvRow(out, {"Label", "Source", "Src port", "Destination", "Dst port", "Packets", "Bytes",
+                       "Start", "Duration", "SYN", "FIN", "RST", "State"});
+    for (const Flow& f : m_flows) {
+        const FlowStats& s = f.stats;
+        appendCsvRow(out, {f.label, f.id.src.toString(), std::to_string(f.id.srcport),
+                           f.id.dst.toString(), std::to_string(f.id.dstport),
+                           std::to_string(s.packets), std::to_string(s.bytes),
+                           secondsText(s.firstNs - m_startNs), secondsText(s.lastNs - s.firstNs),
+                           std::to_string(s.syn), std::to_string(s.fin), std::to_string(s.rst),
+                           s.closedByFin ? "closed by FIN" : "open at end"});
+    }
+    return out;
+}
+
+bool FlowExporter::cancelled() const
+{
+    return m_cancel && m_cancel->load(std::memory_order_relaxed);
+}
+
+void FlowExporter::report(uint64_t done, uint64_t total, bool always) const
+{
+    if (m_progress && (always || done % m_interval == 0))
+        m_progress(done, total);
+}
+
+ExportResult FlowExporter::run()
+{
+    ExportResult result;
+    result.directory = m_options.directory.empty() ? "." : m_options.directory;
+    std::string error;
+    if (!FlowWriterPool::prepareDirectory(m_options.directory, error))
+        return ended(std::move(result), ExportResult::End::Failed, std::move(error));
+    if (m_options.format == ExportFormat::Csv)
+        return writeCsv(std::move(result));
+    return writeFrames(std::move(result));
+}
+
+ExportResult FlowExporter::writeFrames(ExportResult result)
+{
+    // Per-flow formats write file i for flow i; merged pcap writes every frame to file 0.
+    const bool perFlow = this->perFlow();
+    const std::string merged = fileBaseName();
+    auto labelOf = [&](uint32_t file) -> const std::string& {
+        return perFlow ? m_flows[file].label : merged;
+    };
+    FlowWriterPool pool(outputOptions());
+    std::vector<uint8_t> skip(perFlow ? m_flows.size() : 1, 0);
+    for (uint32_t file = 0; file < skip.size(); ++file) {
+        skip[file] = m_options.overwrite == OverwritePolicy::SkipExisting &&
+                     exists(pool.reserve(file, labelOf(file)));
+        result.skipped += skip[file];
+    }
+    uint64_t total = 0;
+    for (const Frame& f : m_frames)
+        total += !skip[perFlow ? f.flow : 0];
+
+    FrameSource source;
+    if (total > 0 && !source.open(m_capture, m_pcapng))
+        return ended(std::move(result), ExportResult::End::Failed,
+                     m_capture + ": " + source.errorString());
+    auto abandon = [&](ExportResult::End end, std::string error) {
+        pool.abort();
+        return ended(std::move(result), end, std::move(error));
+    };
+    std::vector<uint8_t> bytes;
+    bytes.reserve(65536); // data() is never null, even for an empty frame
+    uint64_t done = 0;
+    for (const Frame& f : m_frames) {
+        const uint32_t file = perFlow ? f.flow : 0;
+        if (skip[file])
+            continue;
+        if (cancelled())
+            return abandon(ExportResult::End::Cancelled, {});
+        if (!source.read(f.record, bytes))
+            return abandon(ExportResult::End::Failed, m_capture + ": frame " +
+                                                          std::to_string(f.number) + ": " +
+                                                          source.errorString());
+        const FrameView view{f.number, f.record, bytes.data()};
+        if (!pool.write(file, labelOf(file), view) ||
+            (perFlow && f.number == m_flows[file].lastFrame && !pool.finish(file)))
+            return abandon(ExportResult::End::Failed, pool.errorString());
+        report(++done, total, false);
+    }
+    if (cancelled())
+        return abandon(ExportResult::End::Cancelled, {});
+    if (!pool.commit())
+        return abandon(ExportResult::End::Failed, pool.errorString());
+    for (uint32_t file = 0; file < skip.size(); ++file)
+        if (!pool.pathOf(file).empty())
+            result.files.push_back(pool.pathOf(file));
+    result.bytesWritten = pool.bytesWritten();
+    report(done, total, true);
+    return result;
+}
+
+ExportResult FlowExporter::writeCsv(ExportResult result)
+{
+    const std::string path = targetPaths().front();
+    if (m_options.overwrite == OverwritePolicy::SkipExisting && exists(path)) {
+        result.skipped = 1;
+        return result;
+    }
+    const std::string text = csvText();
+    const std::string temp = FlowWriterPool::temporaryPath(path);
+    std::FILE* file = std::fopen(temp.c_str(), "wb");
+    if (!file)
+        return ended(std::move(result), ExportResult::End::Failed,
+                     path + ": " + std::strerror(errno));
+    bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    int error = errno;
+    if (std::fclose(file) != 0 && written) {
+        written = false;
+        error = errno;
+    }
+    std::error_code ec;
+    if (!written || cancelled()) {
+        fs::remove(temp, ec);
+        return written ? ended(std::move(result), ExportResult::End::Cancelled)
+                       : ended(std::move(result), ExportResult::End::Failed,
+                               path + ": " + std::strerror(error));
+    }
+    fs::rename(temp, path, ec);
+    if (ec) {
+        const std::string reason = ec.message();
+        fs::remove(temp, ec);
+        return ended(std::move(result), ExportResult::End::Failed, path + ": " + reason);
+    }
+    result.files.push_back(path);
+    result.bytesWritten = text.size();
+    report(m_flows.size(), m_flows.size(), true);
+    return result;
+}
+
+} // namespace fi

@@ -1,0 +1,56 @@
+#include "PcapEncoder.h"
+
+#include "ByteSwap.h"
+
+#include <bit>
+
+namespace fi {
+
+PcapEncoder::PcapEncoder(const OutputOptions& o)
+    : m_swap(o.byteOrder == ByteOrder::Host
+                 ? false
+                 : (o.byteOrder == ByteOrder::Big) != (std::endian::native == std::endian::big)),
+      m_nano(o.nanosecond), m_linkType(uint32_t(o.linkType)),
+      m_snapLength(uint32_t(o.snapLength > 0 ? o.snapLength : 262144))
+{
+}
+
+std::string PcapEncoder::fileHeader() const
+{
+    std::string out;
+    put32(out, m_nano ? 0xA1B23C4D : 0xA1B2C3D4);
+    put16(out, 2);
+    put16(out, 4);
+    put32(out, 0);
+    put32(out, 0);
+    put32(out, m_snapLength);
+    put32(out, m_linkType);
+    return out;
+}
+
+void PcapEncoder::appendRecord(std::string& out, const FrameView& frame) const
+{
+    const Timestamp ts = frame.record.timestamp();
+    out.reserve(out.size() + 16 + frame.record.capturedLength);
+    put32(out, uint32_t(ts.seconds));
+    put32(out, m_nano ? ts.nanoseconds : ts.nanoseconds / 1000);
+    put32(out, frame.record.capturedLength);
+    put32(out, frame.record.originalLength);
+    out.append(reinterpret_cast<const char*>(frame.data), frame.record.capturedLength);
+}
+
+void PcapEncoder::put32(std::string& out, uint32_t v) const
+{
+    if (m_swap)
+        v = byteSwapped(v);
+    out.append(reinterpret_cast<const char*>(&v), 4);
+}
+
+void PcapEncoder::put16(std::string& out, uint16_t v) const
+{
+    if (m_swap)
+        v = byteSwapped(v);
+    out.append(reinterpret_cast<const char*>(&v), 2);
+}
+
+} // namespace fi
