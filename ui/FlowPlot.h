@@ -52,6 +52,8 @@ public:
     QCPGraph* synGraph() const { return m_syn; }
     QCPGraph* finGraph() const { return m_fin; }
     QCPGraph* rstGraph() const { return m_rst; }
+    /// The ring around the frame selected in the tree (one point, or none).
+    QCPGraph* markGraph() const { return m_mark; }
     /// The frame of the point nearest to `pixel` within a few pixels, or 0.
     uint32_t frameAt(const QPoint& pixel) const;
     /// The pixel position of a frame's point (for tests and automation), or (-1,-1).

@@ -175,6 +175,18 @@ private slots:
         QCOMPARE(current.data(FlowTreeModel::FrameNumberRole).toUInt(), frame);
         QTRY_VERIFY(!w.details()->hexView()->bytes().isEmpty());
         QCOMPARE(w.plot()->flows().size(), size_t(2)); // the plotted flows stay
+        QCOMPARE(w.plot()->markGraph()->dataCount(), 1); // and the clicked frame is marked
+
+        // selecting a frame in the tree marks it in the plot
+        const QModelIndex flowRow = view->model()->index(3, 0);
+        view->expand(flowRow);
+        QTRY_VERIFY(view->model()->rowCount(flowRow) > 1);
+        view->setCurrentIndex(view->model()->index(1, 0, flowRow));
+        const uint32_t selected = view->currentIndex().data(FlowTreeModel::FrameNumberRole).toUInt();
+        QTRY_COMPARE(w.plot()->markGraph()->dataCount(), 1);
+        QCOMPARE(w.plot()->frameAt(QPoint(int(w.plot()->plot()->xAxis->coordToPixel(w.plot()->markGraph()->data()->at(0)->key)),
+                                          int(w.plot()->plot()->yAxis->coordToPixel(w.plot()->markGraph()->data()->at(0)->value)))),
+                 selected);
     }
 
     void ctrlEExportsTheSelectedFlows()
