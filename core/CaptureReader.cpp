@@ -50,6 +50,9 @@ bool CaptureReader::open(const std::string& path)
     }
     std::rewind(file);
     std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
+    // Kuznetzov's modified pcap has 24-byte record headers; every other pcap 16.
+    m_recordHeaderSize = magic == 0xA1B2CD34 || magic == 0x34CDB2A1 ? 24 : 16;
+    m_recordEnd = 24; // the global header
 
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     m_pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -93,12 +96,18 @@ CaptureReader::Status CaptureReader::next(FrameView& frame)
         return m_error.find("truncated") != std::string::npos ? Status::Truncated : Status::Error;
     }
     std::FILE* f = pcap_file(m_pcap);
-    uint64_t end = uint64_t(std::ftell(f));
+    const uint64_t end = uint64_t(std::ftell(f));
     frame.number = ++m_framesRead;
     frame.record.capturedLength = header->caplen;
     frame.record.originalLength = header->len;
-    frame.record.timeNs = int64_t(header->ts.tv_sec) * 1'000'000'000 + header->ts.tv_usec;
-    frame.record.position = m_pcapng ? end : end - header->caplen;
+    // pcap stores seconds as an unsigned 32-bit number (libpcap reads it signed: 2038 and
+    // later would come out negative); pcapng's 64-bit times arrive whole.
+    const int64_t seconds = m_pcapng ? int64_t(header->ts.tv_sec) : int64_t(uint32_t(header->ts.tv_sec));
+    frame.record.timeNs = seconds * 1'000'000'000 + header->ts.tv_usec;
+    // pcap: the data follows the record header. (Not end - caplen: libpcap cuts a record
+    // longer than the snap length to it, and skips the rest.) pcapng: the block's end.
+    frame.record.position = m_pcapng ? end : m_recordEnd + m_recordHeaderSize;
+    m_recordEnd = end;
     frame.data = data;
     return Status::Frame;
 }

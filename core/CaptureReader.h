@@ -45,6 +45,8 @@ private:
     bool m_pcapng = false;
     uint64_t m_fileSize = 0;
     uint32_t m_framesRead = 0;
+    uint64_t m_recordEnd = 0;        ///< pcap: where the previous record ended
+    uint32_t m_recordHeaderSize = 16; ///< pcap: bytes of a record header
     std::string m_error;
 };
 

@@ -345,9 +345,10 @@ void DecoderEngine<Sink>::ieee80211(size_t off, size_t end, bool dataPad)
         stop(DecodeOutcome::NotTcp, "protected frame");
         return;
     }
+    const size_t qosAt = 24 + ((flags & 0x03) == 0x03 ? 6 : 0);
     if (dataPad) // radiotap says the header is padded to a multiple of 4 bytes
         header = (header + 3) & ~size_t(3);
-    if (qos && has(off, header, end) && (u8(off + header - (flags & 0x80 ? 6 : 2)) & 0x80)) {
+    if (qos && has(off, header, end) && (u8(off + qosAt) & 0x80)) { // A-MSDU present
         amsdu(off + header, end);
         return;
     }

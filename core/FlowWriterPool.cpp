@@ -140,7 +140,8 @@ bool FlowWriterPool::write(uint32_t flow, const std::string& label, const FrameV
         return fail(slot.finalPath, "flow written after it was finished");
     if (!ensureOpen(slot, flow))
         return false;
-    std::string bytes;
+    std::string& bytes = m_buffer; // reused: no allocation per frame once it has grown
+    bytes.clear();
     if (slot.frames == 0)
         bytes = m_document ? m_document->prolog() : m_pcap.fileHeader();
     if (m_document) {
@@ -184,19 +185,62 @@ bool FlowWriterPool::finishAll()
 
 bool FlowWriterPool::commit()
 {
+    // All or nothing, and no file the user had is lost: existing targets are first moved aside,
+    // then every file takes its final name; if any step fails, the new files go and the old
+    // ones come back.
     if (!finishAll())
         return false;
-    for (Slot& slot : m_slots) {
-        if (!slot.finished || slot.committed)
+    namespace fs = std::filesystem;
+    std::vector<Slot*> pending;
+    for (Slot& slot : m_slots)
+        if (slot.finished && !slot.committed)
+            pending.push_back(&slot);
+    std::error_code ec;
+    for (Slot* slot : pending)
+        if (fs::is_directory(slot->finalPath, ec))
+            return fail(slot->finalPath, "a directory of that name is in the way");
+
+    std::vector<Slot*> movedAside, renamed;
+    auto undo = [&] {
+        std::error_code ignored;
+        for (Slot* slot : renamed) {
+            fs::rename(slot->finalPath, slot->tempPath, ignored);
+            slot->committed = false;
+            --m_committed;
+        }
+        for (Slot* slot : movedAside)
+            fs::rename(backupPath(slot->finalPath), slot->finalPath, ignored);
+    };
+    for (Slot* slot : pending) {
+        if (!fs::exists(slot->finalPath, ec))
             continue;
-        std::error_code ec;
-        std::filesystem::rename(slot.tempPath, slot.finalPath, ec);
-        if (ec)
-            return fail(slot.finalPath, ec.message());
-        slot.committed = true;
-        ++m_committed;
+        fs::rename(slot->finalPath, backupPath(slot->finalPath), ec);
+        if (ec) {
+            undo();
+            return fail(slot->finalPath, "cannot replace the existing file: " + ec.message());
+        }
+        movedAside.push_back(slot);
     }
+    for (Slot* slot : pending) {
+        fs::rename(slot->tempPath, slot->finalPath, ec);
+        if (ec) {
+            const std::string why = ec.message();
+            undo();
+            return fail(slot->finalPath, why);
+        }
+        slot->committed = true;
+        ++m_committed;
+        renamed.push_back(slot);
+    }
+    for (Slot* slot : movedAside)
+        fs::remove(backupPath(slot->finalPath), ec);
     return true;
+}
+
+std::string FlowWriterPool::backupPath(const std::string& finalPath)
+{
+    const std::filesystem::path p(finalPath);
+    return (p.parent_path() / ("." + p.filename().string() + ".replaced")).string();
 }
 
 void FlowWriterPool::abort()

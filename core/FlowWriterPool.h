@@ -75,6 +75,8 @@ private:
     };
 
     Slot& slotOf(uint32_t flow);
+    /// Where commit() keeps an existing file while it is being replaced.
+    static std::string backupPath(const std::string& finalPath);
     /// Closes every file and removes the temporary ones (and the committed ones too).
     void removeFiles(bool committedToo);
     bool ensureOpen(Slot& slot, uint32_t flow);
@@ -93,6 +95,7 @@ private:
     uint64_t m_tick = 0;
     uint64_t m_bytesWritten = 0;
     std::string m_error;
+    std::string m_buffer; ///< the bytes of the frame being written
 };
 
 } // namespace fi

@@ -29,6 +29,7 @@ public:
 private:
     bool readAt(uint64_t offset, void* buffer, size_t size);
     bool resolvePcapNgData(const FrameRecord& record, uint64_t& dataOffset);
+    bool checkPcapRecord(const FrameRecord& record);
 
     std::FILE* m_file = nullptr;
     bool m_pcapng = false;

@@ -3,6 +3,7 @@
 #include "DecoderEngine.h"
 #include "IpAddress.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace fi {
@@ -38,7 +39,7 @@ public:
     void beginGroup(const char* name, size_t off, size_t len)
     {
         FieldNode node;
-        node.name = name ? name : "group";
+        node.name = uniqueName(name ? name : "group");
         node.type = FieldNode::Type::Group;
         node.offset = uint32_t(off);
         node.length = uint32_t(len);
@@ -54,7 +55,7 @@ public:
     void field(const char* name, const FieldValue& v, size_t off, size_t len)
     {
         FieldNode node;
-        node.name = name;
+        node.name = uniqueName(name);
         node.offset = uint32_t(off);
         node.length = uint32_t(len);
         char buf[64];
@@ -117,6 +118,20 @@ public:
     }
 
 private:
+    /// Names are keys in the json and plist outputs: a repeated one (two NOP options, a label
+    /// stack) gets a number, `nop`, `nop_2`, `nop_3`.
+    std::string uniqueName(const char* name) const
+    {
+        const std::vector<FieldNode>& siblings = m_stack.back()->children;
+        auto taken = [&](const std::string& n) {
+            return std::any_of(siblings.begin(), siblings.end(), [&](const FieldNode& c) { return c.name == n; });
+        };
+        std::string candidate = name;
+        for (int i = 2; taken(candidate); ++i)
+            candidate = std::string(name) + "_" + std::to_string(i);
+        return candidate;
+    }
+
     LayerTree& m_tree;
     // Pointers into the tree stay valid: only the back node's children grow, and every node
     // on the stack is the last child of the one below it.

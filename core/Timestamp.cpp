@@ -22,9 +22,12 @@ Timestamp Timestamp::fromNanoseconds(int64_t ns)
 double Timestamp::toDouble() const
 {
     // Write the exact decimal and let from_chars round it correctly.
+    const int64_t total = totalNanoseconds();
+    const uint64_t magnitude = total < 0 ? uint64_t(-(total + 1)) + 1 : uint64_t(total);
     char buf[40];
-    int n = std::snprintf(buf, sizeof buf, "%lld.%09u", static_cast<long long>(seconds),
-                          nanoseconds);
+    int n = std::snprintf(buf, sizeof buf, "%s%llu.%09llu", total < 0 ? "-" : "",
+                          static_cast<unsigned long long>(magnitude / 1'000'000'000),
+                          static_cast<unsigned long long>(magnitude % 1'000'000'000));
     double value = 0;
     std::from_chars(buf, buf + n, value);
     return value;

@@ -92,6 +92,57 @@ private slots:
         }
     }
 
+    /// A record longer than the file's snap length: libpcap hands over the first snap-length
+    /// bytes and skips the rest; re-reading the frame gives the same bytes, and the next
+    /// frame's position is still right.
+    void recordsLongerThanTheSnapLength()
+    {
+        CaptureSpec spec;
+        spec.snapLength = 64;
+        TcpSpec s;
+        s.payload = 60;
+        spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", s), 1000, 1);
+        spec.add(tcpOverIpv4("10.0.0.3", "10.0.0.4", s), 1000, 2);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("snap.pcap");
+        writeFile(path, pcapFile(spec));
+        CaptureReader reader;
+        QVERIFY(reader.open(path.toStdString()));
+        FrameSource source;
+        QVERIFY(source.open(path.toStdString(), false));
+        FrameView frame;
+        for (const TestFrame& t : spec.frames) {
+            QCOMPARE(reader.next(frame), CaptureReader::Status::Frame);
+            QCOMPARE(frame.record.capturedLength, 64u);
+            std::vector<uint8_t> bytes;
+            QVERIFY2(source.read(frame.record, bytes), source.errorString().c_str());
+            QVERIFY(std::equal(bytes.begin(), bytes.end(), t.bytes.begin()));
+        }
+    }
+
+    void aReplacedFileIsNoticed()
+    {
+        CaptureSpec spec = threeFrames(false, false);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("c.pcap");
+        writeFile(path, pcapFile(spec));
+        CaptureReader reader;
+        QVERIFY(reader.open(path.toStdString()));
+        FrameView frame;
+        QCOMPARE(reader.next(frame), CaptureReader::Status::Frame);
+        QCOMPARE(reader.next(frame), CaptureReader::Status::Frame);
+        const FrameRecord second = frame.record;
+        // the same file written again with other frames, of the same total size
+        std::swap(spec.frames[0].bytes, spec.frames[2].bytes);
+        spec.frames[1].originalLength = 61;
+        writeFile(path, pcapFile(spec));
+        FrameSource source;
+        QVERIFY(source.open(path.toStdString(), false));
+        std::vector<uint8_t> bytes;
+        QVERIFY(!source.read(second, bytes));
+        QVERIFY(QString::fromStdString(source.errorString()).contains("changed since it was loaded"));
+    }
+
     void truncatedFileKeepsWhatWasRead()
     {
         const CaptureSpec spec = threeFrames(false, false);

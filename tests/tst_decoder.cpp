@@ -323,6 +323,15 @@ void addLinkTypeRows(CaseTable& t)
     t.flowBoth("radiotap", Ieee80211Radiotap, radio({}, {}), "Radiotap:802.11:LLC");
     t.flowBoth("radiotap, FCS", Ieee80211Radiotap, radio({}, {false, false, true}),
                "Radiotap:802.11:LLC");
+    // The data pad must not move where QoS control (and its A-MSDU bit) is read.
+    t.flowOne(
+        "radiotap, data pad, QoS data, A-MSDU", Ieee80211Radiotap, false,
+        [](const Bytes& ip, bool v6) {
+            return radiotap(ieee80211Data(amsdu({llcSnap(etherTypeOf(v6), ip)}),
+                                          {true, false, false, true, true, true}),
+                            {false, false, false, true});
+        },
+        "Radiotap:802.11:A-MSDU:LLC");
     t.flowOne("radiotap, TSFT", Ieee80211Radiotap, false, radio({}, {true, false, false}),
               "Radiotap:802.11:LLC");
     t.flowOne("radiotap, TSFT, extended presence, FCS, QoS data", Ieee80211Radiotap, true,

@@ -133,6 +133,8 @@ private slots:
         QTest::newRow("nano BE") << true << true << false << 1000LL << 1u << prefix + "1000.000000001";
         QTest::newRow("pcapng micro") << false << false << true << 1511106549LL << 913720u << prefix + "1511106549.91372";
         QTest::newRow("pcapng nano") << true << true << true << 1000LL << 5u << prefix + "1000.000000005";
+        // pcap seconds are unsigned 32-bit: 2038 and later stay positive
+        QTest::newRow("pcap after 2038") << false << false << false << 2147483648LL << 500000u << prefix + "2147483648.5";
     }
     void labelFromFile()
     {

@@ -7,6 +7,7 @@
 
 #include "CaptureTracer.h"
 #include "FlowWriterPool.h"
+#include "LayerTree.h"
 #include "TraceFlow.h"
 
 #include <pcap/pcap.h>
@@ -294,6 +295,53 @@ private slots:
         QVERIFY(QString::fromStdString(t.summary.message).contains(out));
         QVERIFY(QString::fromStdString(t.summary.message).contains("not writable"));
         QCOMPARE(entriesOf(out), before);
+    }
+
+    /// When the last rename fails, the files already renamed go and the files they replaced
+    /// come back: no file the user had is lost.
+    void failedCommitRestoresExistingFiles()
+    {
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(conversation()));
+        const QString out = dir.filePath("out");
+        QVERIFY(QDir().mkdir(out));
+        // flow 1's file exists already; where flow 2's goes, a directory is in the way
+        const QString kept = out + "/10.0.0.1_1000-10.0.0.2_80-1000.000001.pcap";
+        writeFile(kept, Bytes{'p', 'r', 'e', 'c', 'i', 'o', 'u', 's'});
+        QVERIFY(QDir().mkdir(out + "/2001.db8..1_2000-2001.db8..2_443-1000.000002.pcap"));
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = out.toStdString();
+        Traced t = traceTo(capture, o);
+        QCOMPARE(t.summary.end, TraceSummary::End::OutputError);
+        QVERIFY2(QString::fromStdString(t.summary.message).contains("2001.db8..1_2000"), t.summary.message.c_str());
+        QFile f(kept);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("precious"));
+        QCOMPARE(entriesOf(out), (QStringList{"10.0.0.1_1000-10.0.0.2_80-1000.000001.pcap"}));
+    }
+
+    /// Names are json and plist keys: repeated fields (two NOP options) get distinct names.
+    void documentKeysAreUnique()
+    {
+        TcpSpec s;
+        s.dataOffset = 8; // 12 bytes of NOP options
+        const Bytes frame = tcpOverIpv4("10.0.0.1", "10.0.0.2", s);
+        const LayerTree tree = decodeLayers(1, frame.data(), frame.size());
+        std::function<void(const FieldNode&)> check = [&](const FieldNode& node) {
+            QSet<QString> names;
+            for (const FieldNode& c : node.children) {
+                QVERIFY2(!names.contains(QString::fromStdString(c.name)), c.name.c_str());
+                names.insert(QString::fromStdString(c.name));
+                check(c);
+            }
+        };
+        check(tree.root);
+        const FieldNode* tcp = tree.layers().back();
+        QCOMPARE(tcp->name, std::string("tcp"));
+        const FieldNode* options = tcp->child("options");
+        QVERIFY(options && options->child("nop") && options->child("nop_2") && options->child("nop_12"));
     }
 
     void failedWriteLeavesNothing()

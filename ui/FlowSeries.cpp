@@ -16,26 +16,31 @@ FlowSeries buildFlowSeries(const CaptureStore& store, uint32_t flow, PlotValue v
     const FlowRecord& f = store.flows[flow];
     const int64_t zero = origin == PlotOrigin::FlowStart ? f.stats.firstNs : store.startNs();
     const qsizetype n = qsizetype(f.packets.size());
+    const uint32_t firstSeq = f.packets.empty() ? 0 : f.packets.front().seq;
+
+    // Points in time order: frames come in capture order, which is time order unless the
+    // capture's clock stepped back (then a stable sort by time).
+    QVector<qsizetype> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    auto timeOf = [&](qsizetype i) { return store.frame(f.packets[size_t(i)].frame).timeNs; };
+    if (!std::is_sorted(order.begin(), order.end(), [&](qsizetype a, qsizetype b) { return timeOf(a) < timeOf(b); }))
+        std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) { return timeOf(a) < timeOf(b); });
+
     s.keys.reserve(n);
     s.values.reserve(n);
     s.frames.reserve(n);
-    const uint32_t firstSeq = f.packets.empty() ? 0 : f.packets.front().seq;
     double cumulative = 0;
-    for (const FlowPacket& p : f.packets) {
+    for (qsizetype i : order) {
+        const FlowPacket& p = f.packets[size_t(i)];
         const FrameRecord& r = store.frame(p.frame);
         const double key = double(r.timeNs - zero) / 1e9;
-        double y = 0;
-        if (lane >= 0) {
-            y = lane;
-        } else {
+        double y = lane;
+        if (lane < 0) {
             switch (value) {
             case PlotValue::FrameLength: y = r.originalLength; break;
             case PlotValue::PayloadLength: y = p.payloadLength; break;
             case PlotValue::RelativeSequence: y = double(uint32_t(p.seq - firstSeq)); break;
-            case PlotValue::CumulativeBytes:
-                cumulative += r.originalLength;
-                y = cumulative;
-                break;
+            case PlotValue::CumulativeBytes: y = cumulative += r.originalLength; break;
             }
         }
         s.keys.push_back(key);
@@ -53,22 +58,6 @@ FlowSeries buildFlowSeries(const CaptureStore& store, uint32_t flow, PlotValue v
             s.rstKeys.push_back(key);
             s.rstValues.push_back(y);
         }
-    }
-    // Frames are in capture order, which is time order unless the capture's clock stepped
-    // back; the plot needs keys sorted, so order the points by time (stable) then.
-    if (!std::is_sorted(s.keys.begin(), s.keys.end())) {
-        QVector<qsizetype> order(n);
-        std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) { return s.keys[a] < s.keys[b]; });
-        FlowSeries sorted = s;
-        for (qsizetype i = 0; i < n; ++i) {
-            sorted.keys[i] = s.keys[order[i]];
-            sorted.values[i] = s.values[order[i]];
-            sorted.frames[i] = s.frames[order[i]];
-        }
-        s.keys.swap(sorted.keys);
-        s.values.swap(sorted.values);
-        s.frames.swap(sorted.frames);
     }
     return s;
 }

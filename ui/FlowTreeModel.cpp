@@ -69,18 +69,27 @@ void FlowTreeModel::applyBatch(const LoadBatch& batch)
     if (newFlows)
         endInsertRows();
 
-    // Frames of flows whose children are shown, and the changed statistics.
-    int firstChanged = INT_MAX, lastChanged = -1;
-    for (const auto& [flow, stats] : batch.stats) {
+    // Frames of flows whose children are shown, and the changed statistics: one dataChanged
+    // per run of consecutive flows (one from the first to the last would make a sorting proxy
+    // look at every flow in between).
+    int runStart = -1, runEnd = -1;
+    auto flushRun = [&] {
+        if (runStart >= 0)
+            emit dataChanged(index(runStart, 0), index(runEnd, ColumnCount - 1));
+        runStart = runEnd = -1;
+    };
+    for (const auto& [flow, stats] : batch.stats) { // in ascending flow order
         if (flow < oldFlows) {
-            firstChanged = std::min(firstChanged, int(flow));
-            lastChanged = std::max(lastChanged, int(flow));
+            if (int(flow) != runEnd + 1)
+                flushRun();
+            if (runStart < 0)
+                runStart = int(flow);
+            runEnd = int(flow);
         }
         if (m_fetched[flow] && m_shownFrames[flow] > 0)
             showFrames(flow);
     }
-    if (lastChanged >= 0)
-        emit dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
+    flushRun();
 }
 
 QModelIndex FlowTreeModel::flowIndex(uint32_t flow) const

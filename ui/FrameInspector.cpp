@@ -22,7 +22,7 @@ InspectedFrame inspect(const std::string& path, bool pcapng, int linkType, fi::F
     fi::FrameSource source;
     std::vector<uint8_t> bytes;
     if (!source.open(path, pcapng) || !source.read(record, bytes)) {
-        out.error = QString::fromStdString(source.errorString());
+        out.error = QString::fromStdString(path + ": " + source.errorString());
         return out;
     }
     out.tree = fi::decodeLayers(linkType, bytes.data(), bytes.size(), record.originalLength);

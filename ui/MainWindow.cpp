@@ -294,6 +294,7 @@ void MainWindow::setLoadingUi(bool loading)
     m_progress->setVisible(loading);
     m_cancelButton->setVisible(loading);
     m_cancelAction->setEnabled(loading);
+    m_exportAction->setEnabled(!loading); // flows still growing would be written in part
 }
 
 QString MainWindow::statusText() const
@@ -378,7 +379,7 @@ void MainWindow::showOpenDialog()
     const QString dir = s.value(QStringLiteral("lastOpenDirectory")).toString();
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Capture"), dir,
-        tr("Captures (*.pcap *.pcapng *.cap *.dmp *.pcap.gz);;All files (*)"));
+        tr("Captures (*.pcap *.pcapng *.cap *.dmp);;All files (*)"));
     if (path.isEmpty())
         return;
     s.setValue(QStringLiteral("lastOpenDirectory"), QFileInfo(path).absolutePath());
@@ -387,6 +388,7 @@ void MainWindow::showOpenDialog()
 
 void MainWindow::openCapture(const QString& path)
 {
+    m_interruptedLoad = m_loader->isLoading() ? m_loadingPath : QString();
     m_loadingPath = path;
     m_framesSoFar = 0;
     m_inspector->cancel();
@@ -453,6 +455,14 @@ void MainWindow::onFailed(const QString& path, const QString& reason)
 {
     setLoadingUi(false);
     m_statusLabel->setText(tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), reason));
+    if (!m_interruptedLoad.isEmpty()) {
+        // Opening this file stopped the load of another: what was shown of that one is partial.
+        m_plot->clear();
+        m_details->showNothing();
+        m_model->reset(QString(), 0, false, 0);
+        setWindowTitle(tr("FlowInspector"));
+        m_statusLabel->setText(m_statusLabel->text() + tr(" (loading %1 was stopped)").arg(QFileInfo(m_interruptedLoad).fileName()));
+    }
     RecentFiles::remove(QFileInfo(path).absoluteFilePath());
     showError(tr("Cannot open capture"), tr("%1\n\n%2").arg(path, reason));
     LoadResult result;

@@ -101,5 +101,6 @@ private:
     ExportController* m_exporter;
     QLabel* m_exportLabel = nullptr;
     QString m_loadingPath;
+    QString m_interruptedLoad; ///< the capture whose load the current open stopped, if any
     uint32_t m_framesSoFar = 0;
 };

@@ -133,6 +133,26 @@ private slots:
         QCOMPARE(plot.flowGraph(0)->data()->at(4)->key, 0.050);
     }
 
+    /// Frames whose times step back are drawn in time order; cumulative bytes add up in it.
+    void timeOrderAndCumulativeBytes()
+    {
+        CaptureStore store;
+        addFlow(store, 1, 2,
+                {{30, 100, 0, 1, TcpFlag::ACK}, {10, 200, 0, 1, TcpFlag::SYN}, {20, 300, 0, 1, TcpFlag::FIN}});
+        store.flows[0].stats.firstNs = store.frames[1].timeNs;
+        FlowPlot plot;
+        plot.setFlows(&store, {0});
+        plot.setValue(PlotValue::CumulativeBytes);
+        QCOMPARE(valuesOf(plot.flowGraph(0)), (QVector<double>{200, 500, 600}));
+        QCOMPARE(plot.synGraph()->data()->at(0)->value, 200.0);
+        QCOMPARE(plot.finGraph()->data()->at(0)->value, 500.0);
+        plot.resize(800, 400);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.plot()->replot();
+        QCOMPARE(plot.frameAt(plot.pixelOfFrame(1)), 1u); // frame 1 is the last point in time
+    }
+
     void severalFlowsAndLanes()
     {
         const CaptureStore store = madeUp();

@@ -320,6 +320,25 @@ private slots:
             delete w; // must not hang or crash with the worker running
         }
         {
+            // no export of flows still growing; a failed open that stopped a load clears it
+            MainWindow w;
+            QSignalSpy done(&w, &MainWindow::loadFinished);
+            w.openCapture(path);
+            QVERIFY(!w.exportAction()->isEnabled());
+            QTemporaryDir other;
+            const QString notes = other.filePath("notes.txt");
+            writeFile(notes, Bytes{'n', 'o'});
+            w.openCapture(notes);
+            QVERIFY(done.wait(60000));
+            QTest::qWait(100);
+            QCOMPARE(done.size(), 1);
+            QCOMPARE(w.flowView()->model()->rowCount(), 0);
+            QVERIFY2(w.statusText().contains("loading big.pcap was stopped"), qPrintable(w.statusText()));
+            QVERIFY(w.exportAction()->isEnabled());
+            if (auto* box = w.findChild<QMessageBox*>())
+                box->accept();
+        }
+        {
             // a second open during a load: only the second capture is shown
             MainWindow w;
             QSignalSpy done(&w, &MainWindow::loadFinished);
