@@ -42,7 +42,9 @@ ExportDialog::ExportDialog(int flowCount, QWidget* parent) : QDialog(parent)
     auto* directoryRow = new QHBoxLayout;
     directoryRow->addWidget(m_directory, 1);
     directoryRow->addWidget(browse);
-    form->addRow(tr("&Directory:"), directoryRow);
+    auto* directoryLabel = new QLabel(tr("&Directory:"), this);
+    directoryLabel->setBuddy(m_directory); // a row that is a layout gets no buddy by itself
+    form->addRow(directoryLabel, directoryRow);
 
     m_format = new QComboBox(this);
     m_format->setAccessibleName(tr("Export format"));

@@ -101,7 +101,12 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
     m_plot->legend->setFont(legendFont);
     m_plot->legend->setBrush(QColor(255, 255, 255, 210));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // The legend sits below the axes, in columns, so that it never hides points.
+    m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setWrap(4);
+    m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
     m_plot->setMinimumHeight(160);
     m_stack->addWidget(m_message);
