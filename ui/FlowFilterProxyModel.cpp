@@ -59,6 +59,10 @@ bool FlowFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& so
 
 bool FlowFilterProxyModel::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
+    // A flow's frames stay in capture order whatever the column: that order is what they
+    // mean, and comparing rows (not values) keeps sorting a million frames cheap.
+    if (left.parent().isValid()) // (a descending sort reverses the answer: undo that)
+        return sortOrder() == Qt::AscendingOrder ? left.row() < right.row() : left.row() > right.row();
     const QVariant a = left.data(FlowTreeModel::SortRole), b = right.data(FlowTreeModel::SortRole);
     if (a.typeId() == QMetaType::QString)
         return QString::compare(a.toString(), b.toString(), Qt::CaseInsensitive) < 0;

@@ -2,7 +2,8 @@
 
 #include <QSortFilterProxyModel>
 
-/// Sorts flows (and each flow's frames) by any column and filters flows by text and state.
+/// Sorts flows by any column (a flow's frames stay in capture order) and filters flows by text
+/// and state.
 /// The text matches when every word of it is found in the flow's label, addresses or ports
 /// (case-insensitive; a word that is a number also matches a port exactly). Frames are never
 /// filtered out: a shown flow shows all its frames.

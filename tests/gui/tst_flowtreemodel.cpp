@@ -209,6 +209,13 @@ private slots:
         QCOMPARE(proxy.index(0, FlowTreeModel::SourcePort).data().toInt(), 2007);
         proxy.sort(FlowTreeModel::Label, Qt::AscendingOrder);
         QVERIFY(proxy.index(0, 0).data().toString().startsWith("10.0.0.0_"));
+        // frames keep capture order under any sort
+        model.showFrames(0);
+        proxy.sort(FlowTreeModel::Packets, Qt::DescendingOrder);
+        const QModelIndex flow0 = proxy.mapFromSource(model.index(0, 0));
+        QCOMPARE(proxy.rowCount(flow0), 2);
+        QVERIFY(proxy.index(0, 0, flow0).data(FlowTreeModel::FrameNumberRole).toUInt() <
+                proxy.index(1, 0, flow0).data(FlowTreeModel::FrameNumberRole).toUInt());
     }
 
     /// Filtering 200,000 flows takes a fraction of a second (no freeze): measured, not timed.
