@@ -1,5 +1,6 @@
 #include "CaptureLoader.h"
 
+#include "LoadBatchBuilder.h"
 #include "TraceFlow.h"
 
 #include <QThread>
@@ -13,67 +14,6 @@ struct CaptureLoader::Job
     std::atomic<bool> cancel{false};
 };
 
-namespace {
-
-/// Collects what the tracer reports into batches of at most ~50 ms of work.
-class BatchCollector
-{
-public:
-    BatchCollector(quint64 generation, const TraceFlow& trace) : m_generation(generation), m_trace(trace)
-    {
-        m_timer.start();
-        m_batch = std::make_shared<LoadBatch>();
-        m_batch->generation = generation;
-    }
-
-    void add(const FrameView& frame, const TcpPacket& tcp, uint32_t flow)
-    {
-        m_batch->frames.push_back(frame.record);
-        if (flow == TraceFlow::kNoFlow)
-            return;
-        m_batch->packets.emplace_back(flow, FlowPacket::from(frame.number, tcp));
-        if (flow >= m_touched.size())
-            m_touched.resize(flow + 1, 0);
-        m_touched[flow] = 1;
-    }
-
-    bool due() const { return m_timer.elapsed() >= 50; }
-
-    /// Completes the current batch (new flows, touched flows' stats) and starts the next.
-    std::shared_ptr<const LoadBatch> take(uint64_t bytesRead, uint64_t fileSize)
-    {
-        const std::vector<Index>& flows = m_trace.flows();
-        std::shared_ptr<LoadBatch> done = std::move(m_batch);
-        done->firstNewFlow = m_knownFlows;
-        for (uint32_t f = m_knownFlows; f < flows.size(); ++f)
-            done->newFlows.emplace_back(flows[f].label, flows[f].id);
-        m_knownFlows = uint32_t(flows.size());
-        for (uint32_t f = 0; f < m_touched.size(); ++f)
-            if (m_touched[f])
-                done->stats.emplace_back(f, flows[f].stats);
-        m_touched.assign(m_touched.size(), 0);
-        done->bytesRead = bytesRead;
-        done->fileSize = fileSize;
-        m_nextFrame += uint32_t(done->frames.size());
-
-        m_batch = std::make_shared<LoadBatch>();
-        m_batch->generation = m_generation;
-        m_batch->firstFrame = m_nextFrame;
-        m_timer.restart();
-        return done;
-    }
-
-private:
-    quint64 m_generation;
-    const TraceFlow& m_trace;
-    QElapsedTimer m_timer;
-    std::shared_ptr<LoadBatch> m_batch;
-    std::vector<uint8_t> m_touched;
-    uint32_t m_knownFlows = 0;
-    uint32_t m_nextFrame = 1;
-};
-
-} // namespace
 
 CaptureLoader::CaptureLoader(QObject* parent) : QObject(parent) {}
 
@@ -142,9 +82,12 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
                       snap = reader.snapLength()] { emit started(path, lt, ng, snap); });
 
     TraceFlow trace;
-    BatchCollector collector(generation, trace);
+    LoadBatchBuilder batches(generation, trace);
+    QElapsedTimer sinceBatch;
+    sinceBatch.start();
     auto send = [&] {
-        std::shared_ptr<const LoadBatch> batch = collector.take(reader.bytesRead(), reader.fileSize());
+        std::shared_ptr<const LoadBatch> batch = batches.take(reader.bytesRead(), reader.fileSize());
+        sinceBatch.restart();
         post(generation, [this, batch] {
             emit batchReady(batch);
             emit progress(qint64(batch->bytesRead), qint64(batch->fileSize));
@@ -152,8 +95,8 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
     };
     tracer.setCancelFlag(&job->cancel);
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
-        collector.add(frame, tcp, flow);
-        if ((frame.number & 255) == 0 && collector.due())
+        batches.add(frame, tcp, flow);
+        if ((frame.number & 255) == 0 && sinceBatch.elapsed() >= 50)
             send();
     });
     LoadResult result;

@@ -6,6 +6,7 @@
 #include "CaptureTracer.h"
 #include "FlowFilterProxyModel.h"
 #include "FlowTreeModel.h"
+#include "LoadBatchBuilder.h"
 #include "TraceFlow.h"
 
 #include <QAbstractItemModelTester>
@@ -17,7 +18,7 @@ using namespace fi::test;
 
 namespace {
 
-/// Traces frames into batches of `perBatch` frames, as the loader does.
+/// Traces frames into batches of `perBatch` frames, as the loader does by time.
 std::vector<LoadBatch> batchesOf(const CaptureSpec& spec, size_t perBatch)
 {
     QTemporaryDir dir;
@@ -26,36 +27,15 @@ std::vector<LoadBatch> batchesOf(const CaptureSpec& spec, size_t perBatch)
     CaptureTracer tracer;
     tracer.open(path.toStdString());
     TraceFlow trace;
+    LoadBatchBuilder builder(0, trace);
     std::vector<LoadBatch> out;
-    LoadBatch current;
-    uint32_t knownFlows = 0;
-    std::vector<uint32_t> touched;
-    auto flush = [&] {
-        current.firstNewFlow = knownFlows;
-        for (uint32_t f = knownFlows; f < trace.flows().size(); ++f)
-            current.newFlows.emplace_back(trace.flows()[f].label, trace.flows()[f].id);
-        knownFlows = uint32_t(trace.flows().size());
-        std::sort(touched.begin(), touched.end());
-        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-        for (uint32_t f : touched)
-            current.stats.emplace_back(f, trace.flows()[f].stats);
-        touched.clear();
-        const uint32_t next = current.firstFrame + uint32_t(current.frames.size());
-        out.push_back(std::move(current));
-        current = LoadBatch();
-        current.firstFrame = next;
-    };
     tracer.setFrameHook([&](const FrameView& f, const TcpPacket& tcp, uint32_t flow) {
-        current.frames.push_back(f.record);
-        if (flow != TraceFlow::kNoFlow) {
-            current.packets.emplace_back(flow, FlowPacket{f.number, tcp.seq, tcp.ack, tcp.payloadLength, tcp.window, tcp.flags});
-            touched.push_back(flow);
-        }
-        if (current.frames.size() == perBatch)
-            flush();
+        builder.add(f, tcp, flow);
+        if (builder.pendingFrames() == perBatch)
+            out.push_back(*builder.take(0, 0));
     });
     tracer.run(trace);
-    flush();
+    out.push_back(*builder.take(0, 0));
     return out;
 }
 
