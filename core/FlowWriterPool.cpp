@@ -58,10 +58,18 @@ bool FlowWriterPool::prepareDirectory(const std::string& directory, std::string&
     return true;
 }
 
+namespace {
+/// `DIR/.NAME{suffix}` for `DIR/NAME`: a hidden file beside the final one.
+std::string hiddenSibling(const std::string& finalPath, const char* suffix)
+{
+    const std::filesystem::path p(finalPath);
+    return (p.parent_path() / ("." + p.filename().string() + suffix)).string();
+}
+} // namespace
+
 std::string FlowWriterPool::temporaryPath(const std::string& finalPath)
 {
-    std::filesystem::path p(finalPath);
-    return (p.parent_path() / ("." + p.filename().string() + ".part")).string();
+    return hiddenSibling(finalPath, ".part");
 }
 
 bool FlowWriterPool::fail(const std::string& path, const std::string& what)
@@ -239,8 +247,7 @@ bool FlowWriterPool::commit()
 
 std::string FlowWriterPool::backupPath(const std::string& finalPath)
 {
-    const std::filesystem::path p(finalPath);
-    return (p.parent_path() / ("." + p.filename().string() + ".replaced")).string();
+    return hiddenSibling(finalPath, ".replaced");
 }
 
 void FlowWriterPool::abort()

@@ -14,8 +14,6 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
-#include <functional>
-
 using namespace fi;
 
 DetailsPane::DetailsPane(QWidget* parent) : QStackedWidget(parent)
@@ -58,24 +56,10 @@ DetailsPane::DetailsPane(QWidget* parent) : QStackedWidget(parent)
     connect(m_fieldView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { highlightField(current); });
     connect(m_hexView, &HexView::byteClicked, this, [this](int offset) {
-        // the innermost field that covers the clicked byte
-        QModelIndex best;
-        std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& node) {
-            for (int r = 0; r < m_fieldModel->rowCount(node); ++r) {
-                const QModelIndex i = m_fieldModel->index(r, 0, node);
-                const int start = i.data(FieldTreeModel::ByteOffsetRole).toInt();
-                const int length = i.data(FieldTreeModel::ByteLengthRole).toInt();
-                if (length > 0 && offset >= start && offset < start + length) {
-                    best = i;
-                    walk(i);
-                    return;
-                }
-            }
-        };
-        walk({});
-        if (best.isValid()) {
-            m_fieldView->scrollTo(best);
-            m_fieldView->setCurrentIndex(best);
+        const QModelIndex field = m_fieldModel->indexAtByte(offset); // the innermost field
+        if (field.isValid()) {
+            m_fieldView->scrollTo(field);
+            m_fieldView->setCurrentIndex(field);
         }
     });
     showNothing();

@@ -224,8 +224,9 @@ void FlowPlot::rebuild()
     m_series.clear();
     m_syn = m_fin = m_rst = m_mark = nullptr;
     const bool any = m_store && !m_flows.empty();
-    m_reverseButton->setEnabled(any && reverseFlow(*m_store, m_flows.front()) != UINT32_MAX &&
-                                std::find(m_flows.begin(), m_flows.end(), reverseFlow(*m_store, m_flows.front())) == m_flows.end());
+    const uint32_t reverse = any ? reverseFlow(*m_store, m_flows.front()) : UINT32_MAX;
+    m_reverseButton->setEnabled(reverse != UINT32_MAX &&
+                                std::find(m_flows.begin(), m_flows.end(), reverse) == m_flows.end());
     if (!any) {
         m_message->setText(tr("Select one or more flows to plot their packets over time."));
         m_stack->setCurrentWidget(m_message);

@@ -501,11 +501,15 @@ void MainWindow::onCurrentChanged(const QModelIndex& current)
 
 std::vector<uint32_t> MainWindow::selectedFlows() const
 {
+    // Selecting every flow of a large capture must stay linear: mark what is taken by flow id.
     std::vector<uint32_t> flows;
+    std::vector<uint8_t> taken(m_model->store().flows.size(), 0);
     for (const QModelIndex& i : m_flowView->selectionModel()->selectedRows()) {
         const uint32_t flow = m_proxy->mapToSource(i).data(FlowTreeModel::FlowIdRole).toUInt();
-        if (std::find(flows.begin(), flows.end(), flow) == flows.end())
+        if (flow < taken.size() && !taken[flow]) {
+            taken[flow] = 1;
             flows.push_back(flow);
+        }
     }
     return flows;
 }

@@ -145,6 +145,13 @@ private slots:
         fields->setCurrentIndex(ipv4);
         QCOMPARE(hex->highlightOffset(), 14);
         QVERIFY(hex->highlightLength() >= 20);
+
+        // clicking a byte selects the innermost field holding it: byte 26 is the IPv4 source
+        QTest::mouseClick(hex->viewport(), Qt::LeftButton, Qt::NoModifier, hex->byteRect(26).center());
+        QCOMPARE(fields->currentIndex().data().toString(), "src");
+        QCOMPARE(fields->currentIndex().parent().data().toString(), "IPv4");
+        QCOMPARE(hex->highlightOffset(), 26);
+        QCOMPARE(hex->highlightLength(), 4);
     }
 
     void plotFollowsTheSelectionAndClicksSelectFrames()
