@@ -76,17 +76,25 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     auto* saveButton = new QToolButton(this);
     saveButton->setText(tr("Save…"));
     saveButton->setToolTip(tr("Save the plot as PNG, PDF or JPG"));
-    controls->addWidget(m_valueCombo);
-    controls->addWidget(m_originCombo);
+    // Two rows of compact controls, so that the plot never forces the window's left side
+    // wider than the flow tree needs (the details pane beside it keeps its room).
+    for (QComboBox* combo : {m_valueCombo, m_originCombo}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(12);
+    }
+    controls->addWidget(m_valueCombo, 1);
+    controls->addWidget(m_originCombo, 1);
     controls->addWidget(m_lanesCheck);
-    controls->addWidget(m_synCheck);
-    controls->addWidget(m_finCheck);
-    controls->addWidget(m_rstCheck);
-    controls->addStretch(1);
-    controls->addWidget(m_reverseButton);
-    controls->addWidget(reset);
-    controls->addWidget(saveButton);
+    auto* secondRow = new QHBoxLayout;
+    secondRow->addWidget(m_synCheck);
+    secondRow->addWidget(m_finCheck);
+    secondRow->addWidget(m_rstCheck);
+    secondRow->addStretch(1);
+    secondRow->addWidget(m_reverseButton);
+    secondRow->addWidget(reset);
+    secondRow->addWidget(saveButton);
     layout->addLayout(controls);
+    layout->addLayout(secondRow);
 
     m_stack = new QStackedWidget(this);
     m_message = new QLabel(m_stack);
