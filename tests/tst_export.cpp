@@ -9,7 +9,7 @@
 #include "FlowExporter.h"
 #include "FlowWriterPool.h"
 #include "TestPaths.h"
-#include "TraceFlow.h"
+#include "LoadBatchBuilder.h"
 
 #include <QDir>
 #include <QFile>
@@ -66,15 +66,7 @@ CaptureStore loadStore(const QString& path)
     CaptureTracer tracer;
     if (!tracer.open(path.toStdString()))
         return store;
-    store.path = path.toStdString();
-    store.linkType = tracer.reader().linkType();
-    store.snapLength = tracer.reader().snapLength();
-    store.pcapng = tracer.reader().isPcapNg();
-    TraceFlow trace;
-    tracer.setFrameHook([&](const FrameView& f, const TcpPacket& tcp, uint32_t flow) {
-        store.addTracedFrame(f, tcp, flow, trace);
-    });
-    tracer.run(trace);
+    loadCaptureStore(tracer, path.toStdString(), store);
     return store;
 }
 
@@ -651,7 +643,7 @@ private slots:
         {
             FlowWriterPool pool(o);
             QCOMPARE(pool.reserve(0, "a"), final.toStdString());
-            QVERIFY(pool.write(0, "a", frame));
+            QVERIFY(pool.write(0, frame));
             QVERIFY(pool.finish(0));
             QCOMPARE(pool.openFileCount(), size_t(0));
             QCOMPARE(entriesOf(out.path()), QStringList{".a.pcap.part"});
@@ -663,7 +655,8 @@ private slots:
         setContent(final, "mine");
         {
             FlowWriterPool pool(o);
-            QVERIFY(pool.write(0, "a", frame));
+            pool.reserve(0, "a");
+            QVERIFY(pool.write(0, frame));
             QVERIFY(pool.finish(0));
             pool.abort();
             QCOMPARE(entriesOf(out.path()), QStringList{"a.pcap"});
@@ -671,7 +664,8 @@ private slots:
         }
         {
             FlowWriterPool pool(o);
-            QVERIFY(pool.write(0, "a", frame));
+            pool.reserve(0, "a");
+            QVERIFY(pool.write(0, frame));
         } // never committed: removed
         QCOMPARE(entriesOf(out.path()), QStringList{"a.pcap"});
         QCOMPARE(contentOf(final), QByteArray("mine"));

@@ -6,6 +6,7 @@
 #include "TestPaths.h"
 
 #include "CaptureTracer.h"
+#include "FlowFileWriter.h"
 #include "FlowWriterPool.h"
 #include "LayerTree.h"
 #include "TraceFlow.h"
@@ -51,7 +52,11 @@ CaptureSpec conversation()
 struct Traced
 {
     TraceSummary summary;
-    std::vector<Index> flows;
+    struct Flow : Index
+    {
+        BufferID id;
+    };
+    std::vector<Flow> flows;
 };
 
 Traced traceTo(const QString& capture, OutputOptions o, size_t maxOpen = 64)
@@ -62,10 +67,14 @@ Traced traceTo(const QString& capture, OutputOptions o, size_t maxOpen = 64)
     o.linkType = tracer.reader().linkType();
     o.snapLength = tracer.reader().snapLength();
     o.maxOpenFiles = maxOpen;
-    TraceFlow trace(o);
+    FlowFileWriter writer(o);
+    if (!writer.prepare())
+        return {{TraceSummary::End::OutputError, 0, 0, 0, 0, writer.errorString()}, {}};
+    TraceFlow trace(&writer);
     Traced t;
     t.summary = tracer.run(trace);
-    t.flows = trace.flows();
+    for (const Index& f : trace.flows())
+        t.flows.push_back({f, trace.id(f)});
     return t;
 }
 
@@ -163,7 +172,7 @@ private slots:
         o.directory = dir.filePath("out").toStdString();
         Traced t = traceTo(capture, o);
         QCOMPARE(t.summary.end, TraceSummary::End::Complete);
-        for (const Index& flow : t.flows) {
+        for (const auto& flow : t.flows) {
             QFile file(QString::fromStdString(flow.fpout));
             QVERIFY(file.open(QIODevice::ReadOnly));
             const QByteArray text = file.readAll();
@@ -375,7 +384,9 @@ private slots:
             if (f.number == 6) // after the first flow's file was completed
                 cancel = true;
         });
-        TraceFlow trace(o);
+        FlowFileWriter writer(o);
+        QVERIFY(writer.prepare());
+        TraceFlow trace(&writer);
         QCOMPARE(tracer.run(trace).end, TraceSummary::End::Cancelled);
         QVERIFY(entriesOf(dir.filePath("out")).isEmpty());
     }

@@ -27,18 +27,17 @@ Packet packet(uint32_t frame, const std::string& src, uint16_t sport, const std:
 {
     Packet p;
     p.protocol = 1;
-    p.index = frame;
-    p.frame.timeNs = (int64_t(1000) + frame) * 1'000'000'000;
-    p.frame.capturedLength = length;
-    p.frame.originalLength = length;
-    p.timestamp = p.frame.timestamp();
-    p.src = addr(src);
-    p.dst = addr(dst);
-    p.srcport = sport;
-    p.dstport = dport;
-    p.tcpFlags = flags;
-    p.syn = flags & TcpFlag::SYN;
-    p.fin = flags & TcpFlag::FIN;
+    p.frame.number = frame;
+    p.frame.record.timeNs = (int64_t(1000) + frame) * 1'000'000'000;
+    p.frame.record.capturedLength = length;
+    p.frame.record.originalLength = length;
+    p.tcp.valid = true;
+    p.tcp.outcome = DecodeOutcome::Tcp;
+    p.tcp.src = addr(src);
+    p.tcp.dst = addr(dst);
+    p.tcp.srcPort = sport;
+    p.tcp.dstPort = dport;
+    p.tcp.flags = flags;
     return p;
 }
 
@@ -70,8 +69,8 @@ private slots:
         QCOMPARE(framesOf(index), (Frames{{4}, {1, 2, 3}}));
         QCOMPARE(QString::fromStdString(index[1]->label), "10.0.0.1_1000-10.0.0.2_80-1001.0");
         QCOMPARE(QString::fromStdString(index[0]->label), "10.0.0.1_1000-10.0.0.2_80-1004.0");
-        QVERIFY(index[1]->stats.closedByFin);
-        QVERIFY(!index[0]->stats.closedByFin);
+        QVERIFY(t.stats(*index[1]).closedByFin);
+        QVERIFY(!t.stats(*index[0]).closedByFin);
     }
 
     void buffersAreTheOpenFlows()
@@ -115,7 +114,7 @@ private slots:
         t.trace(packet(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::RST));
         t.trace(packet(2, "10.0.0.1", 1000, "10.0.0.2", 80));
         QCOMPARE(framesOf(t.index()), (Frames{{1, 2}}));
-        QCOMPARE(t.flows()[0].stats.rst, 1u);
+        QCOMPARE(t.stats(t.flows()[0]).rst, 1u);
     }
 
     void indexOrderIsOpenThenClosedInClosingOrder()
@@ -160,16 +159,17 @@ private slots:
         t.trace(packet(5, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::RST | TcpFlag::ACK, 60));
         t.trace(packet(9, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::FIN | TcpFlag::ACK, 60));
         const Index& f = t.flows()[0];
-        QCOMPARE(f.stats.packets, 4u);
-        QCOMPARE(f.stats.bytes, uint64_t(74 + 1514 + 60 + 60));
-        QCOMPARE(f.stats.syn, 1u);
-        QCOMPARE(f.stats.fin, 1u);
-        QCOMPARE(f.stats.rst, 1u);
-        QCOMPARE(f.stats.firstNs, int64_t(1001) * 1'000'000'000);
-        QCOMPARE(f.stats.lastNs, int64_t(1009) * 1'000'000'000);
-        QVERIFY(f.stats.closedByFin);
+        const FlowStats& stats = t.stats(f);
+        QCOMPARE(stats.packets, 4u);
+        QCOMPARE(stats.bytes, uint64_t(74 + 1514 + 60 + 60));
+        QCOMPARE(stats.syn, 1u);
+        QCOMPARE(stats.fin, 1u);
+        QCOMPARE(stats.rst, 1u);
+        QCOMPARE(stats.firstNs, int64_t(1001) * 1'000'000'000);
+        QCOMPARE(stats.lastNs, int64_t(1009) * 1'000'000'000);
+        QVERIFY(stats.closedByFin);
         QCOMPARE(QString::fromStdString(f.label), "2001.db8..1_5-2001.db8..2_6-1001.0");
-        QCOMPARE(f.id.mirrored(), (BufferID{addr("2001:db8::2"), 6, addr("2001:db8::1"), 5}));
+        QCOMPARE(t.id(f).mirrored(), (BufferID{addr("2001:db8::2"), 6, addr("2001:db8::1"), 5}));
     }
 
     /// Many concurrent flows, opened and closed in random order, against a plain std::map

@@ -1,7 +1,7 @@
 #include "CaptureLoader.h"
 
 #include "LoadBatchBuilder.h"
-#include "TraceFlow.h"
+#include "FlowTracker.h"
 
 #include <QThread>
 
@@ -81,8 +81,8 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
     post(generation, [this, path = job->path, lt = reader.linkType(), ng = reader.isPcapNg(),
                       snap = reader.snapLength()] { emit started(path, lt, ng, snap); });
 
-    TraceFlow trace;
-    LoadBatchBuilder batches(generation, trace);
+    FlowTracker tracker;
+    LoadBatchBuilder batches(generation, tracker);
     QElapsedTimer sinceBatch;
     sinceBatch.start();
     auto send = [&] {
@@ -94,14 +94,14 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
         });
     };
     tracer.setCancelFlag(&job->cancel);
-    tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
-        batches.add(frame, tcp, flow);
+    tracer.setFrameHook([&](const FrameView& frame, const TcpPacket&, uint32_t) {
+        batches.addFrame(frame);
         if ((frame.number & 255) == 0 && sinceBatch.elapsed() >= 50)
             send();
     });
     LoadResult result;
     result.path = job->path;
-    result.summary = tracer.run(trace);
+    result.summary = tracer.run(tracker);
     send(); // the rest, with the final statistics
     result.elapsedMs = clock.elapsed();
     // A cancelled load was superseded or stopped: its finish is reported to the generation

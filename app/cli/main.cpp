@@ -6,11 +6,16 @@
 #include "CaptureStore.h"
 #include "CaptureTracer.h"
 #include "FlowExporter.h"
+#include "FlowFileWriter.h"
+#include "FlowTracker.h"
+#include "LoadBatchBuilder.h"
 #include "TraceFlow.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 using namespace fi;
 
@@ -48,9 +53,20 @@ bool exportWholeFile(const CliOptions& o, const CaptureStore& store, Written& wr
                      std::string& error)
 {
     std::vector<uint32_t> flows;
-    for (uint32_t id = 0; id < store.flows.size(); ++id) {
-        const auto& labels = o.output.flowLabels;
-        if (!labels || std::count(labels->begin(), labels->end(), store.flows[id].label))
+    if (const auto& labels = o.output.flowLabels) {
+        std::unordered_map<std::string, std::vector<uint32_t>> byLabel;
+        for (uint32_t id = 0; id < store.flows.size(); ++id)
+            byLabel[store.flows[id].label].push_back(id);
+        for (const std::string& label : *labels) {
+            auto found = byLabel.find(label);
+            if (found == byLabel.end()) {
+                error = "no flow is labelled '" + label + "'";
+                return false;
+            }
+            flows.insert(flows.end(), found->second.begin(), found->second.end());
+        }
+    } else {
+        for (uint32_t id = 0; id < store.flows.size(); ++id)
             flows.push_back(id);
     }
     ExportOptions options;
@@ -65,61 +81,85 @@ bool exportWholeFile(const CliOptions& o, const CaptureStore& store, Written& wr
     return r.ok();
 }
 
+int printTraceSummary(const CliOptions& o, const Written& written, const TraceSummary& s)
+{
+    std::printf("wrote %zu %s file%s (%llu bytes) to %s: %u frames read, %llu flow packets, "
+                "%zu flows\n",
+                written.files, exportFormatName(o.format), written.files == 1 ? "" : "s",
+                static_cast<unsigned long long>(written.bytes), o.output.directory.c_str(),
+                s.framesRead, static_cast<unsigned long long>(s.flowPackets), s.flows);
+    return 0;
+}
+
+/// `stats`: the flow rule alone, no listener.
+int runStats(const CliOptions& o, CaptureTracer& tracer)
+{
+    FlowTracker tracker;
+    const TraceSummary s = tracer.run(tracker);
+    warnIfEndedEarly(o.capture, s);
+    std::printf("frames read %u, flow packets %llu, flows %zu, frames skipped as undecodable %u\n",
+                s.framesRead, static_cast<unsigned long long>(s.flowPackets), s.flows, s.skipped);
+    return 0;
+}
+
+/// `index`: the seed's TraceFlow, printed as JSON.
+int runIndex(const CliOptions& o, CaptureTracer& tracer)
+{
+    TraceFlow trace;
+    const TraceSummary s = tracer.run(trace);
+    warnIfEndedEarly(o.capture, s);
+    std::fputs(flowIndexJson(trace).c_str(), stdout);
+    return 0;
+}
+
+/// `trace` to per-flow files: the flow rule and the file writer, while reading.
+int runPerFlowTrace(const CliOptions& o, CaptureTracer& tracer)
+{
+    OutputOptions output = o.output;
+    output.linkType = tracer.reader().linkType();
+    output.snapLength = tracer.reader().snapLength();
+    FlowFileWriter writer(output);
+    if (!writer.prepare())
+        return fail(writer.errorString());
+    FlowTracker tracker;
+    tracker.addListener(writer);
+    const TraceSummary s = tracer.run(tracker);
+    if (s.end == TraceSummary::End::OutputError)
+        return fail(s.message);
+    warnIfEndedEarly(o.capture, s);
+    return printTraceSummary(o, {writer.filesWritten(), writer.bytesWritten()}, s);
+}
+
+/// `trace -f merged-pcap|csv`: the capture's frames and flows are kept, then exported.
+int runWholeFileTrace(const CliOptions& o, CaptureTracer& tracer)
+{
+    CaptureStore store;
+    const TraceSummary s = loadCaptureStore(tracer, o.capture, store);
+    warnIfEndedEarly(o.capture, s);
+    Written written;
+    std::string error;
+    if (!exportWholeFile(o, store, written, error))
+        return fail(error);
+    return printTraceSummary(o, written, s);
+}
+
 int run(const CliOptions& o)
 {
     CaptureTracer tracer;
     if (!tracer.open(o.capture))
         return fail(o.capture + ": " + tracer.errorString());
-
-    OutputOptions output = o.output;
-    output.linkType = tracer.reader().linkType();
-    output.snapLength = tracer.reader().snapLength();
-    if (o.command != CliOptions::Command::Trace)
-        output.format = OutputFormat::None;
-    // merged-pcap and csv keep every frame's record while tracing and export afterwards
-    const bool wholeFile =
-        o.command == CliOptions::Command::Trace && output.format == OutputFormat::None;
-    TraceFlow trace(output);
-    CaptureStore store;
-    store.path = o.capture;
-    store.linkType = output.linkType;
-    store.snapLength = output.snapLength;
-    store.pcapng = tracer.reader().isPcapNg();
-    if (wholeFile)
-        tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
-            store.addTracedFrame(frame, tcp, flow, trace);
-        });
-    TraceSummary s = tracer.run(trace);
-    if (s.end == TraceSummary::End::OutputError)
-        return fail(s.message);
-    warnIfEndedEarly(o.capture, s);
-
+    int status = 0;
     switch (o.command) {
-    case CliOptions::Command::Index:
-        std::fputs(flowIndexJson(trace).c_str(), stdout);
+    case CliOptions::Command::Stats: status = runStats(o, tracer); break;
+    case CliOptions::Command::Index: status = runIndex(o, tracer); break;
+    case CliOptions::Command::Trace:
+        status = o.output.format == OutputFormat::None ? runWholeFileTrace(o, tracer)
+                                                       : runPerFlowTrace(o, tracer);
         break;
-    case CliOptions::Command::Stats:
-        std::printf("frames read %u, flow packets %llu, flows %zu, frames skipped as undecodable %u\n",
-                    s.framesRead, static_cast<unsigned long long>(s.flowPackets), s.flows,
-                    s.skipped);
-        break;
-    case CliOptions::Command::Trace: {
-        Written written;
-        std::string error;
-        if (!wholeFile)
-            written = {trace.output()->filesWritten(), trace.output()->bytesWritten()};
-        else if (!exportWholeFile(o, store, written, error))
-            return fail(error);
-        std::printf("wrote %zu %s file%s (%llu bytes) to %s: %u frames read, %llu flow packets, "
-                    "%zu flows\n",
-                    written.files, exportFormatName(o.format), written.files == 1 ? "" : "s",
-                    static_cast<unsigned long long>(written.bytes), output.directory.c_str(),
-                    s.framesRead, static_cast<unsigned long long>(s.flowPackets), s.flows);
-        break;
+    case CliOptions::Command::None: break;
     }
-    case CliOptions::Command::None:
-        break;
-    }
+    if (status != 0)
+        return status;
     return std::fflush(stdout) == 0 ? 0 : fail("cannot write to standard output");
 }
 

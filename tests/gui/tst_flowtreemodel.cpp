@@ -7,7 +7,7 @@
 #include "FlowFilterProxyModel.h"
 #include "FlowTreeModel.h"
 #include "LoadBatchBuilder.h"
-#include "TraceFlow.h"
+#include "FlowTracker.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
@@ -26,15 +26,15 @@ std::vector<LoadBatch> batchesOf(const CaptureSpec& spec, size_t perBatch)
     writeFile(path, pcapFile(spec));
     CaptureTracer tracer;
     tracer.open(path.toStdString());
-    TraceFlow trace;
-    LoadBatchBuilder builder(0, trace);
+    FlowTracker tracker;
+    LoadBatchBuilder builder(0, tracker);
     std::vector<LoadBatch> out;
-    tracer.setFrameHook([&](const FrameView& f, const TcpPacket& tcp, uint32_t flow) {
-        builder.add(f, tcp, flow);
+    tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
+        builder.addFrame(f);
         if (builder.pendingFrames() == perBatch)
             out.push_back(*builder.take(0, 0));
     });
-    tracer.run(trace);
+    tracer.run(tracker);
     out.push_back(*builder.take(0, 0));
     return out;
 }

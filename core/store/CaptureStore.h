@@ -9,8 +9,6 @@
 
 namespace fi {
 
-class TraceFlow;
-
 /// One flow packet as the views need it: its frame number and TCP fields. 20 bytes.
 struct FlowPacket
 {
@@ -63,12 +61,6 @@ public:
 
     /// Applies a batch; batches must come in order.
     void apply(const LoadBatch& batch);
-    /// Adds one frame as CaptureTracer's frame hook reports it (frames must come in order):
-    /// its record and, when it is a flow packet of flow `flow`, the packet and that flow's
-    /// label, id and statistics as `trace` has them now.
-    void addTracedFrame(const FrameView& frame, const TcpPacket& tcp, uint32_t flow,
-                        const TraceFlow& trace);
-
     const FrameRecord& frame(uint32_t number) const { return frames[number - 1]; }
     /// Time of the capture's first frame (0 when empty).
     int64_t startNs() const { return frames.empty() ? 0 : frames[0].timeNs; }

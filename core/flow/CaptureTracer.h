@@ -2,6 +2,7 @@
 
 #include "CaptureReader.h"
 #include "TcpPacket.h"
+#include "FlowTracker.h"
 #include "TraceFlow.h"
 
 #include <atomic>
@@ -32,12 +33,13 @@ struct TraceSummary
     bool endedEarly() const { return end == End::Truncated || end == End::Damaged; }
 };
 
-/// The hot path: reads every frame of a capture, decodes it and traces it into a TraceFlow,
-/// without allocating per frame. Used by the command-line tool, the GUI loader and the tests.
+/// The pipeline: reads every frame of a capture (capture), decodes it (decode) and gives every
+/// flow packet to the flow rule (FlowTracker), whose listeners do the rest; without allocating
+/// per frame. Used by the command-line tool, the GUI loader and the tests.
 class CaptureTracer
 {
 public:
-    /// Called for every frame read, after it was traced (`flow` is TraceFlow::kNoFlow for a
+    /// Called for every frame read, after it was traced (`flow` is FlowTracker::kNoFlow for a
     /// frame that is not a flow packet).
     using FrameHook = std::function<void(const FrameView&, const TcpPacket&, uint32_t flow)>;
     /// Called about every `progressInterval` frames with the bytes read so far.
@@ -55,10 +57,12 @@ public:
     }
     void setCancelFlag(const std::atomic<bool>* cancel) { m_cancel = cancel; }
 
-    /// Reads the whole capture into `trace` (its dump() when it has an output format) and
-    /// submits it at the end, which gives the output files their final names; when the run
-    /// is cancelled or fails, the output files are removed instead.
-    TraceSummary run(TraceFlow& trace);
+    /// Reads the whole capture into `tracker` and then finishes it, so that its listeners
+    /// complete their work (output files get their final names); when the run is cancelled or
+    /// a listener fails, the tracker is aborted instead (output files are removed).
+    TraceSummary run(FlowTracker& tracker);
+    /// run() into the seed's TraceFlow, which is submitted at the end.
+    TraceSummary run(TraceFlow& trace) { return run(trace.tracker()); }
 
 private:
     CaptureReader m_reader;

@@ -140,10 +140,11 @@ bool FlowWriterPool::put(Slot& slot, const std::string& bytes)
     return true;
 }
 
-bool FlowWriterPool::write(uint32_t flow, const std::string& label, const FrameView& frame)
+bool FlowWriterPool::write(uint32_t flow, const FrameView& frame)
 {
-    reserve(flow, label);
-    Slot& slot = m_slots[flow];
+    Slot& slot = slotOf(flow);
+    if (slot.finalPath.empty())
+        return fail("flow " + std::to_string(flow), "written before its file was named");
     if (slot.finished)
         return fail(slot.finalPath, "flow written after it was finished");
     if (!ensureOpen(slot, flow))

@@ -9,20 +9,14 @@ bool CaptureTracer::open(const std::string& path)
     return m_reader.open(path);
 }
 
-TraceSummary CaptureTracer::run(TraceFlow& trace)
+TraceSummary CaptureTracer::run(FlowTracker& tracker)
 {
     TraceSummary summary;
-    const int linkType = m_reader.linkType();
-    const bool writing = trace.output() != nullptr;
-    if (writing && !trace.output()->prepare()) {
-        summary.end = TraceSummary::End::OutputError;
-        summary.message = trace.output()->errorString();
-        return summary;
-    }
-
-    FrameView frame;
+    Packet packet;
+    packet.protocol = m_reader.linkType();
+    FrameView& frame = packet.frame;
     for (;;) {
-        CaptureReader::Status status = m_reader.next(frame);
+        const CaptureReader::Status status = m_reader.next(frame);
         if (status != CaptureReader::Status::Frame) {
             if (status == CaptureReader::Status::Truncated) {
                 summary.end = TraceSummary::End::Truncated;
@@ -33,22 +27,21 @@ TraceSummary CaptureTracer::run(TraceFlow& trace)
             }
             break;
         }
-        const TcpPacket tcp = decodeTcp(linkType, frame.data, frame.record.capturedLength,
-                                        frame.record.originalLength);
-        uint32_t flow = TraceFlow::kNoFlow;
-        if (tcp.valid) {
-            const Packet packet = Packet::from(linkType, frame, tcp);
-            flow = writing ? trace.dump(packet, frame) : trace.trace(packet);
-            if (!trace.errorString().empty()) {
+        packet.tcp = decodeTcp(packet.protocol, frame.data, frame.record.capturedLength,
+                               frame.record.originalLength);
+        uint32_t flow = FlowTracker::kNoFlow;
+        if (packet.tcp.valid) {
+            flow = tracker.trace(packet);
+            if (tracker.failed()) {
                 summary.end = TraceSummary::End::OutputError;
-                summary.message = trace.errorString();
+                summary.message = tracker.errorString();
                 break;
             }
-        } else if (tcp.outcome != DecodeOutcome::NotTcp) {
+        } else if (packet.tcp.outcome != DecodeOutcome::NotTcp) {
             ++summary.skipped;
         }
         if (m_frameHook)
-            m_frameHook(frame, tcp, flow);
+            m_frameHook(frame, packet.tcp, flow);
         if (m_progressHook && frame.number % m_progressInterval == 0)
             m_progressHook(m_reader.bytesRead(), m_reader.fileSize());
         if (m_cancel && m_cancel->load(std::memory_order_relaxed)) {
@@ -58,20 +51,19 @@ TraceSummary CaptureTracer::run(TraceFlow& trace)
     }
 
     if (summary.end == TraceSummary::End::Cancelled || summary.end == TraceSummary::End::OutputError) {
-        if (writing)
-            trace.output()->abort();
+        tracker.abort();
     } else {
-        trace.submit(); // commits the output files, or removes them when it fails
-        if (!trace.errorString().empty()) {
+        tracker.finish(); // listeners complete their work: output files get their final names
+        if (tracker.failed()) {
             summary.end = TraceSummary::End::OutputError;
-            summary.message = trace.errorString();
+            summary.message = tracker.errorString();
         }
     }
     if (m_progressHook)
         m_progressHook(m_reader.bytesRead(), m_reader.fileSize());
     summary.framesRead = m_reader.framesRead();
-    summary.flowPackets = trace.packetCount();
-    summary.flows = trace.flows().size();
+    summary.flowPackets = tracker.packetCount();
+    summary.flows = tracker.flowCount();
     return summary;
 }
 

@@ -29,23 +29,6 @@ uint64_t BufferID::hash() const
     return h ^ (h >> 31);
 }
 
-Packet Packet::from(int linkType, const FrameView& frame, const TcpPacket& tcp)
-{
-    Packet p;
-    p.protocol = linkType;
-    p.index = frame.number;
-    p.frame = frame.record;
-    p.syn = tcp.syn();
-    p.fin = tcp.fin();
-    p.src = tcp.src;
-    p.dst = tcp.dst;
-    p.srcport = tcp.srcPort;
-    p.dstport = tcp.dstPort;
-    p.timestamp = frame.record.timestamp();
-    p.tcpFlags = tcp.flags;
-    return p;
-}
-
 std::string makeLabel(const BufferID& id, const Timestamp& first)
 {
     std::string label = id.src.toString() + '_' + std::to_string(id.srcport) + '-' +

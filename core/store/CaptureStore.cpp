@@ -1,6 +1,5 @@
 #include "CaptureStore.h"
 
-#include "TraceFlow.h"
 
 namespace fi {
 
@@ -29,23 +28,6 @@ void CaptureStore::apply(const LoadBatch& batch)
         flows[flow].packets.push_back(packet);
     for (const auto& [flow, stats] : batch.stats)
         flows[flow].stats = stats;
-}
-
-void CaptureStore::addTracedFrame(const FrameView& frame, const TcpPacket& tcp, uint32_t flow,
-                                  const TraceFlow& trace)
-{
-    frames.push_back(frame.record);
-    if (flow == TraceFlow::kNoFlow)
-        return;
-    const Index& traced = trace.flows()[flow];
-    while (flows.size() <= flow) {
-        const Index& opened = trace.flows()[flows.size()];
-        FlowRecord& f = flows.emplace_back();
-        f.label = opened.label;
-        f.id = opened.id;
-    }
-    flows[flow].packets.push_back(FlowPacket::from(frame.number, tcp));
-    flows[flow].stats = traced.stats;
 }
 
 } // namespace fi

@@ -43,8 +43,8 @@ public:
     /// flow of this pool has the same label. Reserving flows in the order their first frames
     /// come names them as writing them would.
     const std::string& reserve(uint32_t flow, const std::string& label);
-    /// Appends one frame to flow `flow` (labelled `label`), opening its file if needed.
-    bool write(uint32_t flow, const std::string& label, const FrameView& frame);
+    /// Appends one frame to flow `flow`, which reserve() named.
+    bool write(uint32_t flow, const FrameView& frame);
     /// Completes the flow's file and closes it; it keeps its temporary name until commit().
     bool finish(uint32_t flow);
     bool finishAll();

@@ -201,8 +201,8 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
     FlowWriterPool pool(outputOptions());
     std::vector<uint8_t> skip(perFlow ? m_flows.size() : 1, 0);
     for (uint32_t file = 0; file < skip.size(); ++file) {
-        skip[file] = m_options.overwrite == OverwritePolicy::SkipExisting &&
-                     exists(pool.reserve(file, labelOf(file)));
+        const std::string& path = pool.reserve(file, labelOf(file));
+        skip[file] = m_options.overwrite == OverwritePolicy::SkipExisting && exists(path);
         result.skipped += skip[file];
     }
     uint64_t total = 0;
@@ -231,7 +231,7 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
                                                           std::to_string(f.number) + ": " +
                                                           source.errorString());
         const FrameView view{f.number, f.record, bytes.data()};
-        if (!pool.write(file, labelOf(file), view) ||
+        if (!pool.write(file, view) ||
             (perFlow && f.number == m_flows[file].lastFrame && !pool.finish(file)))
             return abandon(ExportResult::End::Failed, pool.errorString());
         report(++done, total, false);

@@ -1,0 +1,64 @@
+#pragma once
+
+// What the flow rule works on: the seed's BufferID and Packet, and per-flow statistics.
+
+#include "Frame.h"
+#include "IpAddress.h"
+#include "TcpPacket.h"
+
+#include <cstdint>
+#include <string>
+
+namespace fi {
+
+/// `(src, srcport, dst, dstport)`: directional, so the two directions of one TCP connection
+/// are two flows.
+struct BufferID
+{
+    IpAddress src;
+    uint16_t srcport = 0;
+    IpAddress dst;
+    uint16_t dstport = 0;
+
+    friend bool operator==(const BufferID&, const BufferID&) = default;
+    /// The other direction of the same connection.
+    BufferID mirrored() const { return {dst, dstport, src, srcport}; }
+    uint64_t hash() const;
+};
+
+/// The seed's `trace.packet`: one flow packet, the input of the flow rule. It is the frame as
+/// read (its number is the seed's `index`, its record the seed's `frame`, its bytes valid while
+/// the packet is being traced) and what decoding found in it (syn, fin, src, dst, ports).
+struct Packet
+{
+    int protocol = 0; ///< data link type from the global header
+    FrameView frame;
+    TcpPacket tcp;
+
+    uint32_t index() const { return frame.number; }
+    Timestamp timestamp() const { return frame.record.timestamp(); }
+    bool syn() const { return tcp.syn(); }
+    bool fin() const { return tcp.fin(); }
+    BufferID bufferId() const { return {tcp.src, tcp.srcPort, tcp.dst, tcp.dstPort}; }
+};
+
+/// What the flow rule counts for every flow. 48 bytes.
+struct FlowStats
+{
+    uint32_t packets = 0;
+    uint64_t bytes = 0; ///< sum of the frames' original lengths
+    int64_t firstNs = 0;
+    int64_t lastNs = 0;
+    uint32_t syn = 0;
+    uint32_t fin = 0;
+    uint32_t rst = 0;
+    bool closedByFin = false;
+
+    Timestamp first() const { return Timestamp::fromNanoseconds(firstNs); }
+};
+
+/// pcapkit's flow label `{src}_{srcport}-{dst}_{dstport}-{timestamp}` of a flow whose first
+/// packet has `first` as its timestamp.
+std::string makeLabel(const BufferID& id, const Timestamp& first);
+
+} // namespace fi

@@ -1,0 +1,60 @@
+#include "LoadBatchBuilder.h"
+
+namespace fi {
+
+LoadBatchBuilder::LoadBatchBuilder(uint64_t generation, FlowTracker& tracker)
+    : m_generation(generation), m_tracker(tracker), m_batch(std::make_shared<LoadBatch>())
+{
+    m_batch->generation = generation;
+    m_batch->firstNewFlow = uint32_t(tracker.flowCount());
+    tracker.addListener(*this);
+}
+
+void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
+{
+    m_batch->newFlows.emplace_back(makeLabel(first.bufferId(), first.timestamp()), first.bufferId());
+    if (flow >= m_touched.size())
+        m_touched.resize(size_t(flow) + 1, 0);
+}
+
+void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
+{
+    m_batch->packets.emplace_back(flow, FlowPacket::from(packet.index(), packet.tcp));
+    m_touched[flow] = 1;
+}
+
+std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(uint64_t bytesRead, uint64_t fileSize)
+{
+    std::shared_ptr<LoadBatch> done = std::move(m_batch);
+    for (uint32_t f = 0; f < m_touched.size(); ++f)
+        if (m_touched[f])
+            done->stats.emplace_back(f, m_tracker.stats(f));
+    m_touched.assign(m_touched.size(), 0);
+    done->bytesRead = bytesRead;
+    done->fileSize = fileSize;
+    m_nextFrame += uint32_t(done->frames.size());
+
+    m_batch = std::make_shared<LoadBatch>();
+    m_batch->generation = m_generation;
+    m_batch->firstFrame = m_nextFrame;
+    m_batch->firstNewFlow = uint32_t(m_tracker.flowCount());
+    return done;
+}
+
+TraceSummary loadCaptureStore(CaptureTracer& tracer, const std::string& path, CaptureStore& store)
+{
+    store = CaptureStore{};
+    store.path = path;
+    store.linkType = tracer.reader().linkType();
+    store.snapLength = tracer.reader().snapLength();
+    store.pcapng = tracer.reader().isPcapNg();
+    FlowTracker tracker;
+    LoadBatchBuilder builder(0, tracker);
+    tracer.setFrameHook([&](const FrameView& frame, const TcpPacket&, uint32_t) { builder.addFrame(frame); });
+    const TraceSummary summary = tracer.run(tracker);
+    tracer.setFrameHook(nullptr);
+    store.apply(*builder.take(tracer.reader().bytesRead(), tracer.reader().fileSize()));
+    return summary;
+}
+
+} // namespace fi
