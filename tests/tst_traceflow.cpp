@@ -1,7 +1,7 @@
 // The flow rule of spec section 2: FIN closes, the next packet reopens with a new label,
 // the index order, callbacks, per-flow statistics, and the open-flow table under load.
 
-#include "PacketBuilder.h"
+#include "FlowPacketBuilder.h"
 
 #include "TraceFlow.h"
 
@@ -15,31 +15,6 @@ using namespace fi;
 using namespace fi::test;
 
 namespace {
-
-IpAddress addr(const std::string& text)
-{
-    Bytes b = ipBytes(text);
-    return b.size() == 4 ? IpAddress::v4(b.data()) : IpAddress::v6(b.data());
-}
-
-Packet packet(uint32_t frame, const std::string& src, uint16_t sport, const std::string& dst,
-              uint16_t dport, uint8_t flags = TcpFlag::ACK, uint32_t length = 60)
-{
-    Packet p;
-    p.protocol = 1;
-    p.frame.number = frame;
-    p.frame.record.timeNs = (int64_t(1000) + frame) * 1'000'000'000;
-    p.frame.record.capturedLength = length;
-    p.frame.record.originalLength = length;
-    p.tcp.valid = true;
-    p.tcp.outcome = DecodeOutcome::Tcp;
-    p.tcp.src = addr(src);
-    p.tcp.dst = addr(dst);
-    p.tcp.srcPort = sport;
-    p.tcp.dstPort = dport;
-    p.tcp.flags = flags;
-    return p;
-}
 
 std::vector<std::vector<uint32_t>> framesOf(const std::vector<const Index*>& index)
 {
@@ -61,10 +36,10 @@ private slots:
     void finClosesAndNextPacketReopens()
     {
         TraceFlow t;
-        t.trace(packet(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN));
-        t.trace(packet(2, "10.0.0.1", 1000, "10.0.0.2", 80));
-        t.trace(packet(3, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::FIN | TcpFlag::ACK));
-        t.trace(packet(4, "10.0.0.1", 1000, "10.0.0.2", 80)); // the final ACK opens a new flow
+        t.trace(flowPacket(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN));
+        t.trace(flowPacket(2, "10.0.0.1", 1000, "10.0.0.2", 80));
+        t.trace(flowPacket(3, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::FIN | TcpFlag::ACK));
+        t.trace(flowPacket(4, "10.0.0.1", 1000, "10.0.0.2", 80)); // the final ACK opens a new flow
         auto index = t.submit();
         QCOMPARE(framesOf(index), (Frames{{4}, {1, 2, 3}}));
         QCOMPARE(QString::fromStdString(index[1]->label), "10.0.0.1_1000-10.0.0.2_80-1001.0");
@@ -76,43 +51,43 @@ private slots:
     void buffersAreTheOpenFlows()
     {
         TraceFlow t;
-        const Packet first = packet(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN);
+        const Packet first = flowPacket(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN);
         QVERIFY(!t.buffer(first.bufferId()));
         t.trace(first);
-        t.trace(packet(2, "10.0.0.1", 1000, "10.0.0.2", 80));
+        t.trace(flowPacket(2, "10.0.0.1", 1000, "10.0.0.2", 80));
         const Buffer* b = t.buffer(first.bufferId());
         QVERIFY(b);
         QCOMPARE(b->index, (std::vector<uint32_t>{1, 2}));
         QCOMPARE(QString::fromStdString(b->label), "10.0.0.1_1000-10.0.0.2_80-1001.0");
         QVERIFY(b->fpout.empty()); // no output format
         QVERIFY(!t.buffer(first.bufferId().mirrored()));
-        t.trace(packet(3, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::FIN));
+        t.trace(flowPacket(3, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::FIN));
         QVERIFY(!t.buffer(first.bufferId())); // closed: an Index now, no longer a Buffer
     }
 
     void directionsAreSeparateFlows()
     {
         TraceFlow t;
-        t.trace(packet(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN));
-        t.trace(packet(2, "10.0.0.2", 80, "10.0.0.1", 1000, TcpFlag::SYN | TcpFlag::ACK));
-        t.trace(packet(3, "10.0.0.1", 1000, "10.0.0.2", 80));
+        t.trace(flowPacket(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN));
+        t.trace(flowPacket(2, "10.0.0.2", 80, "10.0.0.1", 1000, TcpFlag::SYN | TcpFlag::ACK));
+        t.trace(flowPacket(3, "10.0.0.1", 1000, "10.0.0.2", 80));
         QCOMPARE(framesOf(t.index()), (Frames{{1, 3}, {2}}));
     }
 
     void synDoesNotOpenOrClose()
     {
         TraceFlow t;
-        t.trace(packet(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN));
-        t.trace(packet(2, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN)); // retransmission
-        t.trace(packet(3, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN)); // port reuse
+        t.trace(flowPacket(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN));
+        t.trace(flowPacket(2, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN)); // retransmission
+        t.trace(flowPacket(3, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::SYN)); // port reuse
         QCOMPARE(framesOf(t.index()), (Frames{{1, 2, 3}}));
     }
 
     void rstDoesNotClose()
     {
         TraceFlow t;
-        t.trace(packet(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::RST));
-        t.trace(packet(2, "10.0.0.1", 1000, "10.0.0.2", 80));
+        t.trace(flowPacket(1, "10.0.0.1", 1000, "10.0.0.2", 80, TcpFlag::RST));
+        t.trace(flowPacket(2, "10.0.0.1", 1000, "10.0.0.2", 80));
         QCOMPARE(framesOf(t.index()), (Frames{{1, 2}}));
         QCOMPARE(t.stats(t.flows()[0]).rst, 1u);
     }
@@ -120,13 +95,13 @@ private slots:
     void indexOrderIsOpenThenClosedInClosingOrder()
     {
         TraceFlow t;
-        t.trace(packet(1, "10.0.0.1", 1, "10.0.0.9", 80));                  // X opens
-        t.trace(packet(2, "10.0.0.2", 2, "10.0.0.9", 80));                  // Y opens
-        t.trace(packet(3, "10.0.0.3", 3, "10.0.0.9", 80));                  // Z opens
-        t.trace(packet(4, "10.0.0.3", 3, "10.0.0.9", 80, TcpFlag::FIN));    // Z closes
-        t.trace(packet(5, "10.0.0.1", 1, "10.0.0.9", 80, TcpFlag::FIN));    // X closes
-        t.trace(packet(6, "10.0.0.4", 4, "10.0.0.9", 80));                  // W opens
-        t.trace(packet(7, "10.0.0.2", 2, "10.0.0.9", 80));                  // Y goes on
+        t.trace(flowPacket(1, "10.0.0.1", 1, "10.0.0.9", 80));                  // X opens
+        t.trace(flowPacket(2, "10.0.0.2", 2, "10.0.0.9", 80));                  // Y opens
+        t.trace(flowPacket(3, "10.0.0.3", 3, "10.0.0.9", 80));                  // Z opens
+        t.trace(flowPacket(4, "10.0.0.3", 3, "10.0.0.9", 80, TcpFlag::FIN));    // Z closes
+        t.trace(flowPacket(5, "10.0.0.1", 1, "10.0.0.9", 80, TcpFlag::FIN));    // X closes
+        t.trace(flowPacket(6, "10.0.0.4", 4, "10.0.0.9", 80));                  // W opens
+        t.trace(flowPacket(7, "10.0.0.2", 2, "10.0.0.9", 80));                  // Y goes on
         QCOMPARE(framesOf(t.index()), (Frames{{2, 7}, {6}, {3, 4}, {1, 5}}));
         QCOMPARE(t.openCount(), size_t(2));
     }
@@ -138,11 +113,11 @@ private slots:
         t.registerCallback([&](const Index& f) { seen.emplace_back(f.label, f.index); });
         int calls2 = 0;
         t.registerCallback([&](const Index&) { ++calls2; });
-        t.trace(packet(1, "10.0.0.1", 1, "10.0.0.9", 80));
-        t.trace(packet(2, "10.0.0.2", 2, "10.0.0.9", 80, TcpFlag::FIN));
+        t.trace(flowPacket(1, "10.0.0.1", 1, "10.0.0.9", 80));
+        t.trace(flowPacket(2, "10.0.0.2", 2, "10.0.0.9", 80, TcpFlag::FIN));
         QCOMPARE(seen.size(), size_t(1));
-        t.trace(packet(3, "10.0.0.1", 1, "10.0.0.9", 80, TcpFlag::FIN));
-        t.trace(packet(4, "10.0.0.5", 5, "10.0.0.9", 80)); // stays open: no callback
+        t.trace(flowPacket(3, "10.0.0.1", 1, "10.0.0.9", 80, TcpFlag::FIN));
+        t.trace(flowPacket(4, "10.0.0.5", 5, "10.0.0.9", 80)); // stays open: no callback
         t.submit();
         QCOMPARE(seen.size(), size_t(2));
         QCOMPARE(calls2, 2);
@@ -154,10 +129,10 @@ private slots:
     void statistics()
     {
         TraceFlow t;
-        t.trace(packet(1, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::SYN, 74));
-        t.trace(packet(2, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::ACK, 1514));
-        t.trace(packet(5, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::RST | TcpFlag::ACK, 60));
-        t.trace(packet(9, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::FIN | TcpFlag::ACK, 60));
+        t.trace(flowPacket(1, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::SYN, 74));
+        t.trace(flowPacket(2, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::ACK, 1514));
+        t.trace(flowPacket(5, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::RST | TcpFlag::ACK, 60));
+        t.trace(flowPacket(9, "2001:db8::1", 5, "2001:db8::2", 6, TcpFlag::FIN | TcpFlag::ACK, 60));
         const Index& f = t.flows()[0];
         const FlowStats& stats = t.stats(f);
         QCOMPARE(stats.packets, 4u);
@@ -169,7 +144,7 @@ private slots:
         QCOMPARE(stats.lastNs, int64_t(1009) * 1'000'000'000);
         QVERIFY(stats.closedByFin);
         QCOMPARE(QString::fromStdString(f.label), "2001.db8..1_5-2001.db8..2_6-1001.0");
-        QCOMPARE(t.id(f).mirrored(), (BufferID{addr("2001:db8::2"), 6, addr("2001:db8::1"), 5}));
+        QCOMPARE(t.id(f).mirrored(), (BufferID{ipAddress("2001:db8::2"), 6, ipAddress("2001:db8::1"), 5}));
     }
 
     /// Many concurrent flows, opened and closed in random order, against a plain std::map
@@ -187,7 +162,7 @@ private slots:
             bool fin = rng() % 5 == 0;
             const std::string src = "10." + std::to_string(host / 256) + "." +
                                     std::to_string(host % 256) + ".1";
-            t.trace(packet(frame, src, uint16_t(1000 + port), "192.0.2.1", 443,
+            t.trace(flowPacket(frame, src, uint16_t(1000 + port), "192.0.2.1", 443,
                            fin ? TcpFlag::FIN : TcpFlag::ACK));
             Key key{host, port};
             auto it = open.find(key);
