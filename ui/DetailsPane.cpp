@@ -81,20 +81,19 @@ void DetailsPane::showFlow(const FlowTreeModel& model, uint32_t flow)
                    .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
                QStringLiteral(" UTC (%1)").arg(QString::fromStdString(Timestamp::fromNanoseconds(ns).labelText()));
     };
-    const QLocale locale;
     QString html = QStringLiteral("<h3>%1</h3><table cellspacing='4'>").arg(QString::fromStdString(f.label).toHtmlEscaped());
     auto row = [&html](const QString& name, const QString& value) {
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value.toHtmlEscaped());
     };
-    row(tr("From"), QStringLiteral("%1 port %2").arg(QString::fromStdString(f.id.src.toString())).arg(f.id.srcport));
-    row(tr("To"), QStringLiteral("%1 port %2").arg(QString::fromStdString(f.id.dst.toString())).arg(f.id.dstport));
-    row(tr("Packets"), locale.toString(s.packets));
-    row(tr("Bytes"), locale.toString(qulonglong(s.bytes)));
-    row(tr("First frame"), time(s.firstNs));
-    row(tr("Last frame"), time(s.lastNs));
-    row(tr("Duration"), tr("%1 s").arg(QString::number(double(s.lastNs - s.firstNs) / 1e9, 'f', 6)));
-    row(tr("SYN / FIN / RST"), QStringLiteral("%1 / %2 / %3").arg(s.syn).arg(s.fin).arg(s.rst));
-    row(tr("State"), s.closedByFin ? tr("closed by FIN") : tr("open at the end of the capture"));
+    const QModelIndex flowRow = model.flowIndex(flow);
+    for (int c = FlowTreeModel::Label + 1; c < FlowTreeModel::ColumnCount; ++c) {
+        const auto column = FlowColumns::Column(c);
+        row(model.headerData(c, Qt::Horizontal).toString(), flowRow.siblingAtColumn(c).data().toString());
+        if (column == FlowColumns::Start) {
+            row(tr("First frame"), time(s.firstNs));
+            row(tr("Last frame"), time(s.lastNs));
+        }
+    }
     if (!f.packets.empty())
         row(tr("Frames"), tr("%1 to %2").arg(f.packets.front().frame).arg(f.packets.back().frame));
     html += QStringLiteral("</table>");

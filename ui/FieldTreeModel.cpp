@@ -1,5 +1,8 @@
 #include "FieldTreeModel.h"
 
+#include "TcpFlags.h"
+#include "TcpPacket.h"
+
 #include <QFont>
 #include <algorithm>
 #include <array>
@@ -23,33 +26,30 @@ QString childValue(const FieldNode& node, const char* name)
     return child ? fromStd(child->displayValue()) : QString();
 }
 
-/// `SYN ACK`: the set flags of a TCP layer's flags group, the connection-setup ones first.
+/// `SYN, ACK`: the set flags of a TCP layer's flags group (tcpFlagsText).
 QString tcpFlagNames(const FieldNode& tcp)
 {
-    static constexpr std::array<std::pair<const char*, const char*>, 9> kFlags = {{
-        {"syn", "SYN"},
-        {"fin", "FIN"},
-        {"rst", "RST"},
-        {"psh", "PSH"},
-        {"ack", "ACK"},
-        {"urg", "URG"},
-        {"ece", "ECE"},
-        {"cwr", "CWR"},
-        {"ns", "NS"},
+    static constexpr std::array<std::pair<const char*, uint16_t>, 9> kFlags = {{
+        {"fin", fi::TcpFlag::FIN},
+        {"syn", fi::TcpFlag::SYN},
+        {"rst", fi::TcpFlag::RST},
+        {"psh", fi::TcpFlag::PSH},
+        {"ack", fi::TcpFlag::ACK},
+        {"urg", fi::TcpFlag::URG},
+        {"ece", fi::TcpFlag::ECE},
+        {"cwr", fi::TcpFlag::CWR},
+        {"ns", fi::kTcpFlagNs},
     }};
     const FieldNode* flags = tcp.child("flags");
     if (!flags)
         return {};
-    QString names;
-    for (const auto& [key, label] : kFlags) {
+    uint16_t set = 0;
+    for (const auto& [key, bit] : kFlags) {
         const FieldNode* flag = flags->child(key);
-        if (!flag || flag->number == 0)
-            continue;
-        if (!names.isEmpty())
-            names += QLatin1Char(' ');
-        names += QLatin1String(label);
+        if (flag && flag->number != 0)
+            set |= bit;
     }
-    return names;
+    return QString::fromStdString(fi::tcpFlagsText(set));
 }
 
 /// The bytes of a layer's own header: up to the layer nested in it, else as far as its

@@ -1,5 +1,7 @@
 #include "FlowTreeModel.h"
 
+#include "TcpFlags.h"
+
 #include <QDateTime>
 #include <QFont>
 #include <QLocale>
@@ -217,42 +219,32 @@ QVariant FlowTreeModel::flowData(uint32_t flow, int column, int role) const
             return s.closedByFin ? tr("A FIN ended this flow") : tr("No FIN seen: the flow was open when the capture ended");
         return t.label;
     case Qt::TextAlignmentRole:
-        return column == Label || column == Source || column == Destination || column == State
-                   ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
-                   : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return FlowColumns::isNumeric(FlowColumns::Column(column)) ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                                                   : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::AccessibleTextRole:
     case Qt::DisplayRole:
     case SortRole: break;
     default: return {};
     }
-    const bool sort = role == SortRole;
-    switch (column) {
+    const auto c = FlowColumns::Column(column);
+    if (c < 0 || c >= ColumnCount)
+        return {};
+    if (role == SortRole && c != Label && c != Source && c != Destination)
+        return qlonglong(FlowColumns::number(f, c, m_absoluteTimes ? 0 : m_store.startNs()));
+    switch (c) {
     case Label: return t.label;
     case Source: return t.source;
-    case SourcePort: return f.id.srcport;
     case Destination: return t.destination;
-    case DestinationPort: return f.id.dstport;
-    case Packets: return s.packets;
-    case Bytes: return sort ? QVariant(qulonglong(s.bytes)) : QVariant(QLocale().toString(qulonglong(s.bytes)));
-    case Start: {
-        const int64_t ns = m_absoluteTimes ? s.firstNs : s.firstNs - m_store.startNs();
-        if (sort)
-            return qlonglong(ns);
+    case Bytes: return QLocale().toString(qulonglong(s.bytes));
+    case Start:
         if (m_absoluteTimes)
-            return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, QTimeZone::utc())
+            return QDateTime::fromMSecsSinceEpoch(s.firstNs / 1'000'000, QTimeZone::utc())
                        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-        return seconds(ns);
+        break;
+    case State: return s.closedByFin ? tr("closed by FIN") : tr("open at end");
+    default: break;
     }
-    case Duration: return sort ? QVariant(qlonglong(s.lastNs - s.firstNs)) : QVariant(seconds(s.lastNs - s.firstNs));
-    case Syn: return s.syn;
-    case Fin: return s.fin;
-    case Rst: return s.rst;
-    case State:
-        if (sort)
-            return int(s.closedByFin);
-        return s.closedByFin ? tr("closed by FIN") : tr("open at end");
-    default: return {};
-    }
+    return QString::fromStdString(FlowColumns::text(f, c, m_store.startNs()));
 }
 
 QVariant FlowTreeModel::frameData(uint32_t flow, int row, int column, int role) const
@@ -291,25 +283,18 @@ QVariant FlowTreeModel::frameData(uint32_t flow, int row, int column, int role) 
 
 QVariant FlowTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal)
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    static const char* const kNames[ColumnCount] = {
-        QT_TR_NOOP("Label"),    QT_TR_NOOP("Source"),   QT_TR_NOOP("Src port"), QT_TR_NOOP("Destination"),
-        QT_TR_NOOP("Dst port"), QT_TR_NOOP("Packets"),  QT_TR_NOOP("Bytes"),    QT_TR_NOOP("Start"),
-        QT_TR_NOOP("Duration"), QT_TR_NOOP("SYN"),      QT_TR_NOOP("FIN"),      QT_TR_NOOP("RST"),
-        QT_TR_NOOP("State")};
-    if (section < 0 || section >= ColumnCount)
-        return {};
+    const auto column = FlowColumns::Column(section);
     if (role == Qt::DisplayRole) {
-        if (section == Start && m_absoluteTimes)
+        if (column == Start && m_absoluteTimes)
             return tr("Start (UTC)");
-        return tr(kNames[section]);
+        return tr(FlowColumns::title(column));
     }
     if (role == Qt::ToolTipRole) {
-        QString tip = tr(kNames[section]);
-        if (section == Start)
-            tip = m_absoluteTimes ? tr("Time of the flow's first frame (UTC)")
-                                  : tr("Time of the flow's first frame, in seconds after the capture's first frame");
+        QString tip = tr(FlowColumns::description(column));
+        if (column == Start && m_absoluteTimes)
+            tip = tr("Time of the flow's first frame (UTC)");
         if (section < FrameColumnCount)
             tip += QLatin1Char('\n') + tr("Frame rows: %1").arg(frameColumnName(section));
         return tip;
@@ -334,15 +319,5 @@ QString FlowTreeModel::frameColumnName(int column)
 
 QString FlowTreeModel::flagsText(uint8_t flags)
 {
-    static const std::pair<uint8_t, const char*> kNames[] = {
-        {TcpFlag::SYN, "SYN"}, {TcpFlag::ACK, "ACK"}, {TcpFlag::PSH, "PSH"}, {TcpFlag::FIN, "FIN"},
-        {TcpFlag::RST, "RST"}, {TcpFlag::URG, "URG"}, {TcpFlag::ECE, "ECE"}, {TcpFlag::CWR, "CWR"}};
-    QString out;
-    for (const auto& [bit, name] : kNames)
-        if (flags & bit) {
-            if (!out.isEmpty())
-                out += QLatin1Char(' ');
-            out += QLatin1String(name);
-        }
-    return out.isEmpty() ? QStringLiteral("none") : out;
+    return QString::fromStdString(tcpFlagsText(flags));
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CaptureStore.h"
+#include "FlowColumns.h"
 
 #include <QAbstractItemModel>
 #include <QString>
@@ -17,22 +18,8 @@ class FlowTreeModel final : public QAbstractItemModel
     Q_OBJECT
 
 public:
-    enum FlowColumn {
-        Label,
-        Source,
-        SourcePort,
-        Destination,
-        DestinationPort,
-        Packets,
-        Bytes,
-        Start,
-        Duration,
-        Syn,
-        Fin,
-        Rst,
-        State,
-        ColumnCount
-    };
+    /// The flow rows' columns: fi::FlowColumns (Label, Source, … State, ColumnCount).
+    using enum fi::FlowColumns::Column;
     enum FrameColumn { FrameNumber, FrameTime, FrameLength, FrameFlags, FrameSeq, FrameAck, FrameWindow, FramePayload, FrameColumnCount };
     enum Role {
         SortRole = Qt::UserRole + 1, ///< a number (or the label) to sort by
@@ -59,6 +46,7 @@ public:
     /// Shows the flow's frames now (fetchMore() does it on the next event loop turn).
     void showFrames(uint32_t flow);
 
+    /// The text of a TCP flags byte (fi::tcpFlagsText): `SYN, ACK`.
     static QString flagsText(uint8_t flags);
     static QString frameColumnName(int column);
 

@@ -1,5 +1,6 @@
 #include "FlowExporter.h"
 
+#include "FlowColumns.h"
 #include "FlowWriterPool.h"
 #include "FrameSource.h"
 
@@ -48,13 +49,6 @@ void appendCsvRow(std::string& out, const std::vector<std::string>& fields)
 }
 
 /// Seconds with 6 decimals, as the flow tree shows Start and Duration.
-std::string secondsText(int64_t ns)
-{
-    char text[64];
-    std::snprintf(text, sizeof text, "%.6f", double(ns) / 1e9);
-    return text;
-}
-
 ExportResult ended(ExportResult result, ExportResult::End end, std::string error = {})
 {
     result.end = end;
@@ -79,19 +73,20 @@ FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t
 
     for (uint32_t id : m_flowIds) {
         const FlowRecord& record = store.flows[id];
-        Flow& flow = m_flows.emplace_back();
-        flow.label = record.label;
-        flow.id = record.id;
-        flow.stats = record.stats;
+        ExportedFlow& flow = m_flows.emplace_back();
+        flow.record.label = record.label;
+        flow.record.id = record.id;
+        flow.record.stats = record.stats;
         for (const FlowPacket& p : record.packets) {
             if (p.frame == 0 || p.frame > store.frames.size())
                 continue;
-            m_frames.push_back({store.frame(p.frame), p.frame, uint32_t(m_flows.size() - 1)});
+            m_frames.push_back({{p.frame, store.frame(p.frame), nullptr}, uint32_t(m_flows.size() - 1)});
             flow.lastFrame = p.frame;
         }
     }
-    std::sort(m_frames.begin(), m_frames.end(),
-              [](const Frame& a, const Frame& b) { return a.number < b.number; });
+    std::sort(m_frames.begin(), m_frames.end(), [](const ExportedFrame& a, const ExportedFrame& b) {
+        return a.frame.number < b.frame.number;
+    });
 }
 
 void FlowExporter::setProgressHook(ProgressHook hook, uint32_t interval)
@@ -137,7 +132,7 @@ std::vector<std::string> FlowExporter::targetPaths() const
         return {names.reserve(0, fileBaseName())};
     std::vector<std::string> paths;
     for (uint32_t i = 0; i < m_flows.size(); ++i)
-        paths.push_back(names.reserve(i, m_flows[i].label));
+        paths.push_back(names.reserve(i, m_flows[i].record.label));
     return paths;
 }
 
@@ -152,17 +147,15 @@ std::vector<std::string> FlowExporter::existingTargets() const
 
 std::string FlowExporter::csvText() const
 {
+    std::vector<std::string> fields(FlowColumns::ColumnCount);
+    for (int c = 0; c < FlowColumns::ColumnCount; ++c)
+        fields[c] = FlowColumns::title(FlowColumns::Column(c));
     std::string out;
-    appendCsvRow(out, {"Label", "Source", "Src port", "Destination", "Dst port", "Packets", "Bytes",
-                       "Start", "Duration", "SYN", "FIN", "RST", "State"});
-    for (const Flow& f : m_flows) {
-        const FlowStats& s = f.stats;
-        appendCsvRow(out, {f.label, f.id.src.toString(), std::to_string(f.id.srcport),
-                           f.id.dst.toString(), std::to_string(f.id.dstport),
-                           std::to_string(s.packets), std::to_string(s.bytes),
-                           secondsText(s.firstNs - m_startNs), secondsText(s.lastNs - s.firstNs),
-                           std::to_string(s.syn), std::to_string(s.fin), std::to_string(s.rst),
-                           s.closedByFin ? "closed by FIN" : "open at end"});
+    appendCsvRow(out, fields);
+    for (const ExportedFlow& f : m_flows) {
+        for (int c = 0; c < FlowColumns::ColumnCount; ++c)
+            fields[c] = FlowColumns::text(f.record, FlowColumns::Column(c), m_startNs);
+        appendCsvRow(out, fields);
     }
     return out;
 }
@@ -196,7 +189,7 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
     const bool perFlow = this->perFlow();
     const std::string merged = fileBaseName();
     auto labelOf = [&](uint32_t file) -> const std::string& {
-        return perFlow ? m_flows[file].label : merged;
+        return perFlow ? m_flows[file].record.label : merged;
     };
     FlowWriterPool pool(outputOptions());
     std::vector<uint8_t> skip(perFlow ? m_flows.size() : 1, 0);
@@ -206,7 +199,7 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
         result.skipped += skip[file];
     }
     uint64_t total = 0;
-    for (const Frame& f : m_frames)
+    for (const ExportedFrame& f : m_frames)
         total += !skip[perFlow ? f.flow : 0];
 
     FrameSource source;
@@ -220,19 +213,19 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
     std::vector<uint8_t> bytes;
     bytes.reserve(65536); // data() is never null, even for an empty frame
     uint64_t done = 0;
-    for (const Frame& f : m_frames) {
+    for (ExportedFrame f : m_frames) {
         const uint32_t file = perFlow ? f.flow : 0;
         if (skip[file])
             continue;
         if (cancelled())
             return abandon(ExportResult::End::Cancelled, {});
-        if (!source.read(f.record, bytes))
+        if (!source.read(f.frame.record, bytes))
             return abandon(ExportResult::End::Failed, m_capture + ": frame " +
-                                                          std::to_string(f.number) + ": " +
+                                                          std::to_string(f.frame.number) + ": " +
                                                           source.errorString());
-        const FrameView view{f.number, f.record, bytes.data()};
-        if (!pool.write(file, view) ||
-            (perFlow && f.number == m_flows[file].lastFrame && !pool.finish(file)))
+        f.frame.data = bytes.data();
+        if (!pool.write(file, f.frame) ||
+            (perFlow && f.frame.number == m_flows[file].lastFrame && !pool.finish(file)))
             return abandon(ExportResult::End::Failed, pool.errorString());
         report(++done, total, false);
     }

@@ -56,18 +56,18 @@ public:
     ExportResult run();
 
 private:
-    struct Flow
+    /// A flow to export: its record as the store has it (without its packets) and the number
+    /// of its last frame, after which its file is complete.
+    struct ExportedFlow
     {
-        std::string label;
-        BufferID id;
-        FlowStats stats;
+        FlowRecord record;
         uint32_t lastFrame = 0;
     };
-    struct Frame
+    /// A frame to export (its bytes are read when it is written) and its flow in m_flows.
+    struct ExportedFrame
     {
-        FrameRecord record;
-        uint32_t number = 0;
-        uint32_t flow = 0; ///< index into m_flows
+        FrameView frame;
+        uint32_t flow = 0;
     };
 
     bool perFlow() const;
@@ -84,8 +84,8 @@ private:
     int m_snapLength = 0;
     int64_t m_startNs = 0;
     std::vector<uint32_t> m_flowIds;
-    std::vector<Flow> m_flows;
-    std::vector<Frame> m_frames; ///< in capture order
+    std::vector<ExportedFlow> m_flows;
+    std::vector<ExportedFrame> m_frames; ///< in capture order
     ExportOptions m_options;
     ProgressHook m_progress;
     uint32_t m_interval = 256;

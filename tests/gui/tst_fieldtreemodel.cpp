@@ -200,7 +200,7 @@ void TestFieldTreeModel::layerRowsShowSummaries()
 
     const QModelIndex tcp = findRow(model, ipv4, "TCP");
     QVERIFY(tcp.isValid());
-    QCOMPARE(valueText(tcp), QStringLiteral("1234 \u2192 80 [SYN ACK]"));
+    QCOMPARE(valueText(tcp), QStringLiteral("1234 \u2192 80 [SYN, ACK]"));
     QCOMPARE(tcp.data(FieldTreeModel::ByteOffsetRole).toInt(), 34);
     QCOMPARE(tcp.data(FieldTreeModel::ByteLengthRole).toInt(), 20);
     QVERIFY(tcp.data(Qt::FontRole).value<QFont>().bold());
@@ -214,7 +214,7 @@ void TestFieldTreeModel::ipv6LayerShowsItsAddresses()
     QVERIFY(ipv6.isValid());
     QCOMPARE(valueText(ipv6), QStringLiteral("2001:db8::1 \u2192 2001:db8::2"));
     const QModelIndex tcp = findRow(model, ipv6, "TCP");
-    QCOMPARE(valueText(tcp), QStringLiteral("1234 \u2192 80 [PSH ACK]"));
+    QCOMPARE(valueText(tcp), QStringLiteral("1234 \u2192 80 [PSH, ACK]"));
     const QModelIndex src = findRow(model, ipv6, "src");
     QCOMPARE(src.data(FieldTreeModel::ByteOffsetRole).toInt(), 22);
     QCOMPARE(src.data(FieldTreeModel::ByteLengthRole).toInt(), 16);

@@ -153,7 +153,7 @@ private slots:
         QCOMPARE(frameCell(1, FlowTreeModel::FrameNumber), "Frame 5");
         QCOMPARE(frameCell(1, FlowTreeModel::FrameTime), "+1.000000 s");
         QCOMPARE(frameCell(0, FlowTreeModel::FrameFlags), "SYN");
-        QCOMPARE(frameCell(2, FlowTreeModel::FrameFlags), "ACK FIN");
+        QCOMPARE(frameCell(2, FlowTreeModel::FrameFlags), "FIN, ACK");
         QCOMPARE(frameCell(1, FlowTreeModel::FrameSeq), "seq 100");
         QCOMPARE(frameCell(1, FlowTreeModel::FramePayload), "len 10");
         QCOMPARE(frameCell(1, FlowTreeModel::FrameLength), "64 B");

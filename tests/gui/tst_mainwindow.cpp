@@ -125,7 +125,14 @@ private slots:
         const QModelIndex flow = view->model()->index(0, 0);
         view->setCurrentIndex(flow);
         QCOMPARE(w.details()->currentWidget(), w.details()->flowSummary());
-        QVERIFY(w.details()->flowSummary()->toPlainText().contains("192.0.2.1 port 1234"));
+        // the summary lists the flow table's columns with the table's texts
+        const QString summary = w.details()->flowSummary()->toPlainText();
+        QVERIFY2(summary.contains("Source\n192.0.2.1\n"), qPrintable(summary));
+        QVERIFY2(summary.contains("Src port\n1234\n"), qPrintable(summary));
+        for (int c = FlowTreeModel::Label + 1; c < FlowTreeModel::ColumnCount; ++c)
+            QVERIFY2(summary.contains(view->model()->headerData(c, Qt::Horizontal).toString() + "\n" +
+                                      flow.siblingAtColumn(c).data().toString()),
+                     qPrintable(summary));
 
         view->expand(flow);
         QTRY_COMPARE(view->model()->rowCount(flow), 2);

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "CaptureStore.h"
+
+#include <cstdint>
+#include <string>
+
+namespace fi {
+
+/// The columns of the flow table: the one list that the desktop application's table, its
+/// details pane and the CSV export all show, with each column's title, description and text.
+struct FlowColumns
+{
+    enum Column : int {
+        Label,
+        Source,
+        SourcePort,
+        Destination,
+        DestinationPort,
+        Packets,
+        Bytes,
+        Start,
+        Duration,
+        Syn,
+        Fin,
+        Rst,
+        State,
+        ColumnCount
+    };
+
+    /// The header: `Src port`.
+    static const char* title(Column column);
+    /// What the column holds, a sentence for tooltips: `Source TCP port`.
+    static const char* description(Column column);
+    /// Numeric columns are right-aligned and sorted by number().
+    static bool isNumeric(Column column);
+
+    /// The flow's value in a numeric column (Start and Duration in nanoseconds, Start after
+    /// `captureStartNs`; State 1 when closed by a FIN); 0 for text columns.
+    static int64_t number(const FlowRecord& flow, Column column, int64_t captureStartNs);
+    /// The flow's text in a column, in the C locale: addresses in canonical form, numbers in
+    /// digits, times in seconds with six decimals, the state in words. The CSV writes exactly
+    /// this; the table shows it too, with the user's digit grouping for Bytes.
+    static std::string text(const FlowRecord& flow, Column column, int64_t captureStartNs);
+
+    /// `closed by FIN` or `open at end`.
+    static const char* stateText(bool closedByFin);
+    /// Nanoseconds as seconds with six decimals: `2.000000`.
+    static std::string secondsText(int64_t ns);
+};
+
+} // namespace fi
