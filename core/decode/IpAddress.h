@@ -31,7 +31,16 @@ struct IpAddress
     }
 
     bool isV6() const { return family == Family::V6; }
-    friend bool operator==(const IpAddress&, const IpAddress&) = default;
+    friend bool operator==(const IpAddress& a, const IpAddress& b)
+    {
+        // two 8-byte loads a side: inlined, where comparing the arrays calls memcmp
+        uint64_t a0, a1, b0, b1;
+        std::memcpy(&a0, a.bytes.data(), 8);
+        std::memcpy(&a1, a.bytes.data() + 8, 8);
+        std::memcpy(&b0, b.bytes.data(), 8);
+        std::memcpy(&b1, b.bytes.data() + 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0 && a.family == b.family;
+    }
 
     /// Canonical text: dotted quad, or RFC 5952 compressed lower-case IPv6
     /// (`::ffff:1.2.3.4` for IPv4-mapped addresses).

@@ -6,13 +6,13 @@ uint32_t FlowTracker::trace(const Packet& packet)
 {
     const BufferID id = packet.bufferId();
     const uint64_t hash = id.hash();
-    uint32_t flow = m_open.find(id, hash);
+    uint32_t flow = findOpen(id, hash);
     const bool opened = flow == kNoFlow;
     if (opened) {
         flow = uint32_t(m_flows.size());
         m_flows.push_back({id, {}});
         m_flows[flow].stats.firstNs = packet.frame.record.timeNs;
-        m_open.insert(id, hash, flow);
+        m_open.insert(hash, flow);
     }
     FlowStats& s = m_flows[flow].stats;
     ++s.packets;

@@ -45,11 +45,18 @@ public:
     /// pcapkit's label of the flow, made now.
     std::string label(uint32_t flow) const { return makeLabel(id(flow), stats(flow).first()); }
     /// The open flow of `id` (the seed's buffer), or kNoFlow.
-    uint32_t openFlow(const BufferID& id) const { return m_open.find(id, id.hash()); }
+    uint32_t openFlow(const BufferID& id) const { return findOpen(id, id.hash()); }
     size_t openCount() const { return m_open.size(); }
     uint64_t packetCount() const { return m_packets; }
 
 private:
+    uint32_t findOpen(const BufferID& id, uint64_t hash) const
+    {
+        return m_open.find(hash, [&](uint32_t flow) { return m_flows[flow].id == id; });
+    }
+
+    /// What the rule keeps of a flow: its key and statistics, side by side, so that the packet
+    /// that finds its flow's key has found the statistics it updates.
     struct Flow
     {
         BufferID id;

@@ -20,7 +20,10 @@ struct BufferID
     IpAddress dst;
     uint16_t dstport = 0;
 
-    friend bool operator==(const BufferID&, const BufferID&) = default;
+    friend bool operator==(const BufferID& a, const BufferID& b)
+    {
+        return a.srcport == b.srcport && a.dstport == b.dstport && a.src == b.src && a.dst == b.dst;
+    }
     /// The other direction of the same connection.
     BufferID mirrored() const { return {dst, dstport, src, srcport}; }
     uint64_t hash() const;

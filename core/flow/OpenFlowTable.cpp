@@ -4,7 +4,7 @@ namespace fi {
 
 OpenFlowTable::OpenFlowTable() : m_slots(1024) {}
 
-void OpenFlowTable::insert(const BufferID& id, uint64_t hash, uint32_t flow)
+void OpenFlowTable::insert(uint64_t hash, uint32_t flow)
 {
     if ((m_size + 1) * 2 > m_slots.size())
         grow();
@@ -12,7 +12,7 @@ void OpenFlowTable::insert(const BufferID& id, uint64_t hash, uint32_t flow)
     size_t i = hash & mask;
     while (m_slots[i].flow != kNone)
         i = (i + 1) & mask;
-    m_slots[i] = {id, flow, uint32_t(hash)};
+    m_slots[i] = {flow, uint32_t(hash)};
     ++m_size;
 }
 

@@ -1,15 +1,15 @@
 #pragma once
 
-#include "FlowTypes.h"
-
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace fi {
 
-/// The open flows by BufferID: open addressing with linear probing and backward-shift
-/// deletion. Each slot holds its key, so a lookup compares within the slot it probes and never
-/// touches the flow's record. 48 bytes a slot, at most half of them used.
+/// The open flows by BufferID's hash: open addressing with linear probing and backward-shift
+/// deletion. A slot is 8 bytes, a flow number and 32 bits of its key's hash, so the table of
+/// even 100,000 open flows stays in the cache; a probe looks at a flow's key (through the
+/// caller's `matches`) only when those 32 bits agree. At most half of the slots are used.
 class OpenFlowTable
 {
 public:
@@ -17,8 +17,10 @@ public:
 
     OpenFlowTable();
 
-    /// The open flow of `id` (whose hash() is `hash`), or kNone.
-    uint32_t find(const BufferID& id, uint64_t hash) const
+    /// The open flow whose key hashes to `hash` and for which `matches(flow)` says the key is
+    /// the one looked for; kNone if there is none.
+    template <typename Matches>
+    uint32_t find(uint64_t hash, Matches&& matches) const
     {
         const size_t mask = m_slots.size() - 1;
         const uint32_t tag = uint32_t(hash);
@@ -26,12 +28,12 @@ public:
             const Slot& s = m_slots[i];
             if (s.flow == kNone)
                 return kNone;
-            if (s.tag == tag && s.key == id)
+            if (s.tag == tag && matches(s.flow))
                 return s.flow;
         }
     }
-    /// Adds `id` → `flow`; `id` must not be in the table.
-    void insert(const BufferID& id, uint64_t hash, uint32_t flow);
+    /// Adds `flow`, whose key hashes to `hash` and is not in the table.
+    void insert(uint64_t hash, uint32_t flow);
     /// Removes the entry of `flow`, whose key hashes to `hash`.
     void erase(uint64_t hash, uint32_t flow);
     size_t size() const { return m_size; }
@@ -39,7 +41,6 @@ public:
 private:
     struct Slot
     {
-        BufferID key;
         uint32_t flow = kNone;
         uint32_t tag = 0; ///< the low 32 bits of the key's hash: its home slot and a quick check
     };
