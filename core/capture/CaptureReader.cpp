@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace fi {
 
@@ -42,14 +43,27 @@ bool CaptureReader::open(const std::string& path)
         m_error = std::strerror(errno);
         return false;
     }
+    // The magic number, read beside the FILE: its buffer can only be set before its first read.
+    // (glibc ignores the size unless it is given the buffer: libpcap would read 4 KiB at a time.)
     uint32_t magic = 0;
-    if (std::fread(&magic, 1, 4, file) != 4) {
+    const ssize_t got = ::pread(fileno(file), &magic, 4, 0);
+    if (got != 4) {
+        m_error = got < 0            ? std::strerror(errno)
+                  : m_fileSize == 0 ? "the file is empty"
+                                    : "not a pcap or pcapng capture (too short)";
         std::fclose(file);
-        m_error = m_fileSize == 0 ? "the file is empty" : "not a pcap or pcapng capture (too short)";
         return false;
     }
-    std::rewind(file);
-    std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
+    constexpr size_t kFileBufferSize = 1 << 20;
+    if (!m_fileBuffer)
+        m_fileBuffer = std::make_unique_for_overwrite<char[]>(kFileBufferSize);
+    std::setvbuf(file, m_fileBuffer.get(), _IOFBF, kFileBufferSize);
+    // A seek tells the FILE where it stands; without one glibc asks the kernel at every ftello.
+    if (fseeko(file, 0, SEEK_SET) != 0) {
+        m_error = std::strerror(errno);
+        std::fclose(file);
+        return false;
+    }
     // Kuznetzov's modified pcap has 24-byte record headers; every other pcap 16.
     m_recordHeaderSize = magic == 0xA1B2CD34 || magic == 0x34CDB2A1 ? 24 : 16;
     m_recordEnd = 24; // the global header
@@ -77,8 +91,7 @@ uint64_t CaptureReader::bytesRead() const
 {
     if (!m_pcap)
         return 0;
-    std::FILE* f = pcap_file(m_pcap);
-    long pos = f ? std::ftell(f) : -1;
+    const off_t pos = ftello(pcap_file(m_pcap));
     return pos < 0 ? 0 : uint64_t(pos);
 }
 
@@ -93,10 +106,15 @@ CaptureReader::Status CaptureReader::next(FrameView& frame)
         return Status::End;
     if (rc != 1) {
         m_error = pcap_geterr(m_pcap);
-        return m_error.find("truncated") != std::string::npos ? Status::Truncated : Status::Error;
+        // libpcap fails alike for a damaged record and for a file that ends inside one; in the
+        // latter its reading reached the end of the file.
+        return std::feof(pcap_file(m_pcap)) ? Status::Truncated : Status::Error;
     }
-    std::FILE* f = pcap_file(m_pcap);
-    const uint64_t end = uint64_t(std::ftell(f));
+    const off_t end = ftello(pcap_file(m_pcap));
+    if (end < 0) {
+        m_error = std::string("cannot tell where in the file the frame ended: ") + std::strerror(errno);
+        return Status::Error;
+    }
     frame.number = ++m_framesRead;
     frame.record.capturedLength = header->caplen;
     frame.record.originalLength = header->len;
@@ -106,8 +124,8 @@ CaptureReader::Status CaptureReader::next(FrameView& frame)
     frame.record.timeNs = seconds * 1'000'000'000 + header->ts.tv_usec;
     // pcap: the data follows the record header. (Not end - caplen: libpcap cuts a record
     // longer than the snap length to it, and skips the rest.) pcapng: the block's end.
-    frame.record.position = m_pcapng ? end : m_recordEnd + m_recordHeaderSize;
-    m_recordEnd = end;
+    frame.record.position = m_pcapng ? uint64_t(end) : m_recordEnd + m_recordHeaderSize;
+    m_recordEnd = uint64_t(end);
     frame.data = data;
     return Status::Frame;
 }

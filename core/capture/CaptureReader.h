@@ -3,6 +3,7 @@
 #include "Frame.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 struct pcap;
@@ -40,6 +41,7 @@ public:
 
 private:
     pcap* m_pcap = nullptr;
+    std::unique_ptr<char[]> m_fileBuffer; ///< libpcap's FILE reads through it
     int m_linkType = 0;
     int m_snapLength = 0;
     bool m_pcapng = false;
