@@ -358,6 +358,8 @@ private slots:
             CaptureSpec large = v.spec();
             large.add(filler(10, 1), 1000).add(filler(300000, 2), 1001).add(filler(10, 3), 1002);
             row("captured length above the maximum", pcapFile(large), error, 1);
+            row("captured length above the maximum, the file ending after its header",
+                cut(pcapFile(large), recordStart(large, 1) + header), error, 1);
             large.snapLength = 0x7fffffff;
             row("captured length above the maximum, huge snap length", pcapFile(large), error, 1);
             large.linkType = 231; // D-Bus: 128 MiB at most
