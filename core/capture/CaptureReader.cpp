@@ -2,12 +2,60 @@
 
 #include <pcap/pcap.h>
 
-#include <cstdio>
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace fi {
+
+namespace {
+
+/// libpcap's smallest maximum captured length (MAXIMUM_SNAPLEN; some link types allow more):
+/// a record up to it and up to the snap length is always read whole, never refused or cut.
+constexpr uint32_t kLongestRecordLibpcapReadsWhole = 262144;
+
+/// Whether libpcap changes the records of this link type as it reads them (pcap_post_process:
+/// pseudo-headers written in the other byte order, old Linux USB lengths).
+bool libpcapRewritesRecords(int dlt, bool byteSwapped)
+{
+    if (dlt == DLT_USB_LINUX_MMAPPED)
+        return true;
+    if (!byteSwapped)
+        return false;
+    switch (dlt) {
+    case DLT_PFLOG:
+    case DLT_LINUX_SLL:
+    case DLT_LINUX_SLL2:
+    case DLT_USB_LINUX:
+    case DLT_NFLOG:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/// Reads up to `size` bytes at `offset`; the number read, or -1 (errno set).
+ssize_t readAt(int fd, void* buffer, size_t size, off_t offset)
+{
+    size_t done = 0;
+    while (done < size) {
+        const ssize_t got = ::pread(fd, static_cast<char*>(buffer) + done, size - done, offset + off_t(done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            break;
+        done += size_t(got);
+    }
+    return ssize_t(done);
+}
+
+} // namespace
 
 CaptureReader::~CaptureReader()
 {
@@ -19,6 +67,7 @@ void CaptureReader::close()
     if (m_pcap)
         pcap_close(m_pcap);
     m_pcap = nullptr;
+    m_walking = false;
     m_framesRead = 0;
 }
 
@@ -42,17 +91,38 @@ bool CaptureReader::open(const std::string& path)
         m_error = std::strerror(errno);
         return false;
     }
-    uint32_t magic = 0;
-    if (std::fread(&magic, 1, 4, file) != 4) {
+    // The global header, read beside the FILE: its buffer can only be set before its first read.
+    uint8_t header[24] = {};
+    const ssize_t got = readAt(fileno(file), header, sizeof header, 0);
+    if (got < 4) {
+        m_error = got < 0            ? std::strerror(errno)
+                  : m_fileSize == 0 ? "the file is empty"
+                                    : "not a pcap or pcapng capture (too short)";
         std::fclose(file);
-        m_error = m_fileSize == 0 ? "the file is empty" : "not a pcap or pcapng capture (too short)";
         return false;
     }
-    std::rewind(file);
-    std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
-    // Kuznetzov's modified pcap has 24-byte record headers; every other pcap 16.
-    m_recordHeaderSize = magic == 0xA1B2CD34 || magic == 0x34CDB2A1 ? 24 : 16;
+    uint32_t magic = 0;
+    std::memcpy(&magic, header, 4);
+    m_pcapng = magic == 0x0A0D0D0A;
+    const std::optional<PcapFileFormat> format =
+        got == ssize_t(sizeof header) ? PcapFileFormat::fromGlobalHeader(header) : std::nullopt;
+    m_recordHeaderSize = format ? format->recordHeaderSize : 16;
     m_recordEnd = 24; // the global header
+    // libpcap reads pcapng through a large buffer (glibc ignores the size unless it is given the
+    // buffer: it would read 4 KiB at a time). Of classic pcap it reads the header and the few
+    // records left to it, each after a seek that drops what was buffered: 4 KiB suit them.
+    if (!format) {
+        constexpr size_t kFileBufferSize = 1 << 20;
+        if (!m_fileBuffer)
+            m_fileBuffer = std::make_unique_for_overwrite<char[]>(kFileBufferSize);
+        std::setvbuf(file, m_fileBuffer.get(), _IOFBF, kFileBufferSize);
+    }
+    // A seek tells the FILE where it stands; without one glibc asks the kernel at every ftello.
+    if (fseeko(file, 0, SEEK_SET) != 0) {
+        m_error = std::strerror(errno);
+        std::fclose(file);
+        return false;
+    }
 
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     m_pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -65,11 +135,15 @@ bool CaptureReader::open(const std::string& path)
     }
     // libpcap reports DLT values; files (and our pcap output) carry LINKTYPE values, which
     // differ for raw IP (DLT_RAW is 12 or 14, LINKTYPE_RAW 101).
-    m_linkType = pcap_datalink(m_pcap);
-    if (m_linkType == DLT_RAW)
-        m_linkType = 101;
+    const int dlt = pcap_datalink(m_pcap);
+    m_linkType = dlt == DLT_RAW ? 101 : dlt;
     m_snapLength = pcap_snapshot(m_pcap);
-    m_pcapng = magic == 0x0A0D0D0A;
+
+    if (format && !libpcapRewritesRecords(dlt, format->byteSwapped)) {
+        const uint32_t longest = std::min(uint32_t(m_snapLength), kLongestRecordLibpcapReadsWhole);
+        m_walker.start(fileno(file), sizeof header, *format, longest);
+        m_walking = true;
+    }
     return true;
 }
 
@@ -77,8 +151,9 @@ uint64_t CaptureReader::bytesRead() const
 {
     if (!m_pcap)
         return 0;
-    std::FILE* f = pcap_file(m_pcap);
-    long pos = f ? std::ftell(f) : -1;
+    if (m_walking)
+        return m_walker.offset();
+    const off_t pos = ftello(pcap_file(m_pcap));
     return pos < 0 ? 0 : uint64_t(pos);
 }
 
@@ -86,28 +161,77 @@ CaptureReader::Status CaptureReader::next(FrameView& frame)
 {
     if (!m_pcap)
         return Status::End;
+    const Status status = m_walking ? nextWalked(frame) : nextFromLibpcap(frame);
+    if (status == Status::Frame)
+        frame.number = ++m_framesRead;
+    return status;
+}
+
+CaptureReader::Status CaptureReader::nextWalked(FrameView& frame)
+{
+    switch (m_walker.next(frame)) {
+    case PcapRecordWalker::Step::Record:
+        return Status::Frame;
+    case PcapRecordWalker::Step::End:
+        return Status::End;
+    case PcapRecordWalker::Step::Truncated:
+        m_error = m_walker.errorString();
+        return Status::Truncated;
+    case PcapRecordWalker::Step::Error:
+        m_error = m_walker.errorString();
+        return Status::Error;
+    case PcapRecordWalker::Step::LongRecord:
+        break;
+    }
+    // libpcap decides what a record longer than the snap length (or than its maximum) is: an
+    // error, or a frame cut to the snap length. It reads it from its start; the walker has
+    // already stepped over it.
+    const uint64_t start = m_walker.recordOffset();
+    if (fseeko(pcap_file(m_pcap), off_t(start), SEEK_SET) != 0) {
+        m_error = std::string("cannot seek to a record: ") + std::strerror(errno);
+        return Status::Error;
+    }
+    const Status status = readWithLibpcap(frame);
+    frame.record.position = start + m_recordHeaderSize;
+    return status;
+}
+
+CaptureReader::Status CaptureReader::nextFromLibpcap(FrameView& frame)
+{
+    const Status status = readWithLibpcap(frame);
+    if (status != Status::Frame)
+        return status;
+    const off_t end = ftello(pcap_file(m_pcap));
+    if (end < 0) {
+        m_error = std::string("cannot tell where in the file the frame ended: ") + std::strerror(errno);
+        return Status::Error;
+    }
+    // pcap: the data follows the record header. (Not end - caplen: libpcap cuts a record
+    // longer than the snap length to it, and skips the rest.) pcapng: the block's end.
+    frame.record.position = m_pcapng ? uint64_t(end) : m_recordEnd + m_recordHeaderSize;
+    m_recordEnd = uint64_t(end);
+    return Status::Frame;
+}
+
+CaptureReader::Status CaptureReader::readWithLibpcap(FrameView& frame)
+{
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
-    int rc = pcap_next_ex(m_pcap, &header, &data);
+    const int rc = pcap_next_ex(m_pcap, &header, &data);
     if (rc == PCAP_ERROR_BREAK)
         return Status::End;
     if (rc != 1) {
         m_error = pcap_geterr(m_pcap);
-        return m_error.find("truncated") != std::string::npos ? Status::Truncated : Status::Error;
+        // libpcap fails alike for a damaged record and for a file that ends inside one; in the
+        // latter its reading reached the end of the file.
+        return std::feof(pcap_file(m_pcap)) ? Status::Truncated : Status::Error;
     }
-    std::FILE* f = pcap_file(m_pcap);
-    const uint64_t end = uint64_t(std::ftell(f));
-    frame.number = ++m_framesRead;
     frame.record.capturedLength = header->caplen;
     frame.record.originalLength = header->len;
     // pcap stores seconds as an unsigned 32-bit number (libpcap reads it signed: 2038 and
     // later would come out negative); pcapng's 64-bit times arrive whole.
     const int64_t seconds = m_pcapng ? int64_t(header->ts.tv_sec) : int64_t(uint32_t(header->ts.tv_sec));
     frame.record.timeNs = seconds * 1'000'000'000 + header->ts.tv_usec;
-    // pcap: the data follows the record header. (Not end - caplen: libpcap cuts a record
-    // longer than the snap length to it, and skips the rest.) pcapng: the block's end.
-    frame.record.position = m_pcapng ? end : m_recordEnd + m_recordHeaderSize;
-    m_recordEnd = end;
     frame.data = data;
     return Status::Frame;
 }

@@ -84,16 +84,19 @@ bool FrameSource::resolvePcapNgData(const FrameRecord& record, uint64_t& dataOff
 bool FrameSource::checkPcapRecord(const FrameRecord& record)
 {
     // The record header before the data must still describe this frame (16 bytes, or 24 in
-    // the modified format); otherwise the file was replaced since it was loaded.
+    // the modified format; its lengths the other way round in files before version 2.3);
+    // otherwise the file was replaced since it was loaded.
     for (uint64_t headerSize : {16u, 24u}) {
         uint32_t header[4];
         if (record.position < 24 + headerSize || !readAt(record.position - headerSize, header, 16))
             continue;
         for (bool swap : {false, true}) {
-            const uint32_t included = swap ? byteSwapped(header[2]) : header[2];
-            const uint32_t original = swap ? byteSwapped(header[3]) : header[3];
-            if (original == record.originalLength && included >= record.capturedLength)
-                return true;
+            for (bool exchanged : {false, true}) {
+                const uint32_t included = swap ? byteSwapped(header[exchanged ? 3 : 2]) : header[exchanged ? 3 : 2];
+                const uint32_t original = swap ? byteSwapped(header[exchanged ? 2 : 3]) : header[exchanged ? 2 : 3];
+                if (original == record.originalLength && included >= record.capturedLength)
+                    return true;
+            }
         }
     }
     m_error = "the capture changed since it was loaded";

@@ -43,9 +43,9 @@ struct Writer
 Bytes pcapFile(const CaptureSpec& spec)
 {
     Writer w{spec.bigEndian, {}};
-    w.u32(spec.nanosecond ? 0xA1B23C4D : 0xA1B2C3D4);
+    w.u32(spec.kuznetzov ? 0xA1B2CD34 : spec.nanosecond ? 0xA1B23C4D : 0xA1B2C3D4);
     w.u16(2);
-    w.u16(4);
+    w.u16(spec.versionMinor);
     w.u32(0);
     w.u32(0);
     w.u32(spec.snapLength);
@@ -53,8 +53,15 @@ Bytes pcapFile(const CaptureSpec& spec)
     for (const TestFrame& f : spec.frames) {
         w.u32(uint32_t(f.seconds));
         w.u32(f.fraction);
-        w.u32(uint32_t(f.bytes.size()));
-        w.u32(f.originalLength ? f.originalLength : uint32_t(f.bytes.size()));
+        const uint32_t captured = uint32_t(f.bytes.size());
+        const uint32_t original = f.originalLength ? f.originalLength : captured;
+        w.u32(spec.versionMinor <= 3 ? original : captured);
+        w.u32(spec.versionMinor <= 3 ? captured : original);
+        if (spec.kuznetzov) {
+            w.u32(0); // interface index
+            w.u16(0); // protocol
+            w.u16(0); // packet type, padding
+        }
         w.bytes(f.bytes);
     }
     return w.out;

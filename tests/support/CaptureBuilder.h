@@ -24,6 +24,11 @@ struct CaptureSpec
     int linkType = 1;
     bool nanosecond = false;
     bool bigEndian = false;
+    /// pcap: Kuznetzov's modified format (magic 0xa1b2cd34, microseconds, 24-byte record headers)
+    bool kuznetzov = false;
+    /// pcap: the format's minor version (major 2); up to 3 the record header holds the original
+    /// length before the captured one, as writers of those versions did
+    uint16_t versionMinor = 4;
     uint32_t snapLength = 262144;
     std::vector<TestFrame> frames;
 
