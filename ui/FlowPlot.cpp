@@ -1,6 +1,7 @@
 #include "FlowPlot.h"
 
 #include "FlowTreeModel.h"
+#include "PlotPoints.h"
 #include "PlotSizeDialog.h"
 
 #include <qcustomplot.h>
@@ -14,19 +15,49 @@
 #include <QMessageBox>
 #include <QShortcut>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <functional>
 
 using namespace fi;
 
 namespace {
 
 constexpr double kPickRadius = 8.0; // pixels
-constexpr size_t kLegendFlows = 4;   // more flows than this are not named in the legend
-constexpr qsizetype kLargeSeries = 50000;
+constexpr qsizetype kLargeSeries = 50000; // more points than this draw as dots
+constexpr int kFirstSliceMs = 10; // building points in setFlows(): small selections are done
+constexpr int kBuildSliceMs = 20; // building points: at most about this long per event
+
+/// The lanes' ticks: one per lane in view, labelled with its flow, when few enough lanes are in
+/// view to be read (lanes mode shows about FlowPlot::kVisibleLanes and scrolls).
+class LaneTicker final : public QCPAxisTicker
+{
+public:
+    LaneTicker(std::function<QString(int)> labelOf, int lanes) : m_labelOf(std::move(labelOf)), m_lanes(lanes) {}
+
+protected:
+    QVector<double> createTickVector(double, const QCPRange& range) override
+    {
+        QVector<double> ticks;
+        const int first = std::max(0, int(std::ceil(range.lower)));
+        const int last = std::min(m_lanes - 1, int(std::floor(range.upper)));
+        if (last - first > 3 * FlowPlot::kVisibleLanes)
+            return ticks; // zoomed out over thousands of lanes: no labels to read
+        for (int lane = first; lane <= last; ++lane)
+            ticks.push_back(lane);
+        return ticks;
+    }
+    QVector<double> createSubTickVector(int, const QVector<double>&) override { return {}; }
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return m_labelOf(int(tick)); }
+
+private:
+    std::function<QString(int)> m_labelOf;
+    int m_lanes;
+};
 
 QCPScatterStyle tickStyle(const QColor& color)
 {
@@ -146,6 +177,13 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     home->setContext(Qt::WidgetWithChildrenShortcut);
     connect(home, &QShortcut::activated, this, &FlowPlot::resetZoom);
     m_plot->setFocusPolicy(Qt::StrongFocus);
+    m_buildTimer = new QTimer(this);
+    m_buildTimer->setSingleShot(true);
+    m_buildTimer->setInterval(0);
+    connect(m_buildTimer, &QTimer::timeout, this, [this] {
+        if (m_builder)
+            buildSlice(kBuildSliceMs);
+    });
     rebuild();
 }
 
@@ -159,6 +197,8 @@ QColor FlowPlot::flowColor(size_t i)
         return kPalette[i];
     return QColor::fromHsv(int((i * 137) % 360), 200, 190); // golden-angle hues beyond the palette
 }
+
+FlowPlot::~FlowPlot() = default;
 
 void FlowPlot::setFlows(const CaptureStore* store, const std::vector<uint32_t>& flows)
 {
@@ -208,14 +248,34 @@ void FlowPlot::setMarkersVisible(bool syn, bool fin, bool rst)
     }
 }
 
+namespace {
+/// The other directions of `flows` that are not among them, in order.
+std::vector<uint32_t> missingReverses(const CaptureStore& store, const std::vector<uint32_t>& flows)
+{
+    std::vector<uint8_t> plotted(store.flows.size(), 0);
+    for (uint32_t f : flows)
+        if (f < plotted.size())
+            plotted[f] = 1;
+    std::vector<uint32_t> out;
+    for (uint32_t f : flows) {
+        const uint32_t r = f < store.flows.size() ? store.flows[f].reverse : FlowTracker::kNoFlow;
+        if (r < plotted.size() && !plotted[r]) {
+            plotted[r] = 1;
+            out.push_back(r);
+        }
+    }
+    return out;
+}
+} // namespace
+
 bool FlowPlot::addReverseDirection()
 {
-    if (!m_store || m_flows.empty())
+    if (!m_store)
         return false;
-    const uint32_t reverse = reverseFlow(*m_store, m_flows.front());
-    if (reverse == UINT32_MAX || std::find(m_flows.begin(), m_flows.end(), reverse) != m_flows.end())
+    const std::vector<uint32_t> more = missingReverses(*m_store, m_flows);
+    if (more.empty())
         return false;
-    m_flows.push_back(reverse);
+    m_flows.insert(m_flows.end(), more.begin(), more.end());
     rebuild();
     return true;
 }
@@ -227,60 +287,96 @@ bool FlowPlot::showsMessage() const
 
 void FlowPlot::rebuild()
 {
+    m_buildTimer->stop();
+    m_builder.reset();
     m_plot->clearGraphs();
     m_flowGraphs.clear();
-    m_series.clear();
+    m_pointFrames.clear();
+    m_pointFlows.clear();
     m_syn = m_fin = m_rst = m_mark = nullptr;
     const bool any = m_store && !m_flows.empty();
-    const uint32_t reverse = any ? reverseFlow(*m_store, m_flows.front()) : UINT32_MAX;
-    m_reverseButton->setEnabled(reverse != UINT32_MAX &&
-                                std::find(m_flows.begin(), m_flows.end(), reverse) == m_flows.end());
+    m_reverseButton->setEnabled(any && !missingReverses(*m_store, m_flows).empty());
     if (!any) {
         m_message->setText(tr("Select one or more flows to plot their packets over time."));
         m_stack->setCurrentWidget(m_message);
+        emit plotted();
         return;
     }
-    m_stack->setCurrentWidget(m_plot);
+    PlotRequest request;
+    request.flows = m_flows;
+    request.value = m_value;
+    request.origin = m_origin;
+    request.lanes = m_lanes;
+    request.groupCount = m_flows.size() <= kNamedFlows ? m_flows.size() : kColourGroups;
+    m_builder = std::make_unique<PlotPointsBuilder>(*m_store, std::move(request));
+    buildSlice(kFirstSliceMs);
+}
 
-    QVector<double> synK, synV, finK, finV, rstK, rstV;
-    for (size_t i = 0; i < m_flows.size(); ++i) {
-        FlowSeries s = buildFlowSeries(*m_store, m_flows[i], m_value, m_origin, m_lanes ? int(i) : -1);
+void FlowPlot::buildSlice(int budgetMs)
+{
+    if (!m_builder->step(budgetMs)) {
+        m_message->setText(tr("Plotting %1 flows… %2%")
+                               .arg(QLocale().toString(qulonglong(m_flows.size())))
+                               .arg(int(m_builder->progress() * 100)));
+        m_stack->setCurrentWidget(m_message);
+        m_buildTimer->start();
+        return;
+    }
+    showPoints();
+}
+
+void FlowPlot::showPoints()
+{
+
+    std::unique_ptr<PlotPointsBuilder> builder = std::move(m_builder);
+    m_stack->setCurrentWidget(m_plot);
+    const bool named = m_flows.size() <= kNamedFlows;
+    std::vector<PlotPoints>& groups = builder->groups();
+    qsizetype points = 0;
+    for (const PlotPoints& g : groups)
+        points += g.size();
+    // Many points draw as plain dots without antialiasing: a million discs take a quarter of
+    // a second to paint, a million dots a few milliseconds.
+    const bool dots = points > kLargeSeries;
+    for (size_t i = 0; i < groups.size(); ++i) {
+        PlotPoints& p = groups[i];
         const QColor color = flowColor(i);
         QCPGraph* g = m_plot->addGraph();
-        g->setName(elided(m_store->flows[m_flows[i]].label, 60));
         g->setPen(QPen(color, 1));
-        g->setLineStyle(!m_lanes && m_value == PlotValue::CumulativeBytes ? QCPGraph::lsStepLeft : QCPGraph::lsNone);
-        // Large flows draw their points as plain dots without antialiasing: a million discs
-        // take a quarter of a second to paint, a million dots a few milliseconds.
-        const bool large = s.keys.size() > kLargeSeries;
-        g->setScatterStyle(large    ? QCPScatterStyle(QCPScatterStyle::ssDot, color, 1)
+        g->setLineStyle(named && !m_lanes && m_value == PlotValue::CumulativeBytes ? QCPGraph::lsStepLeft
+                                                                                 : QCPGraph::lsNone);
+        g->setScatterStyle(dots      ? QCPScatterStyle(QCPScatterStyle::ssDot, color, 1)
                            : m_lanes ? tickStyle(color)
                                      : QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 4));
-        g->setAntialiasedScatters(!large);
-        g->setData(s.keys, s.values, true);
-        if (m_flows.size() > kLegendFlows)
-            g->removeFromLegend(); // many flows: the legend keeps to the markers
+        g->setAntialiasedScatters(!dots);
+        g->data()->set(p.data, true);
+        if (named)
+            g->setName(elided(m_store->flows[m_flows[i]].label, 48));
+        else if (i == 0)
+            g->setName(tr("%1 flows, %2 packets (colours repeat every %3 flows)")
+                           .arg(QLocale().toString(qulonglong(m_flows.size())), QLocale().toString(qlonglong(points)))
+                           .arg(kColourGroups));
+        else
+            g->removeFromLegend();
         m_flowGraphs.push_back(g);
-        synK += s.synKeys;
-        synV += s.synValues;
-        finK += s.finKeys;
-        finV += s.finValues;
-        rstK += s.rstKeys;
-        rstV += s.rstValues;
-        m_series.push_back(std::move(s));
+        m_pointFrames.push_back(std::move(p.frames));
+        m_pointFlows.push_back(std::move(p.flows));
+        p = PlotPoints{}; // the graph holds the points now
     }
-    auto markers = [this](const QString& name, const QVector<double>& k, const QVector<double>& v,
-                          const QCPScatterStyle& style) {
+    auto markers = [this](const QString& name, PlotPoints& p, const QCPScatterStyle& style) {
         QCPGraph* g = m_plot->addGraph();
-        g->setName(QStringLiteral("%1 (%2)").arg(name).arg(k.size()));
+        g->setName(QStringLiteral("%1 (%2)").arg(name, QLocale().toString(qlonglong(p.size()))));
         g->setLineStyle(QCPGraph::lsNone);
         g->setScatterStyle(style);
-        g->setData(k, v); // several flows' markers: let the graph sort them
+        g->data()->set(p.data, true);
+        m_pointFrames.push_back(std::move(p.frames));
+        m_pointFlows.push_back(std::move(p.flows));
+        p = PlotPoints{};
         return g;
     };
-    m_syn = markers(tr("SYN"), synK, synV, QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(0, 140, 0), 1.5), QColor(0, 200, 0), 10));
-    m_fin = markers(tr("FIN"), finK, finV, QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(170, 0, 0), 1.5), QColor(230, 30, 30), 9));
-    m_rst = markers(tr("RST"), rstK, rstV, QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2), Qt::NoBrush, 11));
+    m_syn = markers(tr("SYN"), builder->syn(), QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(0, 140, 0), 1.5), QColor(0, 200, 0), 10));
+    m_fin = markers(tr("FIN"), builder->fin(), QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(170, 0, 0), 1.5), QColor(230, 30, 30), 9));
+    m_rst = markers(tr("RST"), builder->rst(), QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2), Qt::NoBrush, 11));
     m_syn->setVisible(m_synCheck->isChecked());
     m_fin->setVisible(m_finCheck->isChecked());
     m_rst->setVisible(m_rstCheck->isChecked());
@@ -292,10 +388,11 @@ void FlowPlot::rebuild()
     m_plot->xAxis->setLabel(m_origin == PlotOrigin::FlowStart ? tr("Time since the flow's first frame (s)")
                                                               : tr("Time since the capture's first frame (s)"));
     if (m_lanes) {
-        QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-        for (size_t i = 0; i < m_flows.size(); ++i)
-            ticker->addTick(double(i), elided(m_store->flows[m_flows[i]].label, 34));
-        m_plot->yAxis->setTicker(ticker);
+        const CaptureStore* store = m_store;
+        const std::vector<uint32_t> flows = m_flows;
+        m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new LaneTicker([store, flows](int lane) {
+            return elided(store->flows[flows[size_t(lane)]].label, 34);
+        }, int(m_flows.size()))));
         m_plot->yAxis->setLabel(QString());
     } else {
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
@@ -303,19 +400,20 @@ void FlowPlot::rebuild()
     }
     markFrame(m_markedFrame);
     resetZoom();
+    emit plotted();
 }
 
 void FlowPlot::resetZoom()
 {
-    if (m_series.empty())
+    if (m_flowGraphs.empty())
         return;
     m_plot->rescaleAxes(true);
     QCPRange x = m_plot->xAxis->range(), y = m_plot->yAxis->range();
     // A single packet (or packets at one time or of one size) still gets a readable range.
     if (x.size() <= 0)
         x = QCPRange(x.lower - 0.001, x.upper + 0.001);
-    if (m_lanes)
-        y = QCPRange(-0.6, double(m_flows.size()) - 0.4);
+    if (m_lanes) // the first lanes, at most as many as stay readable; the rest scroll
+        y = QCPRange(-0.6, double(std::min<size_t>(m_flows.size(), kVisibleLanes)) - 0.4);
     else if (y.size() <= 0)
         y = QCPRange(std::min(0.0, y.lower), y.upper > 0 ? y.upper * 1.25 : 1.0);
     const double dx = x.size() * 0.03, dy = m_lanes ? 0 : y.size() * 0.06;
@@ -324,20 +422,28 @@ void FlowPlot::resetZoom()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+std::pair<QCPGraph*, qsizetype> FlowPlot::pointOfFrame(uint32_t frame) const
+{
+    if (frame == 0)
+        return {nullptr, -1};
+    for (size_t g = 0; g < m_flowGraphs.size(); ++g) {
+        const std::vector<uint32_t>& frames = m_pointFrames[g];
+        const auto it = std::find(frames.begin(), frames.end(), frame);
+        if (it != frames.end())
+            return {m_flowGraphs[g], qsizetype(it - frames.begin())};
+    }
+    return {nullptr, -1};
+}
+
 void FlowPlot::markFrame(uint32_t frame)
 {
     m_markedFrame = frame;
     if (!m_mark)
         return;
     m_mark->data()->clear();
-    for (const FlowSeries& s : m_series) {
-        const auto it = std::find(s.frames.begin(), s.frames.end(), frame);
-        if (frame != 0 && it != s.frames.end()) {
-            const qsizetype i = it - s.frames.begin();
-            m_mark->addData(s.keys[i], s.values[i]);
-            break;
-        }
-    }
+    const auto [graph, i] = pointOfFrame(frame);
+    if (graph)
+        m_mark->addData(graph->data()->at(int(i))->key, graph->data()->at(int(i))->value);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -347,20 +453,19 @@ uint32_t FlowPlot::frameAt(const QPoint& pixel) const
     uint32_t frame = 0;
     const double lo = m_plot->xAxis->pixelToCoord(pixel.x() - kPickRadius);
     const double hi = m_plot->xAxis->pixelToCoord(pixel.x() + kPickRadius);
-    for (size_t g = 0; g < m_series.size(); ++g) {
+    for (size_t g = 0; g < m_flowGraphs.size(); ++g) {
         if (!m_flowGraphs[g]->visible())
             continue;
-        const FlowSeries& s = m_series[g];
-        auto first = std::lower_bound(s.keys.begin(), s.keys.end(), std::min(lo, hi));
-        auto last = std::upper_bound(first, s.keys.end(), std::max(lo, hi));
+        const QSharedPointer<QCPGraphDataContainer> points = m_flowGraphs[g]->data();
+        auto it = points->findBegin(std::min(lo, hi), false);
+        const auto last = points->findEnd(std::max(lo, hi), false);
         int budget = 4096; // dense regions: looking at a few thousand points is enough
-        for (auto it = first; it != last && budget-- > 0; ++it) {
-            const qsizetype i = it - s.keys.begin();
-            const double px = m_plot->xAxis->coordToPixel(s.keys[i]) - pixel.x();
-            const double py = m_plot->yAxis->coordToPixel(s.values[i]) - pixel.y();
+        for (; it != last && budget-- > 0; ++it) {
+            const double px = m_plot->xAxis->coordToPixel(it->key) - pixel.x();
+            const double py = m_plot->yAxis->coordToPixel(it->value) - pixel.y();
             if (px * px + py * py < best) {
                 best = px * px + py * py;
-                frame = s.frames[i];
+                frame = m_pointFrames[g][size_t(it - points->constBegin())];
             }
         }
     }
@@ -369,15 +474,12 @@ uint32_t FlowPlot::frameAt(const QPoint& pixel) const
 
 QPoint FlowPlot::pixelOfFrame(uint32_t frame) const
 {
-    for (const FlowSeries& s : m_series) {
-        const auto it = std::find(s.frames.begin(), s.frames.end(), frame);
-        if (it != s.frames.end()) {
-            const qsizetype i = it - s.frames.begin();
-            return QPoint(int(std::lround(m_plot->xAxis->coordToPixel(s.keys[i]))),
-                          int(std::lround(m_plot->yAxis->coordToPixel(s.values[i]))));
-        }
-    }
-    return {-1, -1};
+    const auto [graph, i] = pointOfFrame(frame);
+    if (!graph)
+        return {-1, -1};
+    const auto p = graph->data()->at(int(i));
+    return QPoint(int(std::lround(m_plot->xAxis->coordToPixel(p->key))),
+                  int(std::lround(m_plot->yAxis->coordToPixel(p->value))));
 }
 
 void FlowPlot::onMouseMove(QMouseEvent* event)
@@ -392,15 +494,16 @@ void FlowPlot::onMouseMove(QMouseEvent* event)
     const FrameRecord& r = m_store->frame(frame);
     uint8_t flags = 0;
     QString label;
-    for (const FlowSeries& s : m_series) {
-        const std::vector<FlowPacket>& packets = m_store->flows[s.flow].packets;
+    const auto [graph, i] = pointOfFrame(frame);
+    if (graph) {
+        const size_t g = size_t(std::find(m_flowGraphs.begin(), m_flowGraphs.end(), graph) - m_flowGraphs.begin());
+        const uint32_t flow = m_pointFlows[g][size_t(i)];
+        const std::vector<FlowPacket>& packets = m_store->flows[flow].packets;
         const auto p = std::lower_bound(packets.begin(), packets.end(), frame,
                                         [](const FlowPacket& a, uint32_t n) { return a.frame < n; });
-        if (p != packets.end() && p->frame == frame) {
+        if (p != packets.end() && p->frame == frame)
             flags = p->flags;
-            label = QString::fromStdString(m_store->flows[s.flow].label);
-            break;
-        }
+        label = QString::fromStdString(m_store->flows[flow].label);
     }
     const double t = double(r.timeNs - m_store->startNs()) / 1e9;
     QToolTip::showText(event->globalPosition().toPoint(),
@@ -417,21 +520,19 @@ void FlowPlot::onMouseRelease(QMouseEvent* event)
     if (event->button() != Qt::LeftButton || (event->pos() - m_pressPos).manhattanLength() > 3)
         return;
     const uint32_t frame = frameAt(event->pos());
-    if (frame == 0)
+    const auto [graph, i] = pointOfFrame(frame);
+    if (!graph)
         return;
-    for (const FlowSeries& s : m_series)
-        if (std::find(s.frames.begin(), s.frames.end(), frame) != s.frames.end()) {
-            markFrame(frame);
-            emit frameClicked(s.flow, frame);
-            return;
-        }
+    const size_t g = size_t(std::find(m_flowGraphs.begin(), m_flowGraphs.end(), graph) - m_flowGraphs.begin());
+    markFrame(frame);
+    emit frameClicked(m_pointFlows[g][size_t(i)], frame);
 }
 
 void FlowPlot::contextMenu(const QPoint& pos)
 {
     QMenu menu(this);
     menu.addAction(tr("Reset Zoom"), this, &FlowPlot::resetZoom);
-    menu.addAction(tr("Save Plot…"), this, &FlowPlot::saveWithDialog)->setEnabled(!m_series.empty());
+    menu.addAction(tr("Save Plot…"), this, &FlowPlot::saveWithDialog)->setEnabled(!m_flowGraphs.empty());
     menu.addAction(tr("Add Reverse Direction"), this, &FlowPlot::addReverseDirection)
         ->setEnabled(m_reverseButton->isEnabled());
     menu.exec(m_plot->mapToGlobal(pos));
@@ -449,7 +550,7 @@ bool FlowPlot::save(const QString& path, int width, int height)
 
 void FlowPlot::saveWithDialog()
 {
-    if (m_series.empty())
+    if (m_flowGraphs.empty())
         return;
     QString filter;
     QString path = QFileDialog::getSaveFileName(this, tr("Save Plot"), QStringLiteral("flows.png"),

@@ -1,9 +1,11 @@
 #pragma once
 
-#include "FlowSeries.h"
+#include "CaptureStore.h"
+#include "PlotValue.h"
 
 #include <QWidget>
 
+#include <memory>
 #include <vector>
 
 class QCPGraph;
@@ -14,26 +16,43 @@ class QLabel;
 class QStackedWidget;
 class QToolButton;
 class QMouseEvent;
+class QTimer;
+class PlotPointsBuilder;
 
 /// The packet timeline of the selected flows (QCustomPlot): x is time, y a chosen value, or
 /// in lanes mode one horizontal lane per flow. SYN, FIN and RST packets are marker graphs of
 /// their own (green triangle, red square, black cross) that can be hidden, each in the legend
 /// with its count. Wheel zooms, drag pans, Shift+drag zooms to a rectangle, Home or a double
 /// click resets; hovering a point tells its frame, clicking it selects that frame.
+///
+/// Any number of flows: up to kNamedFlows each flow is a graph of its own, named in the
+/// legend; beyond that the flows share kColourGroups graphs (flow i in colour i % 8) and the
+/// legend says how many flows it shows; lanes then show about kVisibleLanes at a time and
+/// scroll. The points are built a slice at a time (PlotPointsBuilder) between events, so a
+/// selection of every flow never holds the GUI thread for long, and a new selection drops
+/// the building one; plotted() says when the points are shown.
 class FlowPlot final : public QWidget
 {
     Q_OBJECT
 
 public:
+    static constexpr size_t kNamedFlows = 8;
+    static constexpr size_t kColourGroups = 8;
+    static constexpr int kVisibleLanes = 24;
+
     explicit FlowPlot(QWidget* parent = nullptr);
+    ~FlowPlot() override;
 
     /// Plots these flows of `store` (the store must outlive the plot's use of it).
     void setFlows(const fi::CaptureStore* store, const std::vector<uint32_t>& flows);
     void clear();
     /// Marks one frame (0: none).
     void markFrame(uint32_t frame);
-    /// Adds the reverse direction of the first plotted flow, if there is one.
+    /// Adds the other direction of every plotted flow that has one not plotted yet; false if
+    /// there was none to add.
     bool addReverseDirection();
+    /// Whether the points of the flows are still being built.
+    bool isBuilding() const { return m_builder != nullptr; }
 
     void setValue(PlotValue value);
     void setOrigin(PlotOrigin origin);
@@ -47,7 +66,8 @@ public:
 
     const std::vector<uint32_t>& flows() const { return m_flows; }
     QCustomPlot* plot() const { return m_plot; }
-    /// Graph per flow (points), then the SYN, FIN and RST marker graphs.
+    /// The graphs of the flows' points: one per flow up to kNamedFlows, else kColourGroups.
+    size_t flowGraphCount() const { return m_flowGraphs.size(); }
     QCPGraph* flowGraph(size_t i) const { return m_flowGraphs[i]; }
     QCPGraph* synGraph() const { return m_syn; }
     QCPGraph* finGraph() const { return m_fin; }
@@ -62,9 +82,16 @@ public:
 
 signals:
     void frameClicked(uint32_t flow, uint32_t frame);
+    /// The points of the flows set last are shown.
+    void plotted();
 
 private:
     void rebuild();
+    /// Builds points for about `budgetMs`; shows them when all are built, else goes on later.
+    void buildSlice(int budgetMs);
+    void showPoints();
+    /// The point of `frame`: its graph (or nullptr) and index there.
+    std::pair<QCPGraph*, qsizetype> pointOfFrame(uint32_t frame) const;
     void onMouseMove(QMouseEvent* event);
     void onMouseRelease(QMouseEvent* event);
     void contextMenu(const QPoint& pos);
@@ -72,7 +99,12 @@ private:
 
     const fi::CaptureStore* m_store = nullptr;
     std::vector<uint32_t> m_flows;
-    std::vector<FlowSeries> m_series;
+    std::unique_ptr<PlotPointsBuilder> m_builder; ///< while points are being built
+    QTimer* m_buildTimer;
+    /// Per flow graph, and then per marker graph (SYN, FIN, RST): each point's frame and flow,
+    /// in the order of the graph's data.
+    std::vector<std::vector<uint32_t>> m_pointFrames;
+    std::vector<std::vector<uint32_t>> m_pointFlows;
     PlotValue m_value = PlotValue::FrameLength;
     PlotOrigin m_origin = PlotOrigin::CaptureStart;
     bool m_lanes = false;

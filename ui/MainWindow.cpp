@@ -6,6 +6,7 @@
 #include "FlowFilterProxyModel.h"
 #include "FlowPlot.h"
 #include "FlowTreeModel.h"
+#include "FlowTreeView.h"
 #include "FrameInspector.h"
 #include "RecentFiles.h"
 
@@ -130,7 +131,7 @@ void MainWindow::createCentralArea()
     filterRow->addWidget(m_stateCombo);
     leftLayout->addLayout(filterRow);
 
-    m_flowView = new QTreeView(left);
+    m_flowView = new FlowTreeView(left);
     m_flowView->setObjectName(QStringLiteral("flows"));
     m_flowView->setAccessibleName(tr("Flows"));
     m_flowView->setModel(m_proxy);
@@ -501,15 +502,23 @@ void MainWindow::onCurrentChanged(const QModelIndex& current)
 
 std::vector<uint32_t> MainWindow::selectedFlows() const
 {
-    // Selecting every flow of a large capture must stay linear: mark what is taken by flow id.
+    // Linear in the selected rows, without a model index list: a select all of a quarter of a
+    // million flows is one range. Flow rows' source rows are their flow ids.
     std::vector<uint32_t> flows;
     std::vector<uint8_t> taken(m_model->store().flows.size(), 0);
-    for (const QModelIndex& i : m_flowView->selectionModel()->selectedRows()) {
-        const uint32_t flow = m_proxy->mapToSource(i).data(FlowTreeModel::FlowIdRole).toUInt();
+    auto take = [&](uint32_t flow) {
         if (flow < taken.size() && !taken[flow]) {
             taken[flow] = 1;
             flows.push_back(flow);
         }
+    };
+    for (const QItemSelectionRange& range : m_flowView->selectionModel()->selection()) {
+        if (range.parent().isValid()) { // frame rows select their flow
+            take(m_proxy->mapToSource(range.parent()).data(FlowTreeModel::FlowIdRole).toUInt());
+            continue;
+        }
+        for (int row = range.top(); row <= range.bottom(); ++row)
+            take(uint32_t(m_proxy->mapToSource(m_proxy->index(row, 0)).row()));
     }
     return flows;
 }

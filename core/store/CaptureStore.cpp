@@ -19,11 +19,14 @@ void CaptureStore::apply(const LoadBatch& batch)
 {
     for (const FrameRecord& r : batch.frames)
         frames.push_back(r);
-    for (const auto& [label, id] : batch.newFlows) {
+    for (const LoadBatch::NewFlow& opened : batch.newFlows) {
         FlowRecord& f = flows.emplace_back();
-        f.label = label;
-        f.id = id;
+        f.label = opened.label;
+        f.id = opened.id;
+        f.reverse = opened.reverse;
     }
+    for (const auto& [earlier, later] : batch.reverseLinks)
+        flows[earlier].reverse = later;
     for (const auto& [flow, packet] : batch.packets)
         flows[flow].packets.push_back(packet);
     for (const auto& [flow, stats] : batch.stats)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChunkedArray.h"
+#include "FlowTracker.h"
 #include "FlowTypes.h"
 
 #include <cstdint>
@@ -30,6 +31,9 @@ struct FlowRecord
     BufferID id;
     FlowStats stats;
     std::vector<FlowPacket> packets;
+    /// The other direction of the same connection: the flow of the mirrored BufferID that was
+    /// open when this one opened, or that opened while this one was open; kNoFlow if none.
+    uint32_t reverse = FlowTracker::kNoFlow;
 };
 
 /// What a loader found since its previous batch: new frames (in order), the new flow packets,
@@ -40,8 +44,16 @@ struct LoadBatch
     uint32_t firstFrame = 1; ///< number of frames[0]
     std::vector<FrameRecord> frames;
     std::vector<std::pair<uint32_t, FlowPacket>> packets; ///< (flow id, packet)
-    std::vector<std::pair<std::string, BufferID>> newFlows; ///< label and id, in flow id order
-    uint32_t firstNewFlow = 0; ///< flow id of newFlows[0]
+    struct NewFlow
+    {
+        std::string label;
+        BufferID id;
+        uint32_t reverse = FlowTracker::kNoFlow;
+    };
+    std::vector<NewFlow> newFlows; ///< in flow id order
+    uint32_t firstNewFlow = 0;     ///< flow id of newFlows[0]
+    /// (earlier flow, new flow): an earlier flow whose other direction opened in this batch
+    std::vector<std::pair<uint32_t, uint32_t>> reverseLinks;
     std::vector<std::pair<uint32_t, FlowStats>> stats; ///< (flow id, stats) of touched flows
     uint64_t bytesRead = 0;
     uint64_t fileSize = 0;

@@ -12,9 +12,22 @@ LoadBatchBuilder::LoadBatchBuilder(uint64_t generation, FlowTracker& tracker)
 
 void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
 {
-    m_batch->newFlows.emplace_back(makeLabel(first.bufferId(), first.timestamp()), first.bufferId());
-    if (flow >= m_touched.size())
+    const BufferID id = first.bufferId();
+    // The other direction: the mirrored BufferID's open flow, which gets this one as its
+    // other direction unless it has one already.
+    uint32_t reverse = m_tracker.openFlow(id.mirrored());
+    if (reverse == flow)
+        reverse = FlowTracker::kNoFlow; // a flow from a socket to itself
+    m_batch->newFlows.push_back({makeLabel(id, first.timestamp()), id, reverse});
+    if (flow >= m_touched.size()) {
         m_touched.resize(size_t(flow) + 1, 0);
+        m_reverse.resize(size_t(flow) + 1, FlowTracker::kNoFlow);
+    }
+    m_reverse[flow] = reverse;
+    if (reverse != FlowTracker::kNoFlow && m_reverse[reverse] == FlowTracker::kNoFlow) {
+        m_reverse[reverse] = flow;
+        m_batch->reverseLinks.emplace_back(reverse, flow);
+    }
 }
 
 void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)

@@ -5,10 +5,13 @@
 
 #include <qcustomplot.h>
 
+#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <numeric>
 
 using namespace fi;
 
@@ -70,7 +73,41 @@ CaptureStore madeUp()
     addFlow(s, 2, 1, {{5, 74, 0, 7, TcpFlag::SYN | TcpFlag::ACK}, {40, 66, 0, 8, TcpFlag::ACK}});
     s.flows[1].id = s.flows[0].id.mirrored(); // 192.0.2.2:80 → 192.0.2.1:1001
     s.flows[1].label = makeLabel(s.flows[1].id, Timestamp::fromNanoseconds(s.flows[1].stats.firstNs));
+    s.flows[0].reverse = 1;
+    s.flows[1].reverse = 0;
     addFlow(s, 9, 2, {{60, 100, 46, 1, TcpFlag::ACK}});
+    return s;
+}
+
+/// `count` flows of `packets` packets each, interleaved in time, every other flow the reverse
+/// of the one before: what selecting every flow of a large capture plots.
+CaptureStore manyFlows(uint32_t count, uint32_t packets)
+{
+    CaptureStore s;
+    s.flows.resize(count);
+    for (uint32_t f = 0; f < count; ++f) {
+        FlowRecord& r = s.flows[f];
+        const uint8_t a[4] = {10, uint8_t(f >> 16), uint8_t(f >> 8), uint8_t(f)};
+        r.id = {IpAddress::v4(a), uint16_t(1024 + f % 50000), v4(1), 443};
+        r.label = makeLabel(r.id, Timestamp{1000, f});
+        r.reverse = f ^ 1;
+    }
+    for (uint32_t p = 0; p < packets; ++p)
+        for (uint32_t f = 0; f < count; ++f) {
+            FrameRecord fr;
+            fr.timeNs = 1000'000'000'000 + int64_t(s.frames.size()) * 1000;
+            fr.capturedLength = fr.originalLength = 60 + (f + p) % 1400;
+            s.frames.push_back(fr);
+            FlowPacket fp;
+            fp.frame = uint32_t(s.frames.size());
+            fp.flags = p == 0 ? TcpFlag::SYN : TcpFlag::ACK;
+            s.flows[f].packets.push_back(fp);
+            FlowStats& st = s.flows[f].stats;
+            if (p == 0)
+                st.firstNs = fr.timeNs;
+            st.lastNs = fr.timeNs;
+            ++st.packets;
+        }
     return s;
 }
 
@@ -169,23 +206,103 @@ private slots:
         for (size_t i = 0; i < 3; ++i)
             for (double v : valuesOf(plot.flowGraph(i)))
                 QCOMPARE(v, double(i));
-        auto ticker = plot.plot()->yAxis->ticker().dynamicCast<QCPAxisTickerText>();
-        QVERIFY(ticker);
-        QCOMPARE(ticker->ticks().size(), 3);
-        QVERIFY(ticker->ticks().value(1).startsWith("192.0.2.2_80-192.0.2.1_1001"));
+        plot.resize(900, 500);
+        plot.plot()->replot();
+        const QVector<QString> labels = plot.plot()->yAxis->tickVectorLabels();
+        QCOMPARE(labels.size(), 3);
+        QVERIFY(labels.value(1).startsWith("192.0.2.2_80-192.0.2.1_1001"));
         QVERIFY(plot.plot()->yAxis->range().contains(-0.4) && plot.plot()->yAxis->range().contains(2.4));
     }
 
     void reverseDirection()
     {
         const CaptureStore store = madeUp();
-        QCOMPARE(reverseFlow(store, 0), 1u);
-        QCOMPARE(reverseFlow(store, 2), UINT32_MAX);
         FlowPlot plot;
         plot.setFlows(&store, {0});
         QVERIFY(plot.addReverseDirection());
         QCOMPARE(plot.flows(), (std::vector<uint32_t>{0, 1}));
         QVERIFY(!plot.addReverseDirection()); // already there
+    }
+
+    void reverseDirectionOfEveryFlow()
+    {
+        const CaptureStore store = manyFlows(40, 2);
+        FlowPlot plot;
+        plot.setFlows(&store, {0, 2, 4, 7});
+        QVERIFY(plot.addReverseDirection());
+        QCOMPARE(plot.flows(), (std::vector<uint32_t>{0, 2, 4, 7, 1, 3, 5, 6}));
+        QVERIFY(!plot.addReverseDirection());
+    }
+
+    /// Beyond a handful of flows the flows share a few graphs, the legend says what it shows,
+    /// and every point is still there and findable.
+    void manyFlowsShareColourGraphs()
+    {
+        const CaptureStore store = manyFlows(300, 3);
+        std::vector<uint32_t> all(300);
+        std::iota(all.begin(), all.end(), 0u);
+        FlowPlot plot;
+        plot.resize(1000, 600);
+        plot.setFlows(&store, all);
+        QVERIFY(!plot.isBuilding());
+        QCOMPARE(plot.flowGraphCount(), FlowPlot::kColourGroups);
+        int points = 0, inLegend = 0;
+        for (size_t g = 0; g < plot.flowGraphCount(); ++g) {
+            points += plot.flowGraph(g)->dataCount();
+            inLegend += plot.plot()->legend->hasItemWithPlottable(plot.flowGraph(g));
+        }
+        QCOMPARE(points, 900);
+        QCOMPARE(inLegend, 1);
+        QVERIFY(plot.flowGraph(0)->name().startsWith("300 flows, 900 packets"));
+        QCOMPARE(plot.synGraph()->dataCount(), 300);
+        for (uint32_t frame : {1u, 450u, 900u}) {
+            plot.markFrame(frame);
+            QCOMPARE(plot.markGraph()->dataCount(), 1);
+        }
+        plot.setLanes(true); // lanes: a readable window of them, scrolling
+        QVERIFY(plot.plot()->yAxis->range().size() <= FlowPlot::kVisibleLanes + 1);
+        plot.plot()->replot();
+        QVERIFY(plot.plot()->yAxis->tickVectorLabels().size() <= FlowPlot::kVisibleLanes + 1);
+        QVERIFY(plot.plot()->yAxis->tickVectorLabels().value(0).startsWith("10.0.0.0_1024-"));
+    }
+
+    /// Every flow of a 2-million-packet capture: built a slice at a time between events (the
+    /// event loop keeps turning: a check for freezes, not for speed), a new selection drops
+    /// the building one, and at the end every point is plotted.
+    void selectingEveryFlowNeverFreezes()
+    {
+        const CaptureStore store = manyFlows(250'000, 8);
+        std::vector<uint32_t> all(store.flows.size());
+        std::iota(all.begin(), all.end(), 0u);
+        FlowPlot plot;
+        plot.resize(1024, 400);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        QSignalSpy plotted(&plot, &FlowPlot::plotted);
+        plot.setFlows(&store, all);
+        QVERIFY(plot.isBuilding());
+        QVERIFY(plot.showsMessage());
+        plot.setFlows(&store, {0, 1}); // changed the selection: the big one is dropped
+        QVERIFY(!plot.isBuilding());
+        QCOMPARE(plot.flowGraph(0)->dataCount(), 8);
+        plot.setFlows(&store, all);
+        QElapsedTimer clock, turn;
+        clock.start();
+        qint64 longest = 0;
+        while (plot.isBuilding() && clock.elapsed() < 120'000) {
+            turn.start();
+            QCoreApplication::processEvents(QEventLoop::AllEvents);
+            longest = std::max(longest, turn.elapsed());
+        }
+        QVERIFY(!plot.isBuilding());
+        qInfo("plotted 2,000,000 points of 250,000 flows in %lld ms; longest event %lld ms",
+              clock.elapsed(), longest);
+        QVERIFY2(longest < 1000, qPrintable(QString::number(longest))); // a freeze, not a speed goal
+        int points = 0;
+        for (size_t g = 0; g < plot.flowGraphCount(); ++g)
+            points += plot.flowGraph(g)->dataCount();
+        QCOMPARE(points, 2'000'000);
+        QVERIFY(plotted.size() >= 2);
     }
 
     void clickSelectsThatFrame()

@@ -213,7 +213,7 @@ private slots:
             id.dst = IpAddress::v4(a);
             id.srcport = uint16_t(f);
             id.dstport = 80;
-            batch.newFlows.emplace_back(makeLabel(id, Timestamp{1000, f}), id);
+            batch.newFlows.push_back({makeLabel(id, Timestamp{1000, f}), id});
         }
         model.applyBatch(batch);
         QElapsedTimer timer;

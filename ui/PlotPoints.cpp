@@ -1,0 +1,129 @@
+#include "PlotPoints.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <numeric>
+
+using namespace fi;
+
+void PlotPoints::add(double key, double value, uint32_t frame, uint32_t flow)
+{
+    data.push_back(QCPGraphData(key, value));
+    frames.push_back(frame);
+    flows.push_back(flow);
+}
+
+PlotPointsBuilder::PlotPointsBuilder(const CaptureStore& store, PlotRequest request)
+    : m_store(store), m_request(std::move(request))
+{
+    m_request.groupCount = std::max<size_t>(1, m_request.groupCount);
+    m_groups.resize(std::min(m_request.groupCount, std::max<size_t>(1, m_request.flows.size())));
+    if (m_request.flows.empty())
+        m_phase = Phase::Done;
+}
+
+double PlotPointsBuilder::progress() const
+{
+    const double flows = double(m_request.flows.size());
+    const double sorts = double(m_groups.size() + 3);
+    switch (m_phase) {
+    case Phase::Flows: return 0.8 * double(m_next) / std::max(1.0, flows);
+    case Phase::Sort: return 0.8 + 0.2 * double(m_next) / sorts;
+    case Phase::Done: return 1.0;
+    }
+    return 1.0;
+}
+
+bool PlotPointsBuilder::step(int budgetMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (m_phase != Phase::Done && clock.elapsed() < budgetMs) {
+        if (m_phase == Phase::Flows) {
+            // a few flows between looks at the clock: most flows are a handful of packets
+            for (int i = 0; i < 64 && m_next < m_request.flows.size(); ++i)
+                addFlow(m_next++);
+            if (m_next == m_request.flows.size()) {
+                m_phase = Phase::Sort;
+                m_next = 0;
+            }
+        } else {
+            // one sort a slice, begun only at its start: a sort is the longest single piece
+            if (clock.elapsed() > 0 && m_next < m_groups.size() && m_groups[m_next].size() > 100'000)
+                break;
+            if (m_next < m_groups.size())
+                sortByKey(m_groups[m_next]);
+            else
+                sortByKey(m_next == m_groups.size() ? m_syn : m_next == m_groups.size() + 1 ? m_fin : m_rst);
+            if (++m_next == m_groups.size() + 3)
+                m_phase = Phase::Done;
+        }
+    }
+    return m_phase == Phase::Done;
+}
+
+void PlotPointsBuilder::addFlow(size_t lane)
+{
+    const uint32_t flow = m_request.flows[lane];
+    if (flow >= m_store.flows.size())
+        return;
+    const FlowRecord& f = m_store.flows[flow];
+    PlotPoints& group = m_groups[lane % m_groups.size()];
+    const int64_t zero = m_request.origin == PlotOrigin::FlowStart ? f.stats.firstNs : m_store.startNs();
+    const size_t n = f.packets.size();
+    const uint32_t firstSeq = f.packets.empty() ? 0 : f.packets.front().seq;
+
+    // The flow's packets in time order: capture order, unless the capture's clock stepped
+    // back (then a stable sort by time), so that cumulative values add up in time.
+    auto timeOf = [&](size_t i) { return m_store.frame(f.packets[i].frame).timeNs; };
+    std::vector<uint32_t> order;
+    bool inOrder = true;
+    for (size_t i = 1; i < n && inOrder; ++i)
+        inOrder = timeOf(i - 1) <= timeOf(i);
+    if (!inOrder) {
+        order.resize(n);
+        std::iota(order.begin(), order.end(), 0u);
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return timeOf(a) < timeOf(b); });
+    }
+
+    double cumulative = 0;
+    for (size_t k = 0; k < n; ++k) {
+        const FlowPacket& p = f.packets[inOrder ? k : order[k]];
+        const FrameRecord& r = m_store.frame(p.frame);
+        const double key = double(r.timeNs - zero) / 1e9;
+        double y = double(lane);
+        if (!m_request.lanes) {
+            switch (m_request.value) {
+            case PlotValue::FrameLength: y = r.originalLength; break;
+            case PlotValue::PayloadLength: y = p.payloadLength; break;
+            case PlotValue::RelativeSequence: y = double(uint32_t(p.seq - firstSeq)); break;
+            case PlotValue::CumulativeBytes: y = cumulative += r.originalLength; break;
+            }
+        }
+        group.add(key, y, p.frame, flow);
+        if (p.flags & TcpFlag::SYN)
+            m_syn.add(key, y, p.frame, flow);
+        if (p.flags & TcpFlag::FIN)
+            m_fin.add(key, y, p.frame, flow);
+        if (p.flags & TcpFlag::RST)
+            m_rst.add(key, y, p.frame, flow);
+    }
+}
+
+void PlotPointsBuilder::sortByKey(PlotPoints& points)
+{
+    const QVector<QCPGraphData>& d = points.data;
+    if (std::is_sorted(d.begin(), d.end(), [](const QCPGraphData& a, const QCPGraphData& b) { return a.key < b.key; }))
+        return;
+    std::vector<uint32_t> order(size_t(points.size()));
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return d[a].key < d[b].key; });
+    PlotPoints sorted;
+    sorted.data.reserve(points.size());
+    sorted.frames.reserve(order.size());
+    sorted.flows.reserve(order.size());
+    for (uint32_t i : order)
+        sorted.add(d[i].key, d[i].value, points.frames[i], points.flows[i]);
+    points = std::move(sorted);
+}

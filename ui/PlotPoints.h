@@ -1,0 +1,71 @@
+#pragma once
+
+#include "CaptureStore.h"
+#include "PlotValue.h"
+
+#include <qcustomplot.h>
+
+#include <QVector>
+
+#include <cstdint>
+#include <vector>
+
+/// The points of one graph of the plot, sorted by time: for each, its time in seconds since
+/// the origin and its value (as the graph holds them: handing them over copies nothing), its
+/// frame and its flow.
+struct PlotPoints
+{
+    QVector<QCPGraphData> data;
+    std::vector<uint32_t> frames;
+    std::vector<uint32_t> flows;
+
+    qsizetype size() const { return data.size(); }
+    void add(double key, double value, uint32_t frame, uint32_t flow);
+};
+
+/// What to plot: which flows (in the order of their lanes), which value from which origin,
+/// and in how many graphs: flow i of `flows` goes to graph i % groupCount.
+struct PlotRequest
+{
+    std::vector<uint32_t> flows;
+    PlotValue value = PlotValue::FrameLength;
+    PlotOrigin origin = PlotOrigin::CaptureStart;
+    bool lanes = false; ///< every value is the flow's lane (its position in `flows`)
+    size_t groupCount = 1;
+};
+
+/// Builds the points of a PlotRequest a slice at a time, so that plotting every flow of a
+/// capture of millions of packets never holds the GUI thread for long: first each flow's
+/// packets go to its group (in the flow's time order, which a cumulative value needs), then
+/// each group is sorted by time. The SYN, FIN and RST packets are gathered again as markers.
+/// The store must not lose flows while building (it may grow: each flow is read once, with
+/// the packets it has then).
+class PlotPointsBuilder
+{
+public:
+    PlotPointsBuilder(const fi::CaptureStore& store, PlotRequest request);
+
+    /// Works for about `budgetMs` milliseconds; true when every point is built.
+    bool step(int budgetMs);
+    bool done() const { return m_phase == Phase::Done; }
+    /// How far it got, 0 to 1.
+    double progress() const;
+
+    const PlotRequest& request() const { return m_request; }
+    std::vector<PlotPoints>& groups() { return m_groups; }
+    PlotPoints& syn() { return m_syn; }
+    PlotPoints& fin() { return m_fin; }
+    PlotPoints& rst() { return m_rst; }
+
+private:
+    enum class Phase { Flows, Sort, Done };
+    void addFlow(size_t lane);
+    static void sortByKey(PlotPoints& points);
+
+    const fi::CaptureStore& m_store;
+    PlotRequest m_request;
+    std::vector<PlotPoints> m_groups;
+    PlotPoints m_syn, m_fin, m_rst;
+    Phase m_phase = Phase::Flows;
+    size_t m_next = 0; ///< the next flow (Flows) or group (Sort; then the three markers)
+};
