@@ -403,6 +403,10 @@ void MainWindow::openCapture(const QString& path)
 void MainWindow::onStarted(const QString& path, int linkType, bool pcapng, int snapLength)
 {
     m_plot->clear();
+    // While loading, new flows are added at the end of the table and the sort order waits for
+    // the end: keeping a quarter of a million flows sorted batch by batch held the window for
+    // seconds at a time (QSortFilterProxyModel re-sorts on every change).
+    m_proxy->setDynamicSortFilter(false);
     m_model->reset(path, linkType, pcapng, snapLength);
     setWindowTitle(tr("%1 — FlowInspector").arg(QFileInfo(path).fileName()));
     RecentFiles::add(path);
@@ -420,6 +424,7 @@ void MainWindow::onBatch(const std::shared_ptr<const LoadBatch>& batch)
 void MainWindow::onFinished(const LoadResult& result)
 {
     setLoadingUi(false);
+    m_proxy->setDynamicSortFilter(true); // sorts once, now
     const TraceSummary& s = result.summary;
     const QLocale locale;
     const QString name = QFileInfo(result.path).fileName();
@@ -455,6 +460,7 @@ void MainWindow::onFinished(const LoadResult& result)
 void MainWindow::onFailed(const QString& path, const QString& reason)
 {
     setLoadingUi(false);
+    m_proxy->setDynamicSortFilter(true);
     m_statusLabel->setText(tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), reason));
     if (!m_interruptedLoad.isEmpty()) {
         // Opening this file stopped the load of another: what was shown of that one is partial.
