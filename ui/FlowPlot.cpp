@@ -8,8 +8,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -22,6 +24,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 
 using namespace fi;
 
@@ -177,6 +180,7 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     home->setContext(Qt::WidgetWithChildrenShortcut);
     connect(home, &QShortcut::activated, this, &FlowPlot::resetZoom);
     m_plot->setFocusPolicy(Qt::StrongFocus);
+    m_plot->installEventFilter(this);
     m_buildTimer = new QTimer(this);
     m_buildTimer->setSingleShot(true);
     m_buildTimer->setInterval(0);
@@ -387,6 +391,7 @@ void FlowPlot::showPoints()
 
     m_plot->xAxis->setLabel(m_origin == PlotOrigin::FlowStart ? tr("Time since the flow's first frame (s)")
                                                               : tr("Time since the capture's first frame (s)"));
+    m_plot->yAxis->setRangeReversed(m_lanes); // lanes read top down, as the flow table does
     if (m_lanes) {
         const CaptureStore* store = m_store;
         const std::vector<uint32_t> flows = m_flows;
@@ -528,6 +533,112 @@ void FlowPlot::onMouseRelease(QMouseEvent* event)
     emit frameClicked(m_pointFlows[g][size_t(i)], frame);
 }
 
+bool FlowPlot::stepPoint(bool forward)
+{
+    // The marked point's place in time (or the start/end), then the nearest point beyond it
+    // over every visible flow graph.
+    const auto [markedGraph, markedIndex] = pointOfFrame(m_markedFrame);
+    double from = forward ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    uint32_t fromFrame = 0;
+    if (markedGraph) {
+        from = markedGraph->data()->at(int(markedIndex))->key;
+        fromFrame = m_markedFrame;
+    }
+    uint32_t bestFrame = 0, bestFlow = 0;
+    double bestKey = 0;
+    for (size_t g = 0; g < m_flowGraphs.size(); ++g) {
+        if (!m_flowGraphs[g]->visible())
+            continue;
+        const QSharedPointer<QCPGraphDataContainer> points = m_flowGraphs[g]->data();
+        const std::vector<uint32_t>& frames = m_pointFrames[g];
+        // candidates: the first point at or after `from` (before, going back) not the marked one;
+        // points at the same time are taken in frame order
+        auto it = points->findBegin(from, false);
+        auto candidate = [&](qsizetype i) {
+            const double key = points->at(int(i))->key;
+            const uint32_t frame = frames[size_t(i)];
+            const bool beyond = forward ? (key > from || (key == from && frame > fromFrame))
+                                        : (key < from || (key == from && frame < fromFrame));
+            if (!beyond)
+                return false;
+            const bool better = bestFrame == 0 ||
+                                (forward ? (key < bestKey || (key == bestKey && frame < bestFrame))
+                                         : (key > bestKey || (key == bestKey && frame > bestFrame)));
+            if (better) {
+                bestFrame = frame;
+                bestKey = key;
+                bestFlow = m_pointFlows[g][size_t(i)];
+            }
+            return true;
+        };
+        if (forward) {
+            for (qsizetype i = it - points->constBegin(); i < points->size(); ++i)
+                if (candidate(i))
+                    break;
+        } else {
+            qsizetype i = std::min<qsizetype>(it - points->constBegin() + 64, points->size() - 1);
+            for (; i >= 0; --i)
+                if (candidate(i) && points->at(int(i))->key < from)
+                    break;
+        }
+    }
+    if (bestFrame == 0)
+        return false;
+    markFrame(bestFrame);
+    QCPRange x = m_plot->xAxis->range();
+    if (!x.contains(bestKey)) { // keep the new point in view
+        m_plot->xAxis->setRange(bestKey - x.size() / 2, bestKey + x.size() / 2);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    emit frameClicked(bestFlow, bestFrame);
+    return true;
+}
+
+bool FlowPlot::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_plot && (event->type() == QEvent::FocusIn || event->type() == QEvent::FocusOut)) {
+        // the plot shows that it has the keyboard: its axis box in the highlight colour
+        const QPen pen = m_plot->hasFocus() ? QPen(palette().color(QPalette::Highlight), 2) : QPen(Qt::black, 0);
+        for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis})
+            axis->setBasePen(pen);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    if (watched != m_plot || event->type() != QEvent::KeyPress || m_flowGraphs.empty())
+        return QWidget::eventFilter(watched, event);
+    auto* key = static_cast<QKeyEvent*>(event);
+    QCPAxis* x = m_plot->xAxis;
+    QCPAxis* y = m_plot->yAxis;
+    const bool shift = key->modifiers() & Qt::ShiftModifier;
+    switch (key->key()) {
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+        if (shift)
+            stepPoint(key->key() == Qt::Key_Right);
+        else
+            x->moveRange((key->key() == Qt::Key_Right ? 0.1 : -0.1) * x->range().size());
+        break;
+    case Qt::Key_Up:
+    case Qt::Key_Down: {
+        // lanes scroll a lane at a time, from the top (lane 0) down; values move a tenth
+        const double step = m_lanes ? 1.0 : 0.1 * y->range().size();
+        const bool towardsLowerValues = (key->key() == Qt::Key_Down) != m_lanes;
+        y->moveRange(towardsLowerValues ? -step : step);
+        break;
+    }
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        x->scaleRange(0.5, x->range().center());
+        break;
+    case Qt::Key_Minus:
+        x->scaleRange(2.0, x->range().center());
+        break;
+    default:
+        return QWidget::eventFilter(watched, event);
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    return true;
+}
+
 void FlowPlot::contextMenu(const QPoint& pos)
 {
     QMenu menu(this);
@@ -565,6 +676,11 @@ void FlowPlot::saveWithDialog()
     if (sizeDialog.exec() != QDialog::Accepted)
         return;
     const QSize size = sizeDialog.chosenSize();
-    if (!save(path, size.width(), size.height()))
+    if (!save(path, size.width(), size.height())) {
+        emit message(tr("The plot could not be saved to %1").arg(path));
         QMessageBox::warning(this, tr("Save Plot"), tr("%1\n\nThe plot could not be written there.").arg(path));
+        return;
+    }
+    const QSize written = size.isEmpty() ? m_plot->size() : size;
+    emit message(tr("Plot saved to %1 (%2 × %3)").arg(QDir::toNativeSeparators(path)).arg(written.width()).arg(written.height()));
 }

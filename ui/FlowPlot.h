@@ -23,7 +23,9 @@ class PlotPointsBuilder;
 /// in lanes mode one horizontal lane per flow. SYN, FIN and RST packets are marker graphs of
 /// their own (green triangle, red square, black cross) that can be hidden, each in the legend
 /// with its count. Wheel zooms, drag pans, Shift+drag zooms to a rectangle, Home or a double
-/// click resets; hovering a point tells its frame, clicking it selects that frame.
+/// click resets; hovering a point tells its frame, clicking it selects that frame. From the
+/// keyboard (the plot takes focus and shows it): arrows pan, + and - zoom the time axis, Home
+/// resets, Shift+Left/Right step to the previous/next point in time and select its frame.
 ///
 /// Any number of flows: up to kNamedFlows each flow is a graph of its own, named in the
 /// legend; beyond that the flows share kColourGroups graphs (flow i in colour i % 8) and the
@@ -79,11 +81,19 @@ public:
     /// The pixel position of a frame's point (for tests and automation), or (-1,-1).
     QPoint pixelOfFrame(uint32_t frame) const;
     bool showsMessage() const;
+    /// Marks and selects (frameClicked) the point after the marked one in time (`forward`)
+    /// or before it; false at an end or with nothing plotted.
+    bool stepPoint(bool forward);
 
 signals:
     void frameClicked(uint32_t flow, uint32_t frame);
+    /// Something the user should read in the status bar: where a plot was saved, or why not.
+    void message(const QString& text);
     /// The points of the flows set last are shown.
     void plotted();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void rebuild();

@@ -53,6 +53,7 @@ HexView::HexView(QWidget* parent) : QAbstractScrollArea(parent)
 void HexView::setBytes(const QByteArray& bytes)
 {
     m_bytes = bytes;
+    m_cursor = -1;
     m_highlightOffset = 0;
     m_highlightLength = 0;
 
@@ -234,6 +235,11 @@ void HexView::paintEvent(QPaintEvent* event)
     const int last = std::min(lineCount() - 1, lastDirty);
     for (int line = firstDirty; line <= last; ++line)
         paintLine(painter, line, lineY(line));
+    if (m_cursor >= 0 && hasFocus()) { // the keyboard's byte: a frame around it
+        painter.setPen(QPen(palette().color(QPalette::Highlight), 1));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(byteRect(m_cursor).adjusted(-1, 0, 0, -1));
+    }
 }
 
 void HexView::paintLine(QPainter& painter, int line, int y)
@@ -312,8 +318,11 @@ void HexView::mousePressEvent(QMouseEvent* event)
     }
     event->accept();
     const int offset = byteAt(event->position().toPoint());
-    if (offset >= 0)
+    if (offset >= 0) {
+        m_cursor = offset;
+        viewport()->update();
         emit byteClicked(offset);
+    }
 }
 
 void HexView::mouseReleaseEvent(QMouseEvent* event)
@@ -329,6 +338,31 @@ void HexView::keyPressEvent(QKeyEvent* event)
 {
     if (event->matches(QKeySequence::Copy)) {
         copyAsText();
+        event->accept();
+        return;
+    }
+    // Arrows move the keyboard's byte (and select its field, as a click does) when there are
+    // bytes; Page Up/Down, Home and End scroll.
+    int step = 0;
+    switch (event->key()) {
+    case Qt::Key_Left: step = -1; break;
+    case Qt::Key_Right: step = 1; break;
+    case Qt::Key_Up: step = -kBytesPerLine; break;
+    case Qt::Key_Down: step = kBytesPerLine; break;
+    default: break;
+    }
+    if (step != 0 && !m_bytes.isEmpty()) {
+        const int from = m_cursor >= 0 ? m_cursor : m_highlightLength > 0 ? m_highlightOffset : 0;
+        // a line up or down stays in its column: past the first or last line it stays put
+        int to = from + step;
+        if (m_cursor < 0 && m_highlightLength == 0)
+            to = 0;
+        else if (to < 0 || to >= int(m_bytes.size()))
+            to = std::abs(step) == 1 ? std::clamp(to, 0, int(m_bytes.size()) - 1) : from;
+        m_cursor = to;
+        scrollToShowLines(to / kBytesPerLine, to / kBytesPerLine);
+        viewport()->update();
+        emit byteClicked(to);
         event->accept();
         return;
     }

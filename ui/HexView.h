@@ -34,6 +34,9 @@ public:
     void setHighlight(int offset, int length);
     int highlightOffset() const { return m_highlightOffset; }
     int highlightLength() const { return m_highlightLength; }
+    /// The byte the keyboard is on (arrow keys move it a byte or a line and select the byte's
+    /// field, as a click does), or -1 before a byte was clicked or moved to.
+    int cursorOffset() const { return m_cursor; }
 
     /// The dump as plain text, one line per 16 bytes, lines joined by '\n' (no trailing one).
     QString dumpText() const;
@@ -88,6 +91,7 @@ private:
     void scrollToShowLines(int firstLine, int lastLine);
 
     QByteArray m_bytes;
+    int m_cursor = -1;
     int m_highlightOffset = 0;
     int m_highlightLength = 0;
     int m_offsetDigits = 4;

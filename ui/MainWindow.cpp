@@ -184,6 +184,7 @@ void MainWindow::createCentralArea()
     connect(m_flowView->selectionModel(), &QItemSelectionModel::selectionChanged, m_plotTimer,
             qOverload<>(&QTimer::start));
     connect(m_plot, &FlowPlot::frameClicked, this, &MainWindow::selectFrame);
+    connect(m_plot, &FlowPlot::message, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 }
 
 void MainWindow::plotSelectedFlows()

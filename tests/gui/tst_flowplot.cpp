@@ -329,6 +329,35 @@ private slots:
         QCOMPARE(plot.frameAt(QPoint(2, 2)), 0u); // nothing there
     }
 
+    void keyboardPansZoomsAndSteps()
+    {
+        const CaptureStore store = madeUp();
+        FlowPlot plot;
+        plot.resize(900, 500);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.setFlows(&store, {0, 1});
+        plot.plot()->setFocus();
+        QSignalSpy clicked(&plot, &FlowPlot::frameClicked);
+        // Shift+Right walks the points in time order: frames 1, 6 (the reverse's 5 ms), 2, 3…
+        std::vector<uint32_t> walked;
+        while (plot.stepPoint(true))
+            walked.push_back(clicked.back()[1].toUInt());
+        QCOMPARE(walked, (std::vector<uint32_t>{1, 6, 2, 3, 4, 7, 5}));
+        QTest::keyClick(plot.plot(), Qt::Key_Left, Qt::ShiftModifier);
+        QCOMPARE(clicked.back()[1].toUInt(), 7u);
+        QCOMPARE(clicked.back()[0].toUInt(), 1u); // frame 7 is flow 1's
+        QCOMPARE(plot.markGraph()->dataCount(), 1);
+        const QCPRange before = plot.plot()->xAxis->range();
+        QTest::keyClick(plot.plot(), Qt::Key_Right);
+        QVERIFY(plot.plot()->xAxis->range().lower > before.lower);
+        QTest::keyClick(plot.plot(), Qt::Key_Plus);
+        QVERIFY(plot.plot()->xAxis->range().size() < before.size() * 0.6);
+        QTest::keyClick(plot.plot(), Qt::Key_Home);
+        QCOMPARE(plot.plot()->xAxis->range().size(), before.size());
+        QCOMPARE(plot.plot()->xAxis->basePen().color(), plot.palette().color(QPalette::Highlight)); // focus shown
+    }
+
     void saving()
     {
         const CaptureStore store = madeUp();

@@ -60,6 +60,7 @@ private slots:
     void clickingAByteEmitsItsOffset();
     void clickingOutsideBytesEmitsNothing();
     void keysScroll();
+    void arrowsMoveTheByteAndSelectIt();
     void ctrlCCopiesDump();
     void sizeHintFitsAWholeLine();
     void paintsBytesAndEmptyHint();
@@ -233,10 +234,6 @@ void TestHexView::keysScroll()
     QScrollBar* bar = view.verticalScrollBar();
     QVERIFY(bar->maximum() > 0);
 
-    QTest::keyClick(&view, Qt::Key_Down);
-    QCOMPARE(bar->value(), 1);
-    QTest::keyClick(&view, Qt::Key_Up);
-    QCOMPARE(bar->value(), 0);
     QTest::keyClick(&view, Qt::Key_PageDown);
     QCOMPARE(bar->value(), bar->pageStep());
     QTest::keyClick(&view, Qt::Key_PageUp);
@@ -246,6 +243,40 @@ void TestHexView::keysScroll()
     QCOMPARE(bar->maximum(), 256 - bar->pageStep());
     QTest::keyClick(&view, Qt::Key_Home);
     QCOMPARE(bar->value(), 0);
+}
+
+void TestHexView::arrowsMoveTheByteAndSelectIt()
+{
+    HexView view;
+    view.resize(600, 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setBytes(countingBytes(4096));
+    QSignalSpy moved(&view, &HexView::byteClicked);
+    QCOMPARE(view.cursorOffset(), -1);
+    QTest::keyClick(&view, Qt::Key_Right); // the first key starts at the first byte
+    QCOMPARE(view.cursorOffset(), 0);
+    QTest::keyClick(&view, Qt::Key_Right);
+    QTest::keyClick(&view, Qt::Key_Down);
+    QCOMPARE(view.cursorOffset(), 17);
+    QTest::keyClick(&view, Qt::Key_Left);
+    QTest::keyClick(&view, Qt::Key_Up);
+    QTest::keyClick(&view, Qt::Key_Up); // stays on the first line
+    QCOMPARE(view.cursorOffset(), 0);
+    QList<int> offsets;
+    for (const QList<QVariant>& signal : moved)
+        offsets << signal.at(0).toInt();
+    QCOMPARE(offsets, (QList<int>{0, 1, 17, 16, 0, 0}));
+    // from a field selected elsewhere (its highlight), the arrows go on from that field
+    view.setHighlight(100, 4);
+    view.setBytes(countingBytes(4096));
+    view.setHighlight(100, 4);
+    QTest::keyClick(&view, Qt::Key_Down);
+    QCOMPARE(view.cursorOffset(), 116);
+    for (int i = 0; i < 300; ++i) // the view follows the byte
+        QTest::keyClick(&view, Qt::Key_Down);
+    QCOMPARE(view.cursorOffset(), 4080 + 116 % 16); // the last line, same column
+    QVERIFY(view.verticalScrollBar()->value() == view.verticalScrollBar()->maximum());
 }
 
 void TestHexView::ctrlCCopiesDump()
