@@ -5,7 +5,8 @@
 namespace fi {
 
 FlowBuffers::FlowBuffers(size_t budget) : m_budget(budget), m_chunk(std::max<size_t>(1, budget / 8))
-{}
+{
+}
 
 size_t FlowBuffers::memoryOf(const std::string& bytes)
 {

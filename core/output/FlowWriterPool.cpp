@@ -32,8 +32,9 @@ std::string hiddenSibling(const std::string& finalPath, const char* suffix)
 
 FlowWriterPool::FlowWriterPool(OutputOptions options)
     : m_options(std::move(options)),
-      m_directory((std::filesystem::path(m_options.directory.empty() ? "." : m_options.directory) / "")
-                      .string()),
+      m_directory(
+          (std::filesystem::path(m_options.directory.empty() ? "." : m_options.directory) / "")
+              .string()),
       m_document(documentFormatFor(m_options.format)), m_pcap(m_options),
       m_prolog(m_document ? m_document->prolog() : m_pcap.fileHeader()),
       m_separator(m_document ? m_document->separator() : std::string()),

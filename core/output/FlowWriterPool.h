@@ -97,7 +97,10 @@ private:
     {
         using is_transparent = void;
         const std::vector<Slot>* table; ///< the pool's slots
-        size_t operator()(std::string_view name) const { return std::hash<std::string_view>()(name); }
+        size_t operator()(std::string_view name) const
+        {
+            return std::hash<std::string_view>()(name);
+        }
         size_t operator()(uint32_t flow) const { return (*this)((*table)[flow].name); }
     };
     struct NameEqual
@@ -106,8 +109,10 @@ private:
         const std::vector<Slot>* table; ///< the pool's slots
         std::string_view nameOf(std::string_view name) const { return name; }
         std::string_view nameOf(uint32_t flow) const { return (*table)[flow].name; }
-        template <class A, class B>
-        bool operator()(const A& a, const B& b) const { return nameOf(a) == nameOf(b); }
+        template <class A, class B> bool operator()(const A& a, const B& b) const
+        {
+            return nameOf(a) == nameOf(b);
+        }
     };
 
     Slot& slotOf(uint32_t flow);
@@ -128,7 +133,7 @@ private:
     std::string uniqueName(const std::string& label);
 
     OutputOptions m_options;
-    std::string m_directory; ///< the output directory with a final separator
+    std::string m_directory;                    ///< the output directory with a final separator
     std::unique_ptr<DocumentFormat> m_document; ///< null for pcap
     PcapEncoder m_pcap;
     std::string m_prolog, m_separator, m_epilog; ///< the file's start, between frames, end
