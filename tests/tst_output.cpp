@@ -111,6 +111,13 @@ QStringList entriesOf(const QString& dir)
     return QDir(dir).entryList(QDir::Files | QDir::Hidden, QDir::Name);
 }
 
+void setContent(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        f.write(bytes);
+}
+
 /// Every file of a directory and its bytes.
 QMap<QString, QByteArray> filesOf(const QString& dir)
 {
@@ -497,7 +504,8 @@ private slots:
             QRegularExpression::escape(outputExtension(o.format)) + ": " +
             QRegularExpression::escape(std::strerror(EFBIG)) + "$");
         QVERIFY2(named.match(message).hasMatch(), qPrintable(message));
-        QCOMPARE(entriesOf(dir.filePath("out")), QStringList{});
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{"in.pcap"});
     }
 
     void unwritableDirectoryFailsCleanly()
@@ -582,15 +590,21 @@ private slots:
     void cancelledRunRemovesItsFiles_data()
     {
         QTest::addColumn<qulonglong>("budget");
-        for (qulonglong budget : {0ull, 1000ull, qulonglong(kDefaultBudget)})
-            QTest::addRow("budget %llu", budget) << budget;
+        QTest::addColumn<bool>("existing"); // the output directory exists before the run
+        for (bool existing : {false, true})
+            for (qulonglong budget : {0ull, 1000ull, qulonglong(kDefaultBudget)})
+                QTest::addRow("%s directory, budget %llu", existing ? "existing" : "new", budget)
+                    << budget << existing;
     }
     void cancelledRunRemovesItsFiles()
     {
         QFETCH(qulonglong, budget);
+        QFETCH(bool, existing);
         QTemporaryDir dir;
         const QString capture = dir.filePath("in.pcap");
         writeFile(capture, pcapFile(interleaved(10, 6)));
+        if (existing)
+            QVERIFY(QDir().mkdir(dir.filePath("out")));
         OutputOptions o;
         o.format = OutputFormat::Pcap;
         o.directory = dir.filePath("out").toStdString();
@@ -603,7 +617,7 @@ private slots:
         QStringList before;
         tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
             if (f.number == 51) { // after port 1's flows were completed, amid the others
-                before = entriesOf(dir.filePath("out"));
+                before = entriesOf(dir.filePath(existing ? "out" : ".out.part"));
                 cancel = true;
             }
         });
@@ -612,9 +626,82 @@ private slots:
         TraceFlow trace(&writer);
         QCOMPARE(tracer.run(trace).end, TraceSummary::End::Cancelled);
         QVERIFY(!before.isEmpty()); // files were being written
-        for (const QString& name : before)
-            QVERIFY2(name.startsWith('.') && name.endsWith(".part"), qPrintable(name));
+        for (const QString& name : before) // under hidden names
+            QVERIFY2(!existing || (name.startsWith('.') && name.endsWith(".part")),
+                     qPrintable(name));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 existing ? QStringList({"in.pcap", "out"}) : QStringList{"in.pcap"});
         QVERIFY(entriesOf(dir.filePath("out")).isEmpty());
+    }
+
+    /// A new output directory is made whole under a hidden name and appears at once with every
+    /// file; when a directory of that name was made meanwhile, the files go into it one by one,
+    /// beside what it holds. Either way the files are those written into an existing directory.
+    void newDirectoryAppearsWhole_data()
+    {
+        QTest::addColumn<QString>("meanwhile"); // what another program puts at DIR meanwhile
+        QTest::newRow("nothing") << "";
+        QTest::newRow("an empty directory") << "empty";
+        QTest::newRow("a directory with a file") << "file";
+        QTest::newRow("a leftover hidden directory") << "leftover"; // written in place then
+    }
+    void newDirectoryAppearsWhole()
+    {
+        QFETCH(QString, meanwhile);
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(interleaved(20, 4)));
+        const QString out = dir.filePath("out"), existing = dir.filePath("existing");
+        QVERIFY(QDir().mkdir(existing));
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = existing.toStdString();
+        QCOMPARE(traceTo(capture, o).summary.end, TraceSummary::End::Complete);
+        const QMap<QString, QByteArray> expected = filesOf(existing);
+        QCOMPARE(expected.size(), 21);
+
+        o.directory = out.toStdString();
+        o.maxOpenFiles = 2;
+        o.memoryBudget = 2000;
+        const bool leftover = meanwhile == "leftover";
+        if (leftover) {
+            QVERIFY(QDir().mkdir(dir.filePath(".out.part")));
+            setContent(dir.filePath(".out.part/old"), "old");
+        }
+        CaptureTracer tracer;
+        QVERIFY(tracer.open(capture.toStdString()));
+        bool outSeen = false;
+        QStringList staged;
+        tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
+            outSeen = outSeen || (f.number <= 70 && QFileInfo::exists(out));
+            if (f.number == 70) {
+                staged = entriesOf(dir.filePath(leftover ? "out" : ".out.part"));
+                if (meanwhile == "empty" || meanwhile == "file")
+                    QDir().mkdir(out);
+                if (meanwhile == "file")
+                    setContent(out + "/mine.txt", "mine");
+            }
+        });
+        FlowFileWriter writer(o);
+        QVERIFY(writer.prepare());
+        TraceFlow trace(&writer);
+        QCOMPARE(tracer.run(trace).end, TraceSummary::End::Complete);
+        QCOMPARE(outSeen, leftover);
+        QVERIFY(!staged.isEmpty());
+        for (const QString& name : staged) // own names in the hidden directory, or hidden ones
+            QVERIFY2(leftover ? name.startsWith('.') && name.endsWith(".part")
+                              : expected.contains(name),
+                     qPrintable(name));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 leftover ? QStringList({".out.part", "existing", "in.pcap", "out"})
+                          : QStringList({"existing", "in.pcap", "out"}));
+        if (leftover)
+            QCOMPARE(filesOf(dir.filePath(".out.part")), (QMap<QString, QByteArray>{{"old", "old"}}));
+        QMap<QString, QByteArray> files = filesOf(out);
+        if (meanwhile == "file")
+            QCOMPARE(files.take("mine.txt"), QByteArray("mine"));
+        QCOMPARE(files, expected);
+        QCOMPARE(writer.filesWritten(), size_t(21));
     }
 };
 

@@ -58,6 +58,16 @@ int removeFile(const std::string& path)
     return ::unlink(path.c_str()) == 0 ? 0 : errno;
 }
 
+int makeDirectory(const std::string& path)
+{
+    return ::mkdir(path.c_str(), 0777) == 0 ? 0 : errno;
+}
+
+int removeDirectory(const std::string& path)
+{
+    return ::rmdir(path.c_str()) == 0 ? 0 : errno;
+}
+
 bool isDirectory(const std::string& path)
 {
     struct stat st;

@@ -24,6 +24,10 @@ int renameReplacing(const std::string& from, const std::string& to);
 /// unlink(2).
 int removeFile(const std::string& path);
 
+/// mkdir(2) with the permissions the umask leaves, and rmdir(2).
+int makeDirectory(const std::string& path);
+int removeDirectory(const std::string& path);
+
 /// Whether `path` is a directory (following a symbolic link).
 bool isDirectory(const std::string& path);
 

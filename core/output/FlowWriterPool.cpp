@@ -49,6 +49,25 @@ FlowWriterPool::~FlowWriterPool()
 
 bool FlowWriterPool::prepare()
 {
+    // A new output directory is made whole under a hidden name beside it and takes its name in
+    // one rename at commit(): no file is renamed one by one.
+    namespace fs = std::filesystem;
+    fs::path dir(m_options.directory.empty() ? "." : m_options.directory);
+    if (!dir.has_filename())
+        dir = dir.parent_path(); // "out/"
+    const std::string name = dir.filename().string();
+    std::error_code ec;
+    if (name != "." && name != ".." && !fs::exists(fs::symlink_status(dir, ec))) {
+        const fs::path parent = dir.parent_path();
+        if (!parent.empty() && !fs::exists(parent, ec) && !fs::create_directories(parent, ec))
+            return fail(dir.string(), "cannot create the directory: " + ec.message());
+        const fs::path staging = parent / ("." + name + ".part");
+        if (fileops::makeDirectory(staging.string()) == 0) {
+            m_stagingDirectory = staging.string();
+            return true;
+        }
+        // a leftover of that name, or no right to make it: write in the directory itself
+    }
     return prepareDirectory(m_options.directory, m_error);
 }
 
@@ -89,7 +108,8 @@ std::string FlowWriterPool::finalPath(const Slot& slot) const
 
 std::string FlowWriterPool::temporaryPath(const Slot& slot) const
 {
-    return m_directory + "." + slot.name + ".part";
+    return m_stagingDirectory.empty() ? m_directory + "." + slot.name + ".part"
+                                      : m_stagingDirectory + "/" + slot.name;
 }
 
 bool FlowWriterPool::fail(const std::string& path, const std::string& what)
@@ -218,6 +238,23 @@ bool FlowWriterPool::commit()
     // temporary names and the old ones come back.
     if (!finishAll())
         return false;
+    if (!m_stagingDirectory.empty()) {
+        // the whole new directory at once, unless one of that name was made meanwhile: then
+        // file by file into it
+        const std::string target = m_directory.substr(0, m_directory.size() - 1);
+        const int error = rename(m_stagingDirectory, target, false);
+        if (error == 0) {
+            m_stagingDirectory.clear();
+            for (Slot& slot : m_slots)
+                if (slot.finished) {
+                    slot.committed = true;
+                    ++m_committed;
+                }
+            return true;
+        }
+        if (error != EEXIST && error != ENOTEMPTY)
+            return fail(target, std::strerror(error));
+    }
     std::vector<uint32_t> renamed, movedAside;
     auto failed = [&](const std::string& path, const std::string& why) {
         fail(path, why);
@@ -249,6 +286,8 @@ bool FlowWriterPool::commit()
     }
     for (uint32_t flow : movedAside)
         fileops::removeFile(backupPath(finalPath(m_slots[flow])));
+    if (!m_stagingDirectory.empty() && fileops::removeDirectory(m_stagingDirectory) == 0)
+        m_stagingDirectory.clear();
     return true;
 }
 
@@ -298,6 +337,8 @@ void FlowWriterPool::removeFiles(bool committedToo)
         if (committedToo || !slot.committed)
             slot.created = slot.committed = false;
     }
+    if (!m_stagingDirectory.empty() && fileops::removeDirectory(m_stagingDirectory) == 0)
+        m_stagingDirectory.clear();
     m_buffers.releaseAll();
 }
 

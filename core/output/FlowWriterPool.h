@@ -26,8 +26,9 @@ namespace fi {
 /// one open at once (and so never more than `options.maxOpenFiles`), whatever the number of
 /// flows.
 ///
-/// Safe: each file is written under a temporary name (`.NAME.part`); finish() completes a
-/// flow's file, and commit() gives every file its final name once all went well, so nothing
+/// Safe: each file is written under a temporary name (`.NAME.part`, or all of them in a hidden
+/// `.DIR.part` when prepare() finds no DIR yet); finish() completes a flow's file, and commit()
+/// gives every file its final name once all went well (a new DIR in one rename), so nothing
 /// half-written is ever left under a final name and no file already there is replaced before
 /// the whole output succeeded (it is moved aside to `.NAME.replaced` and put back if anything
 /// fails; a file that cannot be put back is named in errorString()). abort() removes
@@ -41,7 +42,9 @@ public:
     FlowWriterPool(const FlowWriterPool&) = delete;
     FlowWriterPool& operator=(const FlowWriterPool&) = delete;
 
-    /// Checks that the output directory exists and is writable (creating it if needed).
+    /// Checks that the output directory exists and is writable. A directory that does not
+    /// exist yet is made under a hidden name beside it, `.NAME.part`, which takes its name at
+    /// commit(): its files are then written under their own names in there.
     bool prepare();
     /// prepare() for any directory: false with a message naming the directory in `error`.
     static bool prepareDirectory(const std::string& directory, std::string& error);
@@ -134,6 +137,9 @@ private:
 
     OutputOptions m_options;
     std::string m_directory;                    ///< the output directory with a final separator
+    /// The hidden directory a new output directory is made in (empty: files are written in
+    /// the output directory under hidden names)
+    std::string m_stagingDirectory;
     std::unique_ptr<DocumentFormat> m_document; ///< null for pcap
     PcapEncoder m_pcap;
     std::string m_prolog, m_separator, m_epilog; ///< the file's start, between frames, end
