@@ -57,7 +57,8 @@ bool FlowWriterPool::prepare()
         dir = dir.parent_path(); // "out/"
     const std::string name = dir.filename().string();
     std::error_code ec;
-    if (name != "." && name != ".." && !fs::exists(fs::symlink_status(dir, ec))) {
+    const fs::file_status status = fs::symlink_status(dir, ec);
+    if (name != "." && name != ".." && status.type() == fs::file_type::not_found) {
         const fs::path parent = dir.parent_path();
         if (!parent.empty() && !fs::exists(parent, ec) && !fs::create_directories(parent, ec))
             return fail(dir.string(), "cannot create the directory: " + ec.message());
