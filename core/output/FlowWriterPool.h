@@ -48,7 +48,8 @@ public:
     bool prepare();
     /// prepare() for any directory: false with a message naming the directory in `error`.
     static bool prepareDirectory(const std::string& directory, std::string& error);
-    /// The temporary name a file is written under: `.NAME.part` beside `finalPath`.
+    /// The temporary name a file is written under in an existing directory: `.NAME.part` beside
+    /// `finalPath`.
     static std::string temporaryPath(const std::string& finalPath);
 
     /// Gives flow `flow` (labelled `label`) its final path, as write() does on the flow's first
