@@ -672,6 +672,149 @@ private slots:
         QVERIFY(!QFile::exists(temp));
     }
 
+    /// Flows written round-robin, a frame at a time, through a pool that may hold `budget`
+    /// bytes and two open files: no final name before commit(), no file left open between
+    /// calls, memory within the budget, and every file exactly its flow's pcap.
+    void poolKeepsItsBudgetAndWritesWholeFiles_data()
+    {
+        QTest::addColumn<qulonglong>("budget");
+        for (qulonglong budget : {0ull, 100ull, 5000ull, 40000ull, 1ull << 20})
+            QTest::addRow("budget %llu", budget) << budget;
+    }
+    void poolKeepsItsBudgetAndWritesWholeFiles()
+    {
+        QFETCH(qulonglong, budget);
+        QTemporaryDir out;
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = out.path().toStdString();
+        o.maxOpenFiles = 2;
+        o.memoryBudget = size_t(budget);
+        const int flows = 30, frames = 20;
+        std::vector<QByteArray> expected(flows);
+        for (QByteArray& file : expected) { // global header: host order, microseconds, Ethernet
+            const uint32_t header[] = {0xA1B2C3D4, 0x00040002, 0, 0, 262144, 1};
+            file = QByteArray(reinterpret_cast<const char*>(header), sizeof header);
+        }
+        FlowWriterPool pool(o);
+        for (int flow = 0; flow < flows; ++flow)
+            pool.reserve(uint32_t(flow), "flow" + std::to_string(flow));
+        uint32_t number = 0;
+        for (int round = 0; round < frames; ++round)
+            for (int flow = 0; flow < flows; ++flow) {
+                if (round >= 5 + flow / 2) // flows end one after another
+                    continue;
+                TcpSpec spec;
+                spec.srcPort = uint16_t(1000 + flow);
+                spec.seq = uint32_t(round);
+                spec.payload = size_t(flow * 41 + round * 7) % 1300;
+                const Bytes bytes = tcpOverIpv4("10.0.0.1", "10.0.0.2", spec);
+                FrameView frame;
+                frame.number = ++number;
+                frame.record.timeNs = int64_t(1000 + round) * 1'000'000'000 + flow * 1000;
+                frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
+                frame.data = bytes.data();
+                QVERIFY2(pool.write(uint32_t(flow), frame), pool.errorString().c_str());
+                const uint32_t record[] = {uint32_t(1000 + round), uint32_t(flow),
+                                           uint32_t(bytes.size()), uint32_t(bytes.size())};
+                expected[size_t(flow)] += QByteArray(reinterpret_cast<const char*>(record), 16);
+                expected[size_t(flow)] += QByteArray(reinterpret_cast<const char*>(bytes.data()),
+                                                     qsizetype(bytes.size()));
+                if (round + 1 == 5 + flow / 2)
+                    QVERIFY(pool.finish(uint32_t(flow)));
+                QCOMPARE(pool.openFileCount(), size_t(0));
+            }
+        for (const QString& name : entriesOf(out.path()))
+            QVERIFY2(name.startsWith('.') && name.endsWith(".part"), qPrintable(name));
+        QVERIFY2(pool.peakBufferedBytes() <= budget + budget / 4 + 8192,
+                 qPrintable(QString::number(pool.peakBufferedBytes())));
+        QVERIFY(pool.commit());
+        QCOMPARE(pool.filesWritten(), size_t(flows));
+        QCOMPARE(entriesOf(out.path()).size(), flows);
+        qint64 bytes = 0;
+        for (int flow = 0; flow < flows; ++flow) {
+            const QString path = out.filePath(QStringLiteral("flow%1.pcap").arg(flow));
+            QVERIFY2(contentOf(path) == expected[size_t(flow)], qPrintable(path));
+            bytes += expected[size_t(flow)].size();
+        }
+        QCOMPARE(pool.bytesWritten(), uint64_t(bytes));
+    }
+
+    /// A commit that fails puts the files it replaced back; when one cannot be put back (here a
+    /// directory came to stand at its name meanwhile, as another program could make one), the
+    /// error says where the user's file is, and nothing removes it.
+    void commitReportsAFileItCannotPutBack()
+    {
+        QTemporaryDir out;
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = out.path().toStdString();
+        const Bytes bytes = tcpOverIpv4("10.0.0.1", "10.0.0.2", TcpSpec{});
+        FrameView frame;
+        frame.number = 1;
+        frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
+        frame.data = bytes.data();
+        const QString a = out.filePath("a.pcap"), backup = out.filePath(".a.pcap.replaced");
+        setContent(a, "mine");
+        QVERIFY(QDir().mkpath(out.filePath("b.pcap/inside"))); // b's file cannot take its name
+        FlowWriterPool pool(o);
+        pool.reserve(0, "a");
+        pool.reserve(1, "b");
+        QVERIFY(pool.write(0, frame));
+        QVERIFY(pool.write(1, frame));
+        QStringList renames;
+        pool.setRenameHook([&](const std::string& from, const std::string& to) {
+            renames << QFileInfo(QString::fromStdString(from)).fileName() + " > " +
+                           QFileInfo(QString::fromStdString(to)).fileName();
+            if (QString::fromStdString(from) == backup) // putting a's file back
+                QDir().mkpath(a + "/made meanwhile");
+        });
+        QVERIFY(!pool.commit());
+        QCOMPARE(renames, (QStringList{".a.pcap.part > a.pcap", "a.pcap > .a.pcap.replaced",
+                                       ".a.pcap.part > a.pcap", ".b.pcap.part > b.pcap",
+                                       "a.pcap > .a.pcap.part", ".a.pcap.replaced > a.pcap"}));
+        const QString error = QString::fromStdString(pool.errorString());
+        QVERIFY2(error.startsWith(out.filePath("b.pcap") +
+                                  ": a directory of that name is in the way; "),
+                 qPrintable(error));
+        QVERIFY2(error.contains(a + ": the file that was there is left as " + backup + ": "),
+                 qPrintable(error));
+        QCOMPARE(pool.filesWritten(), size_t(0));
+        pool.abort();
+        QCOMPARE(contentOf(backup), QByteArray("mine"));
+        QCOMPARE(entriesOf(out.path()), QStringList{".a.pcap.replaced"});
+    }
+
+    /// A hidden `.NAME.replaced` already there (a file left by an earlier failure) is never
+    /// overwritten: the commit fails, naming it, and every file stays as it was.
+    void commitNeverOverwritesAnEarlierBackup()
+    {
+        QTemporaryDir out;
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = out.path().toStdString();
+        const Bytes bytes = tcpOverIpv4("10.0.0.1", "10.0.0.2", TcpSpec{});
+        FrameView frame;
+        frame.number = 1;
+        frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
+        frame.data = bytes.data();
+        setContent(out.filePath("a.pcap"), "mine");
+        setContent(out.filePath(".a.pcap.replaced"), "mine before");
+        FlowWriterPool pool(o);
+        pool.reserve(0, "0");
+        pool.reserve(1, "a");
+        QVERIFY(pool.write(0, frame));
+        QVERIFY(pool.write(1, frame));
+        QVERIFY(!pool.commit());
+        QCOMPARE(QString::fromStdString(pool.errorString()),
+                 out.filePath("a.pcap") + ": cannot replace the existing file: " +
+                     out.filePath(".a.pcap.replaced") + " is in the way");
+        pool.abort();
+        QCOMPARE(entriesOf(out.path()), (QStringList{".a.pcap.replaced", "a.pcap"}));
+        QCOMPARE(contentOf(out.filePath("a.pcap")), QByteArray("mine"));
+        QCOMPARE(contentOf(out.filePath(".a.pcap.replaced")), QByteArray("mine before"));
+    }
+
     void cliRejectsUnknownLabels_data()
     {
         QTest::addColumn<QString>("format");

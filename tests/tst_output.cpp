@@ -16,10 +16,15 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
 
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace fi;
@@ -46,6 +51,29 @@ CaptureSpec conversation()
     spec.add(tcpOverIpv6("2001:db8::1", "2001:db8::2", seg(2000, 443, TcpFlag::ACK, 1200)), 1000, 5);
     spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", seg(1000, 80, TcpFlag::FIN | TcpFlag::ACK, 0)), 1001, 6);
     spec.add(tcpOverIpv6("2001:db8::1", "2001:db8::2", seg(2000, 443, TcpFlag::FIN, 0)), 1002, 7);
+    return spec;
+}
+
+/// `flows` connections sending `rounds` segments each, round-robin, so that every flow's frames
+/// are spread over the whole capture; odd ports end with a FIN, even ones stay open. Port 1's
+/// first segment is a FIN and its next one reuses that segment's timestamp: it opens a second
+/// flow of the same label (its file gets " (2)").
+CaptureSpec interleaved(int flows, int rounds)
+{
+    CaptureSpec spec;
+    for (int round = 0; round < rounds; ++round)
+        for (uint16_t port = 1; port <= flows; ++port) {
+            TcpSpec s;
+            s.srcPort = port;
+            s.seq = uint32_t(round * 1000);
+            s.payload = size_t(port * 37 + round * 11) % 1400;
+            const bool last = round + 1 == rounds;
+            s.flags = (last && port % 2) || (port == 1 && round == 0) ? TcpFlag::FIN | TcpFlag::ACK
+                                                                     : TcpFlag::ACK;
+            const bool reused = port == 1 && round == 1;
+            spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", s), reused ? 1000 : 1000 + round,
+                     reused ? 1 : port);
+        }
     return spec;
 }
 
@@ -82,6 +110,64 @@ QStringList entriesOf(const QString& dir)
 {
     return QDir(dir).entryList(QDir::Files | QDir::Hidden, QDir::Name);
 }
+
+void setContent(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        f.write(bytes);
+}
+
+/// Every file of a directory and its bytes.
+QMap<QString, QByteArray> filesOf(const QString& dir)
+{
+    QMap<QString, QByteArray> files;
+    for (const QString& name : entriesOf(dir)) {
+        QFile f(dir + "/" + name);
+        files[name] = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("(unreadable)");
+    }
+    return files;
+}
+
+/// Test data: a memory budget (bytes) in the `budget` column.
+const size_t kDefaultBudget = OutputOptions().memoryBudget;
+
+/// Takes every file descriptor this process could still open but `spare` ones (until
+/// destroyed): whatever opens more at once fails with EMFILE.
+class DescriptorLimit
+{
+public:
+    explicit DescriptorLimit(int spare)
+    {
+        int highest = 0;
+        for (const QString& fd : QDir("/proc/self/fd").entryList(QDir::Files | QDir::System))
+            highest = std::max(highest, fd.toInt());
+        // fill the holes below the highest descriptor, so that the limit counts every one free
+        for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) {
+            if (fd > highest) {
+                ::close(fd);
+                break;
+            }
+            m_fillers.push_back(fd);
+        }
+        ::getrlimit(RLIMIT_NOFILE, &m_old);
+        rlimit limit = m_old;
+        limit.rlim_cur = rlim_t(highest + 1 + spare);
+        m_ok = ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
+    }
+    ~DescriptorLimit()
+    {
+        ::setrlimit(RLIMIT_NOFILE, &m_old);
+        for (int fd : m_fillers)
+            ::close(fd);
+    }
+    bool ok() const { return m_ok; }
+
+private:
+    rlimit m_old{};
+    std::vector<int> m_fillers;
+    bool m_ok = false;
+};
 
 } // namespace
 
@@ -289,6 +375,139 @@ private slots:
         }
     }
 
+    /// However little memory the pool may use and however few files it may keep open, every
+    /// file is complete and byte for byte the one written whole, under the same name.
+    void filesAreTheSameWithinAnyBudget_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<qulonglong>("budget");
+        QTest::addColumn<int>("maxOpen");
+        for (OutputFormat f : {OutputFormat::Pcap, OutputFormat::Json, OutputFormat::Tree})
+            for (qulonglong budget : {0ull, 1ull, 700ull, 4096ull, 65536ull})
+                QTest::addRow("%s budget %llu", outputFormatName(f), budget)
+                    << int(f) << budget << 2;
+        QTest::addRow("plist budget 1") << int(OutputFormat::Plist) << 1ull << 2;
+        QTest::addRow("pcap budget 1, one open file") << int(OutputFormat::Pcap) << 1ull << 1;
+    }
+    void filesAreTheSameWithinAnyBudget()
+    {
+        QFETCH(int, format);
+        QFETCH(qulonglong, budget);
+        QFETCH(int, maxOpen);
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(interleaved(30, 6)));
+        OutputOptions o;
+        o.format = OutputFormat(format);
+        o.directory = dir.filePath("whole").toStdString();
+        QCOMPARE(traceTo(capture, o).summary.end, TraceSummary::End::Complete);
+        const QMap<QString, QByteArray> whole = filesOf(dir.filePath("whole"));
+        QCOMPARE(whole.size(), 31);
+        QVERIFY(whole.contains(QStringLiteral("10.0.0.1_1-10.0.0.2_80-1000.000001 (2)") +
+                               outputExtension(o.format)));
+
+        o.directory = dir.filePath("pieces").toStdString();
+        o.memoryBudget = size_t(budget);
+        const Traced t = traceTo(capture, o, size_t(maxOpen));
+        QCOMPARE(t.summary.end, TraceSummary::End::Complete);
+        const QMap<QString, QByteArray> pieces = filesOf(dir.filePath("pieces"));
+        QCOMPARE(pieces.keys(), whole.keys());
+        for (const QString& name : whole.keys())
+            QVERIFY2(pieces[name] == whole[name], qPrintable(name));
+    }
+
+    /// The pool never has more files open than it may: with only the capture's descriptor and
+    /// `maxOpen` more to spare, 31 interleaved flows are written in full.
+    void openFilesStayWithinTheBound_data()
+    {
+        QTest::addColumn<qulonglong>("budget");
+        QTest::addColumn<int>("maxOpen");
+        for (int maxOpen : {1, 2})
+            for (qulonglong budget : {1ull, 4096ull, qulonglong(kDefaultBudget)})
+                QTest::addRow("%d open, budget %llu", maxOpen, budget) << budget << maxOpen;
+    }
+    void openFilesStayWithinTheBound()
+    {
+        QFETCH(qulonglong, budget);
+        QFETCH(int, maxOpen);
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        const CaptureSpec spec = interleaved(30, 6);
+        writeFile(capture, pcapFile(spec));
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = dir.filePath("out").toStdString();
+        o.memoryBudget = size_t(budget);
+        Traced t;
+        {
+            DescriptorLimit limit(1 + maxOpen); // the capture, and the pool's
+            QVERIFY(limit.ok());
+            t = traceTo(capture, o, size_t(maxOpen));
+        }
+        QVERIFY2(t.summary.end == TraceSummary::End::Complete, t.summary.message.c_str());
+        QCOMPARE(t.flows.size(), size_t(31));
+        for (const Index& flow : t.flows) {
+            size_t bytes = 24;
+            for (uint32_t n : flow.index)
+                bytes += 16 + spec.frames[n - 1].bytes.size();
+            QCOMPARE(size_t(QFileInfo(QString::fromStdString(flow.fpout)).size()), bytes);
+        }
+        // the bound is real: with no descriptor to spare for the pool, writing fails
+        QTemporaryDir none;
+        o.directory = none.filePath("out").toStdString();
+        {
+            DescriptorLimit limit(1);
+            QVERIFY(limit.ok());
+            t = traceTo(capture, o, size_t(maxOpen));
+        }
+        QCOMPARE(t.summary.end, TraceSummary::End::OutputError);
+        QVERIFY2(t.summary.message.find(std::strerror(EMFILE)) != std::string::npos,
+                 t.summary.message.c_str());
+    }
+
+    /// A write that fails for want of space (a file size limit fails it as a full disk does)
+    /// names the file by its final name, and leaves nothing behind.
+    void fullDiskNamesTheFileAndLeavesNothing_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<qulonglong>("budget");
+        for (OutputFormat f : {OutputFormat::Pcap, OutputFormat::Json})
+            for (qulonglong budget : {0ull, 4096ull, qulonglong(kDefaultBudget)})
+                QTest::addRow("%s budget %llu", outputFormatName(f), budget) << int(f) << budget;
+    }
+    void fullDiskNamesTheFileAndLeavesNothing()
+    {
+        QFETCH(int, format);
+        QFETCH(qulonglong, budget);
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(interleaved(10, 6)));
+        OutputOptions o;
+        o.format = OutputFormat(format);
+        o.directory = dir.filePath("out").toStdString();
+        o.memoryBudget = size_t(budget);
+        rlimit old{};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &old), 0);
+        auto previous = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit small = old;
+        small.rlim_cur = 2000;
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+        const Traced t = traceTo(capture, o, 2);
+        ::setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, previous);
+        QCOMPARE(t.summary.end, TraceSummary::End::OutputError);
+        const QString message = QString::fromStdString(t.summary.message);
+        // DIR/{label}{ext}, the label of a flow from 10.0.0.1 to 10.0.0.2:80, maybe with " (2)"
+        const QRegularExpression named(
+            "^" + QRegularExpression::escape(dir.filePath("out")) +
+            "/10\\.0\\.0\\.1_\\d+-10\\.0\\.0\\.2_80-[0-9.]+( \\(\\d+\\))?" +
+            QRegularExpression::escape(outputExtension(o.format)) + ": " +
+            QRegularExpression::escape(std::strerror(EFBIG)) + "$");
+        QVERIFY2(named.match(message).hasMatch(), qPrintable(message));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{"in.pcap"});
+    }
+
     void unwritableDirectoryFailsCleanly()
     {
         QTemporaryDir dir;
@@ -368,27 +587,121 @@ private slots:
         QCOMPARE(entriesOf(dir.path()), QStringList{"in.pcap"});
     }
 
+    void cancelledRunRemovesItsFiles_data()
+    {
+        QTest::addColumn<qulonglong>("budget");
+        QTest::addColumn<bool>("existing"); // the output directory exists before the run
+        for (bool existing : {false, true})
+            for (qulonglong budget : {0ull, 1000ull, qulonglong(kDefaultBudget)})
+                QTest::addRow("%s directory, budget %llu", existing ? "existing" : "new", budget)
+                    << budget << existing;
+    }
     void cancelledRunRemovesItsFiles()
     {
+        QFETCH(qulonglong, budget);
+        QFETCH(bool, existing);
         QTemporaryDir dir;
         const QString capture = dir.filePath("in.pcap");
-        writeFile(capture, pcapFile(conversation()));
+        writeFile(capture, pcapFile(interleaved(10, 6)));
+        if (existing)
+            QVERIFY(QDir().mkdir(dir.filePath("out")));
         OutputOptions o;
         o.format = OutputFormat::Pcap;
         o.directory = dir.filePath("out").toStdString();
+        o.memoryBudget = size_t(budget);
+        o.maxOpenFiles = 2;
         CaptureTracer tracer;
         QVERIFY(tracer.open(capture.toStdString()));
         std::atomic<bool> cancel{false};
         tracer.setCancelFlag(&cancel);
+        QStringList before;
         tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
-            if (f.number == 6) // after the first flow's file was completed
+            if (f.number == 51) { // after port 1's flows were completed, amid the others
+                before = entriesOf(dir.filePath(existing ? "out" : ".out.part"));
                 cancel = true;
+            }
         });
         FlowFileWriter writer(o);
         QVERIFY(writer.prepare());
         TraceFlow trace(&writer);
         QCOMPARE(tracer.run(trace).end, TraceSummary::End::Cancelled);
+        QVERIFY(!before.isEmpty()); // files were being written
+        for (const QString& name : before) // under hidden names
+            QVERIFY2(!existing || (name.startsWith('.') && name.endsWith(".part")),
+                     qPrintable(name));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 existing ? QStringList({"in.pcap", "out"}) : QStringList{"in.pcap"});
         QVERIFY(entriesOf(dir.filePath("out")).isEmpty());
+    }
+
+    /// A new output directory is made whole under a hidden name and appears at once with every
+    /// file; when a directory of that name was made meanwhile, the files go into it one by one,
+    /// beside what it holds. Either way the files are those written into an existing directory.
+    void newDirectoryAppearsWhole_data()
+    {
+        QTest::addColumn<QString>("meanwhile"); // what another program puts at DIR meanwhile
+        QTest::newRow("nothing") << "";
+        QTest::newRow("an empty directory") << "empty";
+        QTest::newRow("a directory with a file") << "file";
+        QTest::newRow("a leftover hidden directory") << "leftover"; // written in place then
+    }
+    void newDirectoryAppearsWhole()
+    {
+        QFETCH(QString, meanwhile);
+        QTemporaryDir dir;
+        const QString capture = dir.filePath("in.pcap");
+        writeFile(capture, pcapFile(interleaved(20, 4)));
+        const QString out = dir.filePath("out"), existing = dir.filePath("existing");
+        QVERIFY(QDir().mkdir(existing));
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = existing.toStdString();
+        QCOMPARE(traceTo(capture, o).summary.end, TraceSummary::End::Complete);
+        const QMap<QString, QByteArray> expected = filesOf(existing);
+        QCOMPARE(expected.size(), 21);
+
+        o.directory = out.toStdString();
+        o.maxOpenFiles = 2;
+        o.memoryBudget = 2000;
+        const bool leftover = meanwhile == "leftover";
+        if (leftover) {
+            QVERIFY(QDir().mkdir(dir.filePath(".out.part")));
+            setContent(dir.filePath(".out.part/old"), "old");
+        }
+        CaptureTracer tracer;
+        QVERIFY(tracer.open(capture.toStdString()));
+        bool outSeen = false;
+        QStringList staged;
+        tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
+            outSeen = outSeen || (f.number <= 70 && QFileInfo::exists(out));
+            if (f.number == 70) {
+                staged = entriesOf(dir.filePath(leftover ? "out" : ".out.part"));
+                if (meanwhile == "empty" || meanwhile == "file")
+                    QDir().mkdir(out);
+                if (meanwhile == "file")
+                    setContent(out + "/mine.txt", "mine");
+            }
+        });
+        FlowFileWriter writer(o);
+        QVERIFY(writer.prepare());
+        TraceFlow trace(&writer);
+        QCOMPARE(tracer.run(trace).end, TraceSummary::End::Complete);
+        QCOMPARE(outSeen, leftover);
+        QVERIFY(!staged.isEmpty());
+        for (const QString& name : staged) // own names in the hidden directory, or hidden ones
+            QVERIFY2(leftover ? name.startsWith('.') && name.endsWith(".part")
+                              : expected.contains(name),
+                     qPrintable(name));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 leftover ? QStringList({".out.part", "existing", "in.pcap", "out"})
+                          : QStringList({"existing", "in.pcap", "out"}));
+        if (leftover)
+            QCOMPARE(filesOf(dir.filePath(".out.part")), (QMap<QString, QByteArray>{{"old", "old"}}));
+        QMap<QString, QByteArray> files = filesOf(out);
+        if (meanwhile == "file")
+            QCOMPARE(files.take("mine.txt"), QByteArray("mine"));
+        QCOMPARE(files, expected);
+        QCOMPARE(writer.filesWritten(), size_t(21));
     }
 };
 

@@ -13,9 +13,9 @@ namespace fi {
 
 /// The per-flow files of spec section 4 as a stage of the flow rule: it listens to a
 /// FlowTracker and writes every flow's frames, as they are traced, to `DIR/{label}{ext}`
-/// through a FlowWriterPool (bounded open files, temporary names). When tracing ends it gives
-/// every file its final name, all or nothing; when tracing is aborted or it failed, it removes
-/// what it wrote. With `options.flowLabels`, only the flows of those labels are written, and a
+/// through a FlowWriterPool (buffered, written whole, temporary names). When tracing ends it
+/// gives every file its final name, all or nothing; when tracing is aborted or it failed, it
+/// removes what it wrote. With `options.flowLabels`, only the flows of those labels are written, and a
 /// label no flow has is an error at the end (nothing is written then).
 class FlowFileWriter final : public FlowListener
 {

@@ -1,5 +1,7 @@
 #include "FlowWriterPool.h"
 
+#include "FileOps.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -19,11 +21,25 @@ std::unique_ptr<DocumentFormat> documentFormatFor(OutputFormat format)
     }
 }
 
+/// `DIR/.NAME{suffix}` for `DIR/NAME`: a hidden file beside the final one.
+std::string hiddenSibling(const std::string& finalPath, const char* suffix)
+{
+    const std::filesystem::path p(finalPath);
+    return (p.parent_path() / ("." + p.filename().string() + suffix)).string();
+}
+
 } // namespace
 
 FlowWriterPool::FlowWriterPool(OutputOptions options)
-    : m_options(std::move(options)), m_maxOpen(std::max<size_t>(1, m_options.maxOpenFiles)),
-      m_document(documentFormatFor(m_options.format)), m_pcap(m_options)
+    : m_options(std::move(options)),
+      m_directory(
+          (std::filesystem::path(m_options.directory.empty() ? "." : m_options.directory) / "")
+              .string()),
+      m_document(documentFormatFor(m_options.format)), m_pcap(m_options),
+      m_prolog(m_document ? m_document->prolog() : m_pcap.fileHeader()),
+      m_separator(m_document ? m_document->separator() : std::string()),
+      m_epilog(m_document ? m_document->epilog() : std::string()),
+      m_buffers(m_options.memoryBudget), m_names(0, NameHash{&m_slots}, NameEqual{&m_slots})
 {}
 
 FlowWriterPool::~FlowWriterPool()
@@ -33,6 +49,26 @@ FlowWriterPool::~FlowWriterPool()
 
 bool FlowWriterPool::prepare()
 {
+    // A new output directory is made whole under a hidden name beside it and takes its name in
+    // one rename at commit(): no file is renamed one by one.
+    namespace fs = std::filesystem;
+    fs::path dir(m_options.directory.empty() ? "." : m_options.directory);
+    if (!dir.has_filename())
+        dir = dir.parent_path(); // "out/"
+    const std::string name = dir.filename().string();
+    std::error_code ec;
+    const fs::file_status status = fs::symlink_status(dir, ec);
+    if (name != "." && name != ".." && status.type() == fs::file_type::not_found) {
+        const fs::path parent = dir.parent_path();
+        if (!parent.empty() && !fs::exists(parent, ec) && !fs::create_directories(parent, ec))
+            return fail(dir.string(), "cannot create the directory: " + ec.message());
+        const fs::path staging = parent / ("." + name + ".part");
+        if (fileops::makeDirectory(staging.string()) == 0) {
+            m_stagingDirectory = staging.string();
+            return true;
+        }
+        // a leftover of that name, or no right to make it: write in the directory itself
+    }
     return prepareDirectory(m_options.directory, m_error);
 }
 
@@ -50,26 +86,31 @@ bool FlowWriterPool::prepareDirectory(const std::string& directory, std::string&
     if (!fs::is_directory(dir, ec))
         return failed("not a directory");
     fs::path probe = dir / ".flowinspector-write-test";
-    std::FILE* f = std::fopen(probe.c_str(), "wb");
-    if (!f)
-        return failed(std::string("the directory is not writable: ") + std::strerror(errno));
-    std::fclose(f);
+    if (const int e = fileops::appendToFile(probe.string(), true, nullptr, 0))
+        return failed(std::string("the directory is not writable: ") + std::strerror(e));
     fs::remove(probe, ec);
     return true;
 }
 
-namespace {
-/// `DIR/.NAME{suffix}` for `DIR/NAME`: a hidden file beside the final one.
-std::string hiddenSibling(const std::string& finalPath, const char* suffix)
-{
-    const std::filesystem::path p(finalPath);
-    return (p.parent_path() / ("." + p.filename().string() + suffix)).string();
-}
-} // namespace
-
 std::string FlowWriterPool::temporaryPath(const std::string& finalPath)
 {
     return hiddenSibling(finalPath, ".part");
+}
+
+std::string FlowWriterPool::backupPath(const std::string& finalPath)
+{
+    return hiddenSibling(finalPath, ".replaced");
+}
+
+std::string FlowWriterPool::finalPath(const Slot& slot) const
+{
+    return m_directory + slot.name;
+}
+
+std::string FlowWriterPool::temporaryPath(const Slot& slot) const
+{
+    return m_stagingDirectory.empty() ? m_directory + "." + slot.name + ".part"
+                                      : m_stagingDirectory + "/" + slot.name;
 }
 
 bool FlowWriterPool::fail(const std::string& path, const std::string& what)
@@ -78,109 +119,100 @@ bool FlowWriterPool::fail(const std::string& path, const std::string& what)
     return false;
 }
 
-std::string FlowWriterPool::uniqueFinalPath(const std::string& label)
+std::string FlowWriterPool::uniqueName(const std::string& label)
 {
     // Two flows can share a label (same BufferID reopened within the same timestamp): the
     // later one gets " (2)", " (3)"… rather than overwriting the earlier one's file.
-    std::string name = label + outputExtension(m_options.format);
-    for (int n = 2; m_usedNames.count(name); ++n)
-        name = label + " (" + std::to_string(n) + ")" + outputExtension(m_options.format);
-    m_usedNames.insert(name);
-    std::filesystem::path dir(m_options.directory.empty() ? "." : m_options.directory);
-    return (dir / name).string();
+    const char* ext = outputExtension(m_options.format);
+    std::string name = label + ext;
+    for (int n = 2; m_names.count(std::string_view(name)); ++n)
+        name = label + " (" + std::to_string(n) + ")" + ext;
+    return name;
 }
 
 FlowWriterPool::Slot& FlowWriterPool::slotOf(uint32_t flow)
 {
     if (flow >= m_slots.size())
-        m_slots.resize(flow + 1);
+        m_slots.resize(size_t(flow) + 1);
     return m_slots[flow];
 }
 
-const std::string& FlowWriterPool::reserve(uint32_t flow, const std::string& label)
+std::string FlowWriterPool::reserve(uint32_t flow, const std::string& label)
 {
     Slot& slot = slotOf(flow);
-    if (slot.finalPath.empty()) {
-        slot.finalPath = uniqueFinalPath(label);
-        slot.tempPath = temporaryPath(slot.finalPath);
+    if (slot.name.empty()) {
+        slot.name = uniqueName(label);
+        m_names.insert(flow);
     }
-    return slot.finalPath;
-}
-
-// Failures name the file as the user knows it (its final path), whatever name it has now.
-bool FlowWriterPool::ensureOpen(Slot& slot, uint32_t flow)
-{
-    slot.lastUse = ++m_tick;
-    if (slot.file)
-        return true;
-    if (m_open.size() >= m_maxOpen) { // close the least recently written file
-        auto lru = std::min_element(m_open.begin(), m_open.end(), [&](uint32_t a, uint32_t b) {
-            return m_slots[a].lastUse < m_slots[b].lastUse;
-        });
-        Slot& victim = m_slots[*lru];
-        const int rc = std::fclose(victim.file);
-        victim.file = nullptr;
-        m_open.erase(lru);
-        if (rc != 0)
-            return fail(victim.finalPath, std::strerror(errno));
-    }
-    bool fresh = slot.frames == 0;
-    slot.file = std::fopen(slot.tempPath.c_str(), fresh ? "wb" : "ab");
-    if (!slot.file)
-        return fail(slot.finalPath, std::strerror(errno));
-    m_open.push_back(flow);
-    return true;
-}
-
-bool FlowWriterPool::put(Slot& slot, const std::string& bytes)
-{
-    if (std::fwrite(bytes.data(), 1, bytes.size(), slot.file) != bytes.size())
-        return fail(slot.finalPath, std::strerror(errno));
-    m_bytesWritten += bytes.size();
-    return true;
+    return finalPath(slot);
 }
 
 bool FlowWriterPool::write(uint32_t flow, const FrameView& frame)
 {
-    Slot& slot = slotOf(flow);
-    if (slot.finalPath.empty())
+    if (flow >= m_slots.size() || m_slots[flow].name.empty())
         return fail("flow " + std::to_string(flow), "written before its file was named");
+    Slot& slot = m_slots[flow];
     if (slot.finished)
-        return fail(slot.finalPath, "flow written after it was finished");
-    if (!ensureOpen(slot, flow))
-        return false;
-    std::string& bytes = m_buffer; // reused: no allocation per frame once it has grown
-    bytes.clear();
-    if (slot.frames == 0)
-        bytes = m_document ? m_document->prolog() : m_pcap.fileHeader();
+        return fail(finalPath(slot), "flow written after it was finished");
+    // appended in place: no allocation per frame once the flow's buffer has grown
+    std::string& bytes = m_buffers.bufferOf(flow);
     if (m_document) {
-        if (slot.frames > 0)
-            bytes += m_document->separator();
+        bytes += slot.frames == 0 ? m_prolog : m_separator;
         bytes += m_document->entry(frameDocument(m_options.linkType, frame, m_options.nanosecond));
     } else {
+        if (slot.frames == 0)
+            bytes += m_prolog;
         m_pcap.appendRecord(bytes, frame);
     }
     ++slot.frames;
-    return put(slot, bytes);
+    m_buffers.added(flow);
+    if (m_buffers.chunkFull(flow) && !writeOut(flow))
+        return false;
+    return !m_buffers.overBudget() || relieveMemory();
+}
+
+// Failures name the file as the user knows it (its final path), whatever name it has now.
+bool FlowWriterPool::writeOut(uint32_t flow)
+{
+    Slot& slot = m_slots[flow];
+    std::string& bytes = m_buffers.bufferOf(flow);
+    if (bytes.empty() && slot.created)
+        return true;
+    ++m_openFiles;
+    const int error =
+        fileops::appendToFile(temporaryPath(slot), !slot.created, bytes.data(), bytes.size());
+    --m_openFiles;
+    slot.created = true; // even when writing failed: removed if the output does not stand
+    if (error != 0)
+        return fail(finalPath(slot), std::strerror(error));
+    m_bytesWritten += bytes.size();
+    bytes.clear();
+    return true;
+}
+
+bool FlowWriterPool::relieveMemory()
+{
+    while (!m_buffers.relieved()) {
+        const uint32_t flow = m_buffers.leastRecent();
+        if (flow == FlowBuffers::kNone)
+            break;
+        if (!writeOut(flow))
+            return false;
+        m_buffers.release(flow);
+    }
+    return true;
 }
 
 bool FlowWriterPool::finish(uint32_t flow)
 {
     if (flow >= m_slots.size() || m_slots[flow].frames == 0 || m_slots[flow].finished)
         return true;
-    Slot& slot = m_slots[flow];
-    if (m_document) {
-        if (!ensureOpen(slot, flow) || !put(slot, m_document->epilog()))
-            return false;
-    }
-    if (slot.file) {
-        int rc = std::fclose(slot.file);
-        slot.file = nullptr;
-        m_open.erase(std::find(m_open.begin(), m_open.end(), flow));
-        if (rc != 0)
-            return fail(slot.finalPath, std::strerror(errno));
-    }
-    slot.finished = true;
+    if (!m_epilog.empty())
+        m_buffers.bufferOf(flow) += m_epilog;
+    if (!writeOut(flow))
+        return false;
+    m_buffers.release(flow);
+    m_slots[flow].finished = true;
     return true;
 }
 
@@ -192,63 +224,102 @@ bool FlowWriterPool::finishAll()
     return true;
 }
 
+int FlowWriterPool::rename(const std::string& from, const std::string& to, bool replacing)
+{
+    if (m_renameHook)
+        m_renameHook(from, to);
+    return replacing ? fileops::renameReplacing(from, to) : fileops::renameNoReplace(from, to);
+}
+
 bool FlowWriterPool::commit()
 {
-    // All or nothing, and no file the user had is lost: existing targets are first moved aside,
-    // then every file takes its final name; if any step fails, the new files go and the old
-    // ones come back.
+    // All or nothing, and no file the user had is lost: each file takes its final name unless
+    // something is there; an existing file is first moved aside (never over another file), a
+    // directory in the way is an error. If any step fails, the new files go back to their
+    // temporary names and the old ones come back.
     if (!finishAll())
         return false;
-    namespace fs = std::filesystem;
-    std::vector<Slot*> pending;
-    for (Slot& slot : m_slots)
-        if (slot.finished && !slot.committed)
-            pending.push_back(&slot);
-    std::error_code ec;
-    for (Slot* slot : pending)
-        if (fs::is_directory(slot->finalPath, ec))
-            return fail(slot->finalPath, "a directory of that name is in the way");
-
-    std::vector<Slot*> movedAside, renamed;
-    auto undo = [&] {
-        std::error_code ignored;
-        for (Slot* slot : renamed) {
-            fs::rename(slot->finalPath, slot->tempPath, ignored);
-            slot->committed = false;
-            --m_committed;
+    if (!m_stagingDirectory.empty()) {
+        // the whole new directory at once, unless one of that name was made meanwhile: then
+        // file by file into it
+        const std::string target = m_directory.substr(0, m_directory.size() - 1);
+        const int error = rename(m_stagingDirectory, target, false);
+        if (error == 0) {
+            m_stagingDirectory.clear();
+            for (Slot& slot : m_slots)
+                if (slot.finished) {
+                    slot.committed = true;
+                    ++m_committed;
+                }
+            return true;
         }
-        for (Slot* slot : movedAside)
-            fs::rename(backupPath(slot->finalPath), slot->finalPath, ignored);
+        if (error != EEXIST && error != ENOTEMPTY)
+            return fail(target, std::strerror(error));
+    }
+    std::vector<uint32_t> renamed, movedAside;
+    auto failed = [&](const std::string& path, const std::string& why) {
+        fail(path, why);
+        undoCommit(renamed, movedAside);
+        return false;
     };
-    for (Slot* slot : pending) {
-        if (!fs::exists(slot->finalPath, ec))
+    for (uint32_t flow = 0; flow < m_slots.size(); ++flow) {
+        Slot& slot = m_slots[flow];
+        if (!slot.finished || slot.committed)
             continue;
-        fs::rename(slot->finalPath, backupPath(slot->finalPath), ec);
-        if (ec) {
-            undo();
-            return fail(slot->finalPath, "cannot replace the existing file: " + ec.message());
+        const std::string target = finalPath(slot), temp = temporaryPath(slot);
+        int error = rename(temp, target, false);
+        if (error == EEXIST) {
+            if (fileops::isDirectory(target))
+                return failed(target, "a directory of that name is in the way");
+            const std::string backup = backupPath(target);
+            if (const int e = rename(target, backup, false))
+                return failed(target, "cannot replace the existing file: " +
+                                          (e == EEXIST ? backup + " is in the way"
+                                                       : std::string(std::strerror(e))));
+            movedAside.push_back(flow);
+            error = rename(temp, target, false);
         }
-        movedAside.push_back(slot);
-    }
-    for (Slot* slot : pending) {
-        fs::rename(slot->tempPath, slot->finalPath, ec);
-        if (ec) {
-            const std::string why = ec.message();
-            undo();
-            return fail(slot->finalPath, why);
-        }
-        slot->committed = true;
+        if (error != 0)
+            return failed(target, std::strerror(error));
+        slot.committed = true;
         ++m_committed;
-        renamed.push_back(slot);
+        renamed.push_back(flow);
     }
-    for (Slot* slot : movedAside)
-        fs::remove(backupPath(slot->finalPath), ec);
+    for (uint32_t flow : movedAside)
+        fileops::removeFile(backupPath(finalPath(m_slots[flow])));
+    if (!m_stagingDirectory.empty() && fileops::removeDirectory(m_stagingDirectory) == 0)
+        m_stagingDirectory.clear();
     return true;
 }
 
-std::string FlowWriterPool::backupPath(const std::string& finalPath)
+void FlowWriterPool::undoCommit(const std::vector<uint32_t>& renamed,
+                                const std::vector<uint32_t>& movedAside)
 {
-    return hiddenSibling(finalPath, ".replaced");
+    std::string problems;
+    auto report = [&](const std::string& path, const std::string& what, int error) {
+        problems += "; " + path + ": " + what + ": " + std::strerror(error);
+    };
+    std::vector<int> stuck(m_slots.size(), 0); // the new file is still at the final path: why
+    for (auto it = renamed.rbegin(); it != renamed.rend(); ++it) {
+        Slot& slot = m_slots[*it];
+        const std::string target = finalPath(slot);
+        slot.committed = false;
+        --m_committed;
+        // back to its temporary name (removed with it), or else removed at once
+        if (rename(target, temporaryPath(slot), true) != 0)
+            stuck[*it] = fileops::removeFile(target);
+    }
+    for (auto it = movedAside.rbegin(); it != movedAside.rend(); ++it) {
+        const std::string target = finalPath(m_slots[*it]), backup = backupPath(target);
+        // never over anything but this output's own file
+        if (const int error = rename(backup, target, stuck[*it] != 0))
+            report(target, "the file that was there is left as " + backup, error);
+        stuck[*it] = 0;
+    }
+    for (uint32_t flow : renamed)
+        if (stuck[flow])
+            report(finalPath(m_slots[flow]), "the new file is left there", stuck[flow]);
+    m_error += problems;
 }
 
 void FlowWriterPool::abort()
@@ -259,23 +330,22 @@ void FlowWriterPool::abort()
 
 void FlowWriterPool::removeFiles(bool committedToo)
 {
-    std::error_code ec;
     for (Slot& slot : m_slots) {
-        if (slot.file)
-            std::fclose(slot.file);
-        slot.file = nullptr;
-        if (!slot.committed && slot.frames > 0)
-            std::filesystem::remove(slot.tempPath, ec);
+        if (slot.created && !slot.committed)
+            fileops::removeFile(temporaryPath(slot));
         else if (slot.committed && committedToo)
-            std::filesystem::remove(slot.finalPath, ec);
-        slot.committed = slot.committed && !committedToo;
+            fileops::removeFile(finalPath(slot));
+        if (committedToo || !slot.committed)
+            slot.created = slot.committed = false;
     }
-    m_open.clear();
+    if (!m_stagingDirectory.empty() && fileops::removeDirectory(m_stagingDirectory) == 0)
+        m_stagingDirectory.clear();
+    m_buffers.releaseAll();
 }
 
 std::string FlowWriterPool::pathOf(uint32_t flow) const
 {
-    return flow < m_slots.size() && m_slots[flow].frames > 0 ? m_slots[flow].finalPath
+    return flow < m_slots.size() && m_slots[flow].frames > 0 ? finalPath(m_slots[flow])
                                                              : std::string();
 }
 

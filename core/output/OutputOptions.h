@@ -21,7 +21,10 @@ struct OutputOptions
     bool nanosecond = false;               ///< pcap timestamps (and json/plist/tree frame info)
     int linkType = 1;                      ///< the capture's link type
     int snapLength = 262144;               ///< the capture's snap length
-    size_t maxOpenFiles = 64;              ///< bound of the pool of open output files
+    size_t maxOpenFiles = 64;              ///< bound of the output files open at once
+    /// Memory the flows' bytes may hold while they wait to be written (most files are then
+    /// written whole, once); 0 writes every frame at once.
+    size_t memoryBudget = size_t(64) << 20;
     /// Only the flows of these labels are written (all others are traced but not written);
     /// nullopt: every flow. A label no flow has is an error when tracing is submitted.
     std::optional<std::vector<std::string>> flowLabels;

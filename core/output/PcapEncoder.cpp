@@ -31,11 +31,13 @@ std::string PcapEncoder::fileHeader() const
 void PcapEncoder::appendRecord(std::string& out, const FrameView& frame) const
 {
     const Timestamp ts = frame.record.timestamp();
-    out.reserve(out.size() + 16 + frame.record.capturedLength);
-    put32(out, uint32_t(ts.seconds));
-    put32(out, m_nano ? ts.nanoseconds : ts.nanoseconds / 1000);
-    put32(out, frame.record.capturedLength);
-    put32(out, frame.record.originalLength);
+    uint32_t header[4] = {uint32_t(ts.seconds), m_nano ? ts.nanoseconds : ts.nanoseconds / 1000,
+                          frame.record.capturedLength, frame.record.originalLength};
+    if (m_swap)
+        for (uint32_t& v : header)
+            v = byteSwapped(v);
+    out.reserve(out.size() + sizeof header + frame.record.capturedLength);
+    out.append(reinterpret_cast<const char*>(header), sizeof header);
     out.append(reinterpret_cast<const char*>(frame.data), frame.record.capturedLength);
 }
 
