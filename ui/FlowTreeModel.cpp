@@ -8,7 +8,9 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
+#include <string_view>
 
 using namespace fi;
 
@@ -63,7 +65,6 @@ void FlowTreeModel::applyBatch(const LoadBatch& batch)
         t.label = QString::fromStdString(r.label);
         t.source = QString::fromStdString(r.id.src.toString());
         t.destination = QString::fromStdString(r.id.dst.toString());
-        t.filterText = t.label + QLatin1Char(' ') + t.source + QLatin1Char(' ') + t.destination;
         m_text.push_back(std::move(t));
     }
     m_shownFrames.resize(m_store.flows.size(), 0);
@@ -213,7 +214,6 @@ QVariant FlowTreeModel::flowData(uint32_t flow, int column, int role) const
     case FlowIdRole: return flow;
     case FrameNumberRole: return 0;
     case IsOpenRole: return !s.closedByFin;
-    case FilterTextRole: return t.filterText;
     case Qt::ToolTipRole:
         if (column == State)
             return s.closedByFin ? tr("A FIN ended this flow") : tr("No FIN seen: the flow was open when the capture ended");
@@ -245,6 +245,32 @@ QVariant FlowTreeModel::flowData(uint32_t flow, int column, int role) const
     default: break;
     }
     return QString::fromStdString(FlowColumns::text(f, c, m_store.startNs()));
+}
+
+bool FlowTreeModel::flowLessThan(uint32_t a, uint32_t b, int column) const
+{
+    // The texts are ASCII: comparing their bytes in lower case orders them as
+    // QString::compare(Qt::CaseInsensitive) does, without reading the QStrings.
+    const FlowRecord& x = m_store.flows[a];
+    const FlowRecord& y = m_store.flows[b];
+    auto less = [](std::string_view l, std::string_view r) {
+        return std::lexicographical_compare(l.begin(), l.end(), r.begin(), r.end(), [](char c, char d) {
+            return std::tolower(static_cast<unsigned char>(c)) < std::tolower(static_cast<unsigned char>(d));
+        });
+    };
+    auto lessAddress = [&less](const IpAddress& l, const IpAddress& r) {
+        char lt[IpAddress::kMaxTextLength], rt[IpAddress::kMaxTextLength];
+        return less(std::string_view(lt, l.writeText(lt)), std::string_view(rt, r.writeText(rt)));
+    };
+    switch (column) {
+    case Label: return less(x.label, y.label);
+    case Source: return lessAddress(x.id.src, y.id.src);
+    case Destination: return lessAddress(x.id.dst, y.id.dst);
+    default: break;
+    }
+    // (Start's offset is the same for both flows: it does not change the order.)
+    const auto c = FlowColumns::Column(column);
+    return FlowColumns::number(x, c, 0) < FlowColumns::number(y, c, 0);
 }
 
 QVariant FlowTreeModel::frameData(uint32_t flow, int row, int column, int role) const
