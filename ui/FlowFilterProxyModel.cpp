@@ -21,16 +21,22 @@ FlowFilterProxyModel::FlowFilterProxyModel(QObject* parent) : QSortFilterProxyMo
 
 void FlowFilterProxyModel::setSourceModel(QAbstractItemModel* model)
 {
-    disconnect(m_totalChanged);
+    disconnect(m_sourceRowsInserted);
+    disconnect(m_sourceReset);
     m_flows = qobject_cast<const FlowTreeModel*>(model);
     Q_ASSERT(m_flows || !model);
-    QSortFilterProxyModel::setSourceModel(model);
     m_textRanks.clear();
-    if (model) // flows that the filter hides change the total only
-        m_totalChanged = connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex& parent) {
-            if (!parent.isValid())
-                emit flowCountsChanged();
-        });
+    QSortFilterProxyModel::setSourceModel(model);
+    if (!model)
+        return;
+    // New flows change the total even when the filter hides them, and make the text ranks old.
+    m_sourceRowsInserted = connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex& parent) {
+        if (!parent.isValid()) {
+            m_textRanks.clear();
+            emit flowCountsChanged();
+        }
+    });
+    m_sourceReset = connect(model, &QAbstractItemModel::modelReset, this, [this] { m_textRanks.clear(); });
 }
 
 bool FlowFilterProxyModel::setFilterText(const QString& text)
@@ -94,7 +100,7 @@ void FlowFilterProxyModel::prepareSortKeys(int column)
     }
     // Texts: each flow's rank in the order of all flows, kept while no flow is added (a
     // flow's texts never change), so that only the first sort by a text compares texts.
-    if (m_textRanksColumn != column || m_textRanks.size() != flows.size()) {
+    if (m_textRanksColumn != column || m_textRanks.empty()) {
         std::vector<uint32_t> order(flows.size());
         std::iota(order.begin(), order.end(), 0u);
         auto less = [this, column](uint32_t a, uint32_t b) { return m_flows->flowLessThan(a, b, column); };

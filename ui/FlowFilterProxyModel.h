@@ -55,12 +55,13 @@ private:
     void prepareSortKeys(int column);
 
     const FlowTreeModel* m_flows = nullptr;
-    QMetaObject::Connection m_totalChanged; ///< the source's new flows: flowCountsChanged()
+    QMetaObject::Connection m_sourceRowsInserted;
+    QMetaObject::Connection m_sourceReset;
     QString m_text;
     QString m_error;
     fi::FlowFilter m_filter;
     StateFilter m_state = StateFilter::All;
     std::vector<int64_t> m_sortKeys;  ///< by flow id, during sort() and refilter() only
-    std::vector<int64_t> m_textRanks; ///< by flow id: rank by m_textRanksColumn's text
+    std::vector<int64_t> m_textRanks; ///< by flow id: rank by m_textRanksColumn's text; empty: to make
     int m_textRanksColumn = -1;
 };

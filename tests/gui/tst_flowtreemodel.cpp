@@ -2,6 +2,7 @@
 // as the loader feeds them; columns, roles, fetching frames, filtering and sorting.
 
 #include "CaptureBuilder.h"
+#include "PacketBuilder.h"
 
 #include "CaptureTracer.h"
 #include "FlowFilterProxyModel.h"
@@ -300,6 +301,44 @@ private slots:
         proxy.setStateFilter(FlowFilterProxyModel::StateFilter::Closed);
         QCOMPARE(counts.size(), 2);
         QCOMPARE(proxy.shownFlows(), 2); // c = 3, 9
+    }
+
+    /// Sorting by a text column keeps each flow's rank between filter changes: a new capture
+    /// (even of as many flows) or new flows rank anew.
+    void textSortFollowsNewFlows()
+    {
+        FlowTreeModel model;
+        FlowFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto load = [&](const std::string& firstOctet, int count, int step) {
+            model.reset("c.pcap", 1, false, 65535);
+            LoadBatch batch;
+            for (int f = 0; f < count; ++f) {
+                BufferID id;
+                const Bytes a = ipBytes(firstOctet + ".0.0." + std::to_string((f * step) % count));
+                id.src = id.dst = IpAddress::v4(a.data());
+                id.srcport = id.dstport = 80;
+                batch.newFlows.emplace_back(makeLabel(id, Timestamp{1000, uint32_t(f)}), id);
+            }
+            model.applyBatch(batch);
+        };
+        auto sortedByLabel = [&] {
+            for (int r = 1; r < proxy.rowCount(); ++r)
+                if (QString::compare(proxy.index(r - 1, 0).data().toString(), proxy.index(r, 0).data().toString(),
+                                     Qt::CaseInsensitive) > 0)
+                    return false;
+            return proxy.rowCount() > 1;
+        };
+        load("10", 12, 7);
+        proxy.sort(FlowTreeModel::Source, Qt::AscendingOrder);
+        proxy.sort(FlowTreeModel::Label, Qt::AscendingOrder);
+        QVERIFY(proxy.setFilterText("port 80"));
+        QVERIFY(sortedByLabel());
+        load("11", 12, 5); // as many flows, in another order
+        QVERIFY(proxy.setFilterText("80"));
+        QVERIFY(sortedByLabel());
+        QCOMPARE(proxy.rowCount(), 12);
     }
 
     /// Filtering 250,000 flows: measured, not timed (the machines are shared).
