@@ -8,7 +8,6 @@
 #include <QTimeZone>
 
 #include <algorithm>
-#include <cctype>
 #include <climits>
 #include <string_view>
 
@@ -38,6 +37,7 @@ void FlowTreeModel::reset(const QString& path, int linkType, bool pcapng, int sn
     m_text.clear();
     m_shownFrames.clear();
     m_fetched.clear();
+    m_hasFrames.clear();
     ++m_generation;
     endResetModel();
 }
@@ -69,6 +69,9 @@ void FlowTreeModel::applyBatch(const LoadBatch& batch)
     }
     m_shownFrames.resize(m_store.flows.size(), 0);
     m_fetched.resize(m_store.flows.size(), 0);
+    m_hasFrames.resize(m_store.flows.size(), 0);
+    for (const auto& [flow, packet] : batch.packets)
+        m_hasFrames[flow] = 1;
     if (newFlows)
         endInsertRows();
 
@@ -152,8 +155,7 @@ bool FlowTreeModel::hasChildren(const QModelIndex& parent) const
 {
     if (!parent.isValid())
         return !m_store.flows.empty();
-    return parent.internalId() == kFlowRow && parent.column() == 0 &&
-           !m_store.flows[uint32_t(parent.row())].packets.empty();
+    return parent.internalId() == kFlowRow && parent.column() == 0 && m_hasFrames[uint32_t(parent.row())];
 }
 
 bool FlowTreeModel::canFetchMore(const QModelIndex& parent) const
@@ -254,9 +256,9 @@ bool FlowTreeModel::flowLessThan(uint32_t a, uint32_t b, int column) const
     const FlowRecord& x = m_store.flows[a];
     const FlowRecord& y = m_store.flows[b];
     auto less = [](std::string_view l, std::string_view r) {
-        return std::lexicographical_compare(l.begin(), l.end(), r.begin(), r.end(), [](char c, char d) {
-            return std::tolower(static_cast<unsigned char>(c)) < std::tolower(static_cast<unsigned char>(d));
-        });
+        auto lower = [](char c) { return uint8_t(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+        return std::lexicographical_compare(l.begin(), l.end(), r.begin(), r.end(),
+                                            [&lower](char c, char d) { return lower(c) < lower(d); });
     };
     auto lessAddress = [&less](const IpAddress& l, const IpAddress& r) {
         char lt[IpAddress::kMaxTextLength], rt[IpAddress::kMaxTextLength];

@@ -80,6 +80,8 @@ private:
     std::vector<FlowText> m_text;        ///< by flow id
     std::vector<uint32_t> m_shownFrames; ///< by flow id: frame rows fetched so far
     std::vector<uint8_t> m_fetched;      ///< by flow id: expanded once, children are live
+    std::vector<uint8_t> m_hasFrames;    ///< by flow id: has packets; a view's layout asks every
+                                         ///< row, and this spares it a flow record (a cache miss)
     quint64 m_generation = 0;            ///< bumped by reset(), drops stale fetches
     bool m_absoluteTimes = false;
 };
