@@ -33,7 +33,7 @@ struct FlowFilterError
 ///     term    := field op value | field value        (implied ==: addresses and ports)
 ///              | [src | dst] (host | net | port | portrange) value   (tcpdump)
 ///              | [src | dst] ADDRESS[/PREFIX]        (a bare address: either end)
-///              | open | closed | ip | ipv6 | ip6 | tcp | syn | fin | rst
+///              | open | closed | ip | ipv4 | ipv6 | ip6 | tcp | syn | fin | rst
 ///              | WORD | "QUOTED WORD"                (text: see below)
 ///     op      := == | = | != | < | <= | > | >= | eq | ne | lt | le | gt | ge | contains
 ///
