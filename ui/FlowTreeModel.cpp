@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <string_view>
 
 using namespace fi;
 
@@ -36,6 +37,7 @@ void FlowTreeModel::reset(const QString& path, int linkType, bool pcapng, int sn
     m_text.clear();
     m_shownFrames.clear();
     m_fetched.clear();
+    m_hasFrames.clear();
     ++m_generation;
     endResetModel();
 }
@@ -63,11 +65,13 @@ void FlowTreeModel::applyBatch(const LoadBatch& batch)
         t.label = QString::fromStdString(r.label);
         t.source = QString::fromStdString(r.id.src.toString());
         t.destination = QString::fromStdString(r.id.dst.toString());
-        t.filterText = t.label + QLatin1Char(' ') + t.source + QLatin1Char(' ') + t.destination;
         m_text.push_back(std::move(t));
     }
     m_shownFrames.resize(m_store.flows.size(), 0);
     m_fetched.resize(m_store.flows.size(), 0);
+    m_hasFrames.resize(m_store.flows.size(), 0);
+    for (const auto& [flow, packet] : batch.packets)
+        m_hasFrames[flow] = 1;
     if (newFlows)
         endInsertRows();
 
@@ -151,8 +155,7 @@ bool FlowTreeModel::hasChildren(const QModelIndex& parent) const
 {
     if (!parent.isValid())
         return !m_store.flows.empty();
-    return parent.internalId() == kFlowRow && parent.column() == 0 &&
-           !m_store.flows[uint32_t(parent.row())].packets.empty();
+    return parent.internalId() == kFlowRow && parent.column() == 0 && m_hasFrames[uint32_t(parent.row())];
 }
 
 bool FlowTreeModel::canFetchMore(const QModelIndex& parent) const
@@ -213,7 +216,6 @@ QVariant FlowTreeModel::flowData(uint32_t flow, int column, int role) const
     case FlowIdRole: return flow;
     case FrameNumberRole: return 0;
     case IsOpenRole: return !s.closedByFin;
-    case FilterTextRole: return t.filterText;
     case Qt::ToolTipRole:
         if (column == State)
             return s.closedByFin ? tr("A FIN ended this flow") : tr("No FIN seen: the flow was open when the capture ended");
@@ -245,6 +247,32 @@ QVariant FlowTreeModel::flowData(uint32_t flow, int column, int role) const
     default: break;
     }
     return QString::fromStdString(FlowColumns::text(f, c, m_store.startNs()));
+}
+
+bool FlowTreeModel::flowLessThan(uint32_t a, uint32_t b, int column) const
+{
+    // The texts are ASCII: comparing their bytes in lower case orders them as
+    // QString::compare(Qt::CaseInsensitive) does, without reading the QStrings.
+    const FlowRecord& x = m_store.flows[a];
+    const FlowRecord& y = m_store.flows[b];
+    auto less = [](std::string_view l, std::string_view r) {
+        auto lower = [](char c) { return uint8_t(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+        return std::lexicographical_compare(l.begin(), l.end(), r.begin(), r.end(),
+                                            [&lower](char c, char d) { return lower(c) < lower(d); });
+    };
+    auto lessAddress = [&less](const IpAddress& l, const IpAddress& r) {
+        char lt[IpAddress::kMaxTextLength], rt[IpAddress::kMaxTextLength];
+        return less(std::string_view(lt, l.writeText(lt)), std::string_view(rt, r.writeText(rt)));
+    };
+    switch (column) {
+    case Label: return less(x.label, y.label);
+    case Source: return lessAddress(x.id.src, y.id.src);
+    case Destination: return lessAddress(x.id.dst, y.id.dst);
+    default: break;
+    }
+    // (Start's offset is the same for both flows: it does not change the order.)
+    const auto c = FlowColumns::Column(column);
+    return FlowColumns::number(x, c, 0) < FlowColumns::number(y, c, 0);
 }
 
 QVariant FlowTreeModel::frameData(uint32_t flow, int row, int column, int role) const

@@ -26,7 +26,6 @@ public:
         FlowIdRole,                  ///< the flow id of a flow row or of a frame row's flow
         FrameNumberRole,             ///< the frame number of a frame row (0 on flow rows)
         IsOpenRole,                  ///< flow rows: still open at the end of what was read
-        FilterTextRole,              ///< flow rows: label, addresses and ports, for filtering
     };
 
     explicit FlowTreeModel(QObject* parent = nullptr);
@@ -46,6 +45,12 @@ public:
     /// Shows the flow's frames now (fetchMore() does it on the next event loop turn).
     void showFrames(uint32_t flow);
 
+    /// Whether flow `a` sorts before flow `b` by `column`: what SortRole's values say (the
+    /// text, ignoring case, or the number), read from the store without a QVariant.
+    bool flowLessThan(uint32_t a, uint32_t b, int column) const;
+    /// Whether `index` is a flow row (not a frame row), without asking for its parent.
+    static bool isFlowRow(const QModelIndex& index) { return index.isValid() && index.internalId() == 0; }
+
     /// The text of a TCP flags byte (fi::tcpFlagsText): `SYN, ACK`.
     static QString flagsText(uint8_t flags);
     static QString frameColumnName(int column);
@@ -61,12 +66,11 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    struct FlowText ///< made once per flow, so that views and filters never convert per call
+    struct FlowText ///< made once per flow, so that views never convert per call
     {
         QString label;
         QString source;
         QString destination;
-        QString filterText;
     };
 
     QVariant flowData(uint32_t flow, int column, int role) const;
@@ -76,6 +80,8 @@ private:
     std::vector<FlowText> m_text;        ///< by flow id
     std::vector<uint32_t> m_shownFrames; ///< by flow id: frame rows fetched so far
     std::vector<uint8_t> m_fetched;      ///< by flow id: expanded once, children are live
+    std::vector<uint8_t> m_hasFrames;    ///< by flow id: has packets; a view's layout asks every
+                                         ///< row, and this spares it a flow record (a cache miss)
     quint64 m_generation = 0;            ///< bumped by reset(), drops stale fetches
     bool m_absoluteTimes = false;
 };

@@ -44,6 +44,18 @@ static void initResources()
     Q_INIT_RESOURCE(flowinspector); // the .qrc lives in a static library
 }
 
+/// The filter box's tooltip: its language in brief (fi::FlowFilter).
+static QString filterHelp()
+{
+    return MainWindow::tr("Keep the flows that match, as in Wireshark or tcpdump:\n"
+                          "  host 10.0.0.1, src net 10.0.0.0/8, ip.addr == 2001:db8::/32, 10.0.0.1\n"
+                          "  port 443, dst port 80, tcp.port >= 1024, portrange 1000-2000\n"
+                          "  packets > 100, bytes >= 1M (k M G; KiB MiB GiB), duration > 2 (s, ms), start, syn, fin, rst\n"
+                          "  open, closed, ip6, label contains \"_80-\"\n"
+                          "  and (&&), or (||), not (!), ( ); terms side by side mean and\n"
+                          "Other words match text in the label or addresses; a number also matches a port.");
+}
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_model(new FlowTreeModel(this)), m_proxy(new FlowFilterProxyModel(this)),
       m_loader(new CaptureLoader(this)), m_inspector(new FrameInspector(this)),
@@ -120,16 +132,28 @@ void MainWindow::createCentralArea()
     m_filterEdit = new QLineEdit(left);
     m_filterEdit->setObjectName(QStringLiteral("filter"));
     m_filterEdit->setAccessibleName(tr("Filter"));
-    m_filterEdit->setPlaceholderText(tr("Filter flows by address, port or label (Ctrl+F)"));
+    m_filterEdit->setPlaceholderText(tr("Filter (Ctrl+F), e.g. host 10.0.0.1 and port 443, bytes > 1M, closed"));
     m_filterEdit->setClearButtonEnabled(true);
+    m_filterEdit->setToolTip(filterHelp());
+    m_flowCountLabel = new QLabel(left);
+    m_flowCountLabel->setAccessibleName(tr("Flows shown"));
+    m_filterErrorLabel = new QLabel(left);
+    m_filterErrorLabel->setAccessibleName(tr("Filter error"));
+    m_filterErrorLabel->setWordWrap(true);
+    QPalette errorPalette = m_filterErrorLabel->palette();
+    errorPalette.setColor(QPalette::WindowText, QColor(0xb0, 0x00, 0x20));
+    m_filterErrorLabel->setPalette(errorPalette);
+    m_filterErrorLabel->hide();
     m_stateCombo = new QComboBox(left);
     m_stateCombo->setAccessibleName(tr("Flow state"));
     m_stateCombo->addItem(tr("All flows"), int(FlowFilterProxyModel::StateFilter::All));
     m_stateCombo->addItem(tr("Open flows"), int(FlowFilterProxyModel::StateFilter::Open));
     m_stateCombo->addItem(tr("Closed flows"), int(FlowFilterProxyModel::StateFilter::Closed));
     filterRow->addWidget(m_filterEdit, 1);
+    filterRow->addWidget(m_flowCountLabel);
     filterRow->addWidget(m_stateCombo);
     leftLayout->addLayout(filterRow);
+    leftLayout->addWidget(m_filterErrorLabel);
 
     m_flowView = new FlowTreeView(left);
     m_flowView->setObjectName(QStringLiteral("flows"));
@@ -171,7 +195,9 @@ void MainWindow::createCentralArea()
     m_filterTimer->setSingleShot(true);
     m_filterTimer->setInterval(300);
     connect(m_filterEdit, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
-    connect(m_filterTimer, &QTimer::timeout, this, [this] { m_proxy->setFilterText(m_filterEdit->text()); });
+    connect(m_filterTimer, &QTimer::timeout, this, &MainWindow::applyFilterText);
+    connect(m_proxy, &FlowFilterProxyModel::flowCountsChanged, this, &MainWindow::updateFlowCount);
+    updateFlowCount();
     connect(m_stateCombo, &QComboBox::currentIndexChanged, this, [this] {
         m_proxy->setStateFilter(FlowFilterProxyModel::StateFilter(m_stateCombo->currentData().toInt()));
     });
@@ -185,6 +211,34 @@ void MainWindow::createCentralArea()
             qOverload<>(&QTimer::start));
     connect(m_plot, &FlowPlot::frameClicked, this, &MainWindow::selectFrame);
     connect(m_plot, &FlowPlot::message, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+}
+
+void MainWindow::applyFilterText()
+{
+    // A text that is not a filter (yet) keeps the rows of the last one that was.
+    showFilterError(m_proxy->setFilterText(m_filterEdit->text()) ? QString() : m_proxy->filterError());
+}
+
+void MainWindow::showFilterError(const QString& error)
+{
+    QPalette palette; // the application's, unless the text is not a filter
+    if (!error.isEmpty()) {
+        palette.setColor(QPalette::Base, QColor(0xff, 0xd6, 0xd6));
+        palette.setColor(QPalette::Text, Qt::black);
+    }
+    m_filterEdit->setPalette(palette);
+    m_filterEdit->setToolTip(error.isEmpty() ? filterHelp() : error);
+    m_filterErrorLabel->setText(error.isEmpty() ? QString() : tr("Filter not applied: %1").arg(error));
+    m_filterErrorLabel->setVisible(!error.isEmpty());
+}
+
+void MainWindow::updateFlowCount()
+{
+    const QLocale locale;
+    const int total = m_proxy->totalFlows();
+    m_flowCountLabel->setText(m_proxy->isFiltering()
+                                  ? tr("%1 of %2 flows").arg(locale.toString(m_proxy->shownFlows()), locale.toString(total))
+                                  : total == 1 ? tr("1 flow") : tr("%1 flows").arg(locale.toString(total)));
 }
 
 void MainWindow::plotSelectedFlows()

@@ -76,6 +76,9 @@ private:
     void selectFrame(uint32_t flow, uint32_t frame);
     void setLoadingUi(bool loading);
     void showError(const QString& title, const QString& text);
+    void applyFilterText();
+    void showFilterError(const QString& error);
+    void updateFlowCount();
 
     void onExportFinished(const fi::ExportResult& result);
 
@@ -92,6 +95,8 @@ private:
     QLineEdit* m_filterEdit = nullptr;
     QComboBox* m_stateCombo = nullptr;
     QTimer* m_filterTimer = nullptr;
+    QLabel* m_flowCountLabel = nullptr;   ///< `12 of 29 flows` beside the filter
+    QLabel* m_filterErrorLabel = nullptr; ///< why the filter text is not a filter, under it
     QLabel* m_statusLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QToolButton* m_cancelButton = nullptr;

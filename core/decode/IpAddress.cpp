@@ -1,26 +1,56 @@
 #include "IpAddress.h"
 
-#include <cstdio>
-
 namespace fi {
 
 namespace {
 
-std::string dottedQuad(const uint8_t* p)
+char* writeDecimal(char* out, unsigned value)
 {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
-    return buf;
+    if (value >= 100)
+        *out++ = char('0' + value / 100);
+    if (value >= 10)
+        *out++ = char('0' + value / 10 % 10);
+    *out++ = char('0' + value % 10);
+    return out;
+}
+
+char* writeDottedQuad(char* out, const uint8_t* p)
+{
+    for (int i = 0; i < 4; ++i) {
+        if (i > 0)
+            *out++ = '.';
+        out = writeDecimal(out, p[i]);
+    }
+    return out;
+}
+
+char* writeHexGroup(char* out, unsigned group)
+{
+    static constexpr char kDigits[] = "0123456789abcdef";
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        const unsigned digit = (group >> shift) & 0xf;
+        started = started || digit != 0 || shift == 0;
+        if (started)
+            *out++ = kDigits[digit];
+    }
+    return out;
 }
 
 } // namespace
 
 std::string IpAddress::toString() const
 {
+    char text[kMaxTextLength];
+    return std::string(text, writeText(text));
+}
+
+size_t IpAddress::writeText(char* const out) const
+{
     if (family == Family::V4)
-        return dottedQuad(bytes.data());
+        return size_t(writeDottedQuad(out, bytes.data()) - out);
     if (family != Family::V6)
-        return {};
+        return 0;
 
     uint16_t groups[8];
     for (int i = 0; i < 8; ++i)
@@ -30,8 +60,11 @@ std::string IpAddress::toString() const
     bool mapped = groups[5] == 0xffff;
     for (int i = 0; i < 5; ++i)
         mapped = mapped && groups[i] == 0;
-    if (mapped)
-        return "::ffff:" + dottedQuad(bytes.data() + 12);
+    if (mapped) {
+        static constexpr char kPrefix[] = "::ffff:";
+        std::memcpy(out, kPrefix, sizeof kPrefix - 1);
+        return size_t(writeDottedQuad(out + sizeof kPrefix - 1, bytes.data() + 12) - out);
+    }
 
     // RFC 5952: the longest run (first if tied) of two or more zero groups becomes "::".
     int bestStart = -1, bestLen = 0;
@@ -50,20 +83,19 @@ std::string IpAddress::toString() const
         i = j;
     }
 
-    std::string out;
-    char buf[8];
+    char* p = out;
     for (int i = 0; i < 8; ++i) {
         if (i == bestStart) {
-            out += "::";
+            *p++ = ':';
+            *p++ = ':';
             i += bestLen - 1;
             continue;
         }
-        if (!out.empty() && out.back() != ':')
-            out += ':';
-        std::snprintf(buf, sizeof buf, "%x", groups[i]);
-        out += buf;
+        if (p != out && p[-1] != ':')
+            *p++ = ':';
+        p = writeHexGroup(p, groups[i]);
     }
-    return out;
+    return size_t(p - out);
 }
 
 } // namespace fi

@@ -45,6 +45,12 @@ struct IpAddress
     /// Canonical text: dotted quad, or RFC 5952 compressed lower-case IPv6
     /// (`::ffff:1.2.3.4` for IPv4-mapped addresses).
     std::string toString() const;
+
+    /// The longest canonical text: eight groups of four hex digits and seven colons.
+    static constexpr size_t kMaxTextLength = 39;
+    /// Writes toString()'s text to `out` (room for kMaxTextLength characters, no terminating
+    /// NUL) and returns its length; allocates nothing, for matching text against many flows.
+    size_t writeText(char* out) const;
 };
 
 } // namespace fi

@@ -310,6 +310,65 @@ private slots:
         QVERIFY(w.flowView()->model()->rowCount() < all);
     }
 
+    /// The filter language in the window: "N of M flows" beside the box; a typo turns the box
+    /// red and says why (beneath it and in its tooltip) while the rows stay those of the last
+    /// filter that parsed.
+    void filterErrorsAndFlowCounts()
+    {
+        MainWindow w;
+        w.show();
+        QLabel* count = nullptr;
+        QLabel* error = nullptr;
+        for (QLabel* label : w.findChildren<QLabel*>()) {
+            if (label->accessibleName() == "Flows shown")
+                count = label;
+            if (label->accessibleName() == "Filter error")
+                error = label;
+        }
+        QVERIFY(count && error);
+        QVERIFY(w.filterEdit()->placeholderText().contains("host 10.0.0.1 and port 443"));
+        QCOMPARE(count->text(), "0 flows");
+        openAndWait(w, demoCapture());
+        const QAbstractItemModel* rows = w.flowView()->model();
+        const int all = rows->rowCount();
+        QCOMPARE(count->text(), QString("%1 flows").arg(all));
+        const QColor normalBase = w.filterEdit()->palette().color(QPalette::Base);
+
+        QTest::keyClicks(w.filterEdit(), "tcp.port == 8080 and packets > 5");
+        QTRY_VERIFY(rows->rowCount() < all);
+        const int narrowed = rows->rowCount();
+        QVERIFY(narrowed > 0);
+        for (int r = 0; r < narrowed; ++r) {
+            QVERIFY(rows->index(r, FlowTreeModel::Packets).data().toInt() > 5);
+            QVERIFY(rows->index(r, FlowTreeModel::SourcePort).data().toInt() == 8080 ||
+                    rows->index(r, FlowTreeModel::DestinationPort).data().toInt() == 8080);
+        }
+        QCOMPARE(count->text(), QString("%1 of %2 flows").arg(narrowed).arg(all));
+        QVERIFY(error->isHidden());
+
+        w.filterEdit()->clear();
+        QTest::keyClicks(w.filterEdit(), "tcp.prot == 8080");
+        QTRY_VERIFY(!error->isHidden());
+        QCOMPARE(error->text(), "Filter not applied: unknown field 'tcp.prot' (did you mean tcp.port?) at 0");
+        QCOMPARE(w.filterEdit()->toolTip(), "unknown field 'tcp.prot' (did you mean tcp.port?) at 0");
+        QVERIFY(w.filterEdit()->palette().color(QPalette::Base) != normalBase);
+        QCOMPARE(rows->rowCount(), narrowed); // the last filter that parsed
+        QCOMPARE(count->text(), QString("%1 of %2 flows").arg(narrowed).arg(all));
+
+        w.filterEdit()->setText("tcp.port == 8080");
+        QTRY_VERIFY(error->isHidden());
+        QCOMPARE(w.filterEdit()->palette().color(QPalette::Base), normalBase);
+        QVERIFY(w.filterEdit()->toolTip().contains("tcpdump"));
+        QVERIFY(rows->rowCount() > narrowed);
+        QCOMPARE(count->text(), QString("%1 of %2 flows").arg(rows->rowCount()).arg(all));
+
+        w.filterEdit()->clear();
+        QTRY_COMPARE(rows->rowCount(), all);
+        QCOMPARE(count->text(), QString("%1 flows").arg(all));
+        w.stateFilter()->setCurrentIndex(2); // closed flows
+        QCOMPARE(count->text(), QString("%1 of %2 flows").arg(rows->rowCount()).arg(all));
+    }
+
     void notACaptureShowsADialog()
     {
         QTemporaryDir dir;
