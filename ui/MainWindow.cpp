@@ -166,12 +166,18 @@ void MainWindow::createCentralArea()
     m_flowView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_flowView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_flowView->header()->setSectionsMovable(true);
-    m_flowView->setColumnWidth(FlowTreeModel::Label, 380);
-    m_flowView->setColumnWidth(FlowTreeModel::Source, 130);
-    m_flowView->setColumnWidth(FlowTreeModel::Destination, 130);
-    for (int c : {FlowTreeModel::SourcePort, FlowTreeModel::DestinationPort, FlowTreeModel::Packets,
-                  FlowTreeModel::Syn, FlowTreeModel::Fin, FlowTreeModel::Rst})
-        m_flowView->setColumnWidth(c, 70);
+    // Widths that show the label's ends (elided in the middle, whole in its tooltip) and the
+    // numbers beside it without scrolling at 1600 pixels.
+    m_flowView->setTextElideMode(Qt::ElideMiddle);
+    m_flowView->setColumnWidth(FlowTreeModel::Label, 280);
+    m_flowView->setColumnWidth(FlowTreeModel::Source, 110);
+    m_flowView->setColumnWidth(FlowTreeModel::Destination, 110);
+    for (int c : {FlowTreeModel::SourcePort, FlowTreeModel::DestinationPort, FlowTreeModel::Packets})
+        m_flowView->setColumnWidth(c, 64);
+    for (int c : {FlowTreeModel::Syn, FlowTreeModel::Fin, FlowTreeModel::Rst})
+        m_flowView->setColumnWidth(c, 44);
+    for (int c : {FlowTreeModel::Bytes, FlowTreeModel::Start, FlowTreeModel::Duration})
+        m_flowView->setColumnWidth(c, 84);
     leftLayout->addWidget(m_flowView, 1);
 
     m_plot = new FlowPlot(this);
@@ -181,14 +187,16 @@ void MainWindow::createCentralArea()
     m_leftSplitter->addWidget(m_plot);
     m_leftSplitter->setStretchFactor(0, 3);
     m_leftSplitter->setStretchFactor(1, 2);
+    m_leftSplitter->setChildrenCollapsible(false);
 
     m_details = new DetailsPane(this);
     m_mainSplitter = new QSplitter(Qt::Horizontal, this);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     m_mainSplitter->addWidget(m_leftSplitter);
     m_mainSplitter->addWidget(m_details);
-    m_mainSplitter->setStretchFactor(0, 3);
-    m_mainSplitter->setStretchFactor(1, 2);
+    m_mainSplitter->setStretchFactor(0, 2);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setChildrenCollapsible(false);
     setCentralWidget(m_mainSplitter);
 
     m_filterTimer = new QTimer(this);
@@ -372,7 +380,7 @@ void MainWindow::restoreSettings()
     if (!s.contains(QStringLiteral("window/geometry")))
         resize(1280, 800);
     if (!s.contains(QStringLiteral("window/mainSplitter")))
-        m_mainSplitter->setSizes({680, 600});
+        m_mainSplitter->setSizes({66, 34}); // shares of the width: the table gets two thirds
     if (!s.contains(QStringLiteral("window/leftSplitter")))
         m_leftSplitter->setSizes({420, 330});
 }
