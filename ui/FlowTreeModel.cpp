@@ -260,9 +260,11 @@ bool FlowTreeModel::flowLessThan(uint32_t a, uint32_t b, int column) const
         return std::lexicographical_compare(l.begin(), l.end(), r.begin(), r.end(),
                                             [&lower](char c, char d) { return lower(c) < lower(d); });
     };
-    auto lessAddress = [&less](const IpAddress& l, const IpAddress& r) {
-        char lt[IpAddress::kMaxTextLength], rt[IpAddress::kMaxTextLength];
-        return less(std::string_view(lt, l.writeText(lt)), std::string_view(rt, r.writeText(rt)));
+    // Addresses in numeric order, IPv4 before IPv6: 10.0.1.35 before 10.0.1.137.
+    auto lessAddress = [](const IpAddress& l, const IpAddress& r) {
+        if (l.family != r.family)
+            return l.family < r.family;
+        return l.bytes < r.bytes; // network byte order: the bytes compare as the number does
     };
     switch (column) {
     case Label: return less(x.label, y.label);

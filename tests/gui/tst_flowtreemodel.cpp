@@ -341,6 +341,31 @@ private slots:
         QCOMPARE(proxy.rowCount(), 12);
     }
 
+    /// Addresses sort as numbers (IPv4 before IPv6), not as text.
+    void addressesSortNumerically()
+    {
+        FlowTreeModel model;
+        FlowFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        model.reset("c.pcap", 1, false, 65535);
+        LoadBatch batch;
+        const std::vector<std::string> sources = {"10.0.1.137", "2001:db8::1", "10.0.1.35", "9.255.255.255", "10.0.1.4"};
+        for (size_t f = 0; f < sources.size(); ++f) {
+            const Bytes a = ipBytes(sources[f]);
+            BufferID id;
+            id.src = a.size() == 4 ? IpAddress::v4(a.data()) : IpAddress::v6(a.data());
+            id.dst = id.src;
+            id.srcport = id.dstport = 80;
+            batch.newFlows.push_back({makeLabel(id, Timestamp{1000, uint32_t(f)}), id});
+        }
+        model.applyBatch(batch);
+        proxy.sort(FlowTreeModel::Source, Qt::AscendingOrder);
+        QStringList shown;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            shown << proxy.index(r, FlowTreeModel::Source).data().toString();
+        QCOMPARE(shown, (QStringList{"9.255.255.255", "10.0.1.4", "10.0.1.35", "10.0.1.137", "2001:db8::1"}));
+    }
+
     /// Filtering 250,000 flows: measured, not timed (the machines are shared).
     void filterManyFlows()
     {
