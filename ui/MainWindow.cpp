@@ -496,8 +496,17 @@ void MainWindow::onFinished(const LoadResult& result)
                                     locale.toString(qulonglong(s.flows)), locale.toString(s.skipped));
     switch (s.end) {
     case TraceSummary::End::Complete:
-        m_statusLabel->setText(tr("%1: %2, loaded in %3 s")
-                                   .arg(name, counts, QString::number(double(result.elapsedMs) / 1000.0, 'f', 2)));
+        if (s.flows == 0 && s.framesRead > 0) // an empty table says why
+            m_statusLabel->setText(
+                s.skipped == s.framesRead
+                    ? tr("%1: no TCP flows: none of its %2 frames could be decoded (link type %3)")
+                          .arg(name, locale.toString(s.framesRead))
+                          .arg(m_model->store().linkType)
+                    : tr("%1: no TCP flows: none of its %2 frames carries TCP (%3 could not be decoded)")
+                          .arg(name, locale.toString(s.framesRead), locale.toString(s.skipped)));
+        else
+            m_statusLabel->setText(tr("%1: %2, loaded in %3 s")
+                                       .arg(name, counts, QString::number(double(result.elapsedMs) / 1000.0, 'f', 2)));
         break;
     case TraceSummary::End::Cancelled:
         m_statusLabel->setText(tr("Loading %1 cancelled after frame %2: %3").arg(name).arg(s.framesRead).arg(counts));

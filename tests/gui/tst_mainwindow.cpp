@@ -248,6 +248,19 @@ private slots:
         QVERIFY2(longest < 2000, qPrintable(QString::number(longest)));
     }
 
+    void aCaptureWithoutTcpSaysWhy()
+    {
+        CaptureSpec spec;
+        spec.add(ethernet(0x0806, Bytes(28, 0)), 1'500'000'000); // ARP
+        spec.add(ipv4("10.0.0.1", "10.0.0.2", 17, udp(53, 53, Bytes(12, 0))), 1'500'000'001);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("no-tcp.pcap");
+        writeFile(path, pcapFile(spec));
+        MainWindow w;
+        QCOMPARE(openAndWait(w, path).summary.flows, size_t(0));
+        QCOMPARE(w.statusText(), "no-tcp.pcap: no TCP flows: none of its 2 frames carries TCP (0 could not be decoded)");
+    }
+
     void ctrlEExportsTheSelectedFlows()
     {
         MainWindow w;
