@@ -25,6 +25,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
 
 using namespace fi;
 
@@ -427,17 +428,22 @@ void FlowPlot::resetZoom()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-std::pair<QCPGraph*, qsizetype> FlowPlot::pointOfFrame(uint32_t frame) const
+FlowPlot::PointRef FlowPlot::pointOfFrame(uint32_t frame) const
 {
     if (frame == 0)
-        return {nullptr, -1};
+        return {};
     for (size_t g = 0; g < m_flowGraphs.size(); ++g) {
         const std::vector<uint32_t>& frames = m_pointFrames[g];
         const auto it = std::find(frames.begin(), frames.end(), frame);
         if (it != frames.end())
-            return {m_flowGraphs[g], qsizetype(it - frames.begin())};
+            return {g, qsizetype(it - frames.begin())};
     }
-    return {nullptr, -1};
+    return {};
+}
+
+const QCPGraphData& FlowPlot::dataOf(PointRef point) const
+{
+    return *m_flowGraphs[point.graph]->data()->at(int(point.index));
 }
 
 void FlowPlot::markFrame(uint32_t frame)
@@ -446,16 +452,15 @@ void FlowPlot::markFrame(uint32_t frame)
     if (!m_mark)
         return;
     m_mark->data()->clear();
-    const auto [graph, i] = pointOfFrame(frame);
-    if (graph)
-        m_mark->addData(graph->data()->at(int(i))->key, graph->data()->at(int(i))->value);
+    if (const PointRef point = pointOfFrame(frame); point.valid())
+        m_mark->addData(dataOf(point).key, dataOf(point).value);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-uint32_t FlowPlot::frameAt(const QPoint& pixel) const
+FlowPlot::PointRef FlowPlot::pointAt(const QPoint& pixel) const
 {
     double best = kPickRadius * kPickRadius;
-    uint32_t frame = 0;
+    PointRef nearest;
     const double lo = m_plot->xAxis->pixelToCoord(pixel.x() - kPickRadius);
     const double hi = m_plot->xAxis->pixelToCoord(pixel.x() + kPickRadius);
     for (size_t g = 0; g < m_flowGraphs.size(); ++g) {
@@ -470,53 +475,50 @@ uint32_t FlowPlot::frameAt(const QPoint& pixel) const
             const double py = m_plot->yAxis->coordToPixel(it->value) - pixel.y();
             if (px * px + py * py < best) {
                 best = px * px + py * py;
-                frame = m_pointFrames[g][size_t(it - points->constBegin())];
+                nearest = {g, qsizetype(it - points->constBegin())};
             }
         }
     }
-    return frame;
+    return nearest;
+}
+
+uint32_t FlowPlot::frameAt(const QPoint& pixel) const
+{
+    const PointRef point = pointAt(pixel);
+    return point.valid() ? frameOf(point) : 0;
 }
 
 QPoint FlowPlot::pixelOfFrame(uint32_t frame) const
 {
-    const auto [graph, i] = pointOfFrame(frame);
-    if (!graph)
+    const PointRef point = pointOfFrame(frame);
+    if (!point.valid())
         return {-1, -1};
-    const auto p = graph->data()->at(int(i));
-    return QPoint(int(std::lround(m_plot->xAxis->coordToPixel(p->key))),
-                  int(std::lround(m_plot->yAxis->coordToPixel(p->value))));
+    return QPoint(int(std::lround(m_plot->xAxis->coordToPixel(dataOf(point).key))),
+                  int(std::lround(m_plot->yAxis->coordToPixel(dataOf(point).value))));
 }
 
 void FlowPlot::onMouseMove(QMouseEvent* event)
 {
     if (event->buttons() != Qt::NoButton || !m_store)
         return;
-    const uint32_t frame = frameAt(event->pos());
-    if (frame == 0) {
+    const PointRef point = pointAt(event->pos());
+    if (!point.valid()) {
         QToolTip::hideText();
         return;
     }
+    const uint32_t frame = frameOf(point);
+    const FlowRecord& flow = m_store->flows[flowOf(point)];
     const FrameRecord& r = m_store->frame(frame);
-    uint8_t flags = 0;
-    QString label;
-    const auto [graph, i] = pointOfFrame(frame);
-    if (graph) {
-        const size_t g = size_t(std::find(m_flowGraphs.begin(), m_flowGraphs.end(), graph) - m_flowGraphs.begin());
-        const uint32_t flow = m_pointFlows[g][size_t(i)];
-        const std::vector<FlowPacket>& packets = m_store->flows[flow].packets;
-        const auto p = std::lower_bound(packets.begin(), packets.end(), frame,
-                                        [](const FlowPacket& a, uint32_t n) { return a.frame < n; });
-        if (p != packets.end() && p->frame == frame)
-            flags = p->flags;
-        label = QString::fromStdString(m_store->flows[flow].label);
-    }
+    const auto p = std::lower_bound(flow.packets.begin(), flow.packets.end(), frame,
+                                    [](const FlowPacket& a, uint32_t n) { return a.frame < n; });
+    const uint8_t flags = p != flow.packets.end() && p->frame == frame ? p->flags : 0;
     const double t = double(r.timeNs - m_store->startNs()) / 1e9;
     QToolTip::showText(event->globalPosition().toPoint(),
                        tr("Frame %1\nTime %2 s\nLength %3 bytes\nFlags %4\n%5")
                            .arg(frame)
                            .arg(QString::number(t, 'f', 6))
                            .arg(r.originalLength)
-                           .arg(FlowTreeModel::flagsText(flags), label),
+                           .arg(FlowTreeModel::flagsText(flags), QString::fromStdString(flow.label)),
                        m_plot);
 }
 
@@ -524,73 +526,56 @@ void FlowPlot::onMouseRelease(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton || (event->pos() - m_pressPos).manhattanLength() > 3)
         return;
-    const uint32_t frame = frameAt(event->pos());
-    const auto [graph, i] = pointOfFrame(frame);
-    if (!graph)
+    const PointRef point = pointAt(event->pos());
+    if (!point.valid())
         return;
-    const size_t g = size_t(std::find(m_flowGraphs.begin(), m_flowGraphs.end(), graph) - m_flowGraphs.begin());
-    markFrame(frame);
-    emit frameClicked(m_pointFlows[g][size_t(i)], frame);
+    markFrame(frameOf(point));
+    emit frameClicked(flowOf(point), frameOf(point));
 }
 
 bool FlowPlot::stepPoint(bool forward)
 {
-    // The marked point's place in time (or the start/end), then the nearest point beyond it
-    // over every visible flow graph.
-    const auto [markedGraph, markedIndex] = pointOfFrame(m_markedFrame);
-    double from = forward ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-    uint32_t fromFrame = 0;
-    if (markedGraph) {
-        from = markedGraph->data()->at(int(markedIndex))->key;
-        fromFrame = m_markedFrame;
-    }
-    uint32_t bestFrame = 0, bestFlow = 0;
-    double bestKey = 0;
+    // Points in the order of (time, frame number); the next one after the marked point (or
+    // from the start or the end) over every visible flow graph.
+    using Place = std::pair<double, uint32_t>;
+    const double edge = forward ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    const PointRef marked = pointOfFrame(m_markedFrame);
+    const Place from = marked.valid() ? Place{dataOf(marked).key, m_markedFrame} : Place{edge, 0};
+    auto beyond = [forward](const Place& a, const Place& b) { return forward ? a > b : a < b; };
+    PointRef best;
+    Place bestPlace;
     for (size_t g = 0; g < m_flowGraphs.size(); ++g) {
         if (!m_flowGraphs[g]->visible())
             continue;
         const QSharedPointer<QCPGraphDataContainer> points = m_flowGraphs[g]->data();
-        const std::vector<uint32_t>& frames = m_pointFrames[g];
-        // candidates: the first point at or after `from` (before, going back) not the marked one;
-        // points at the same time are taken in frame order
-        auto it = points->findBegin(from, false);
-        auto candidate = [&](qsizetype i) {
-            const double key = points->at(int(i))->key;
-            const uint32_t frame = frames[size_t(i)];
-            const bool beyond = forward ? (key > from || (key == from && frame > fromFrame))
-                                        : (key < from || (key == from && frame < fromFrame));
-            if (!beyond)
-                return false;
-            const bool better = bestFrame == 0 ||
-                                (forward ? (key < bestKey || (key == bestKey && frame < bestFrame))
-                                         : (key > bestKey || (key == bestKey && frame > bestFrame)));
-            if (better) {
-                bestFrame = frame;
-                bestKey = key;
-                bestFlow = m_pointFlows[g][size_t(i)];
+        // From `from`'s time on (backward: from past it), up to the end of the first time that
+        // has a point beyond `from`: points of one time stand in any frame order.
+        const qsizetype start = (forward ? points->findBegin(from.first, false)
+                                         : points->findEnd(from.first, false)) - points->constBegin();
+        std::optional<double> firstTime;
+        for (qsizetype i = forward ? start : start - 1; i >= 0 && i < points->size(); i += forward ? 1 : -1) {
+            const PointRef here{g, i};
+            const Place place{dataOf(here).key, frameOf(here)};
+            if (!beyond(place, from))
+                continue;
+            if (firstTime && place.first != *firstTime)
+                break; // the rest of this graph is further on in time
+            firstTime = place.first;
+            if (!best.valid() || beyond(bestPlace, place)) {
+                best = here;
+                bestPlace = place;
             }
-            return true;
-        };
-        if (forward) {
-            for (qsizetype i = it - points->constBegin(); i < points->size(); ++i)
-                if (candidate(i))
-                    break;
-        } else {
-            qsizetype i = std::min<qsizetype>(it - points->constBegin() + 64, points->size() - 1);
-            for (; i >= 0; --i)
-                if (candidate(i) && points->at(int(i))->key < from)
-                    break;
         }
     }
-    if (bestFrame == 0)
+    if (!best.valid())
         return false;
-    markFrame(bestFrame);
-    QCPRange x = m_plot->xAxis->range();
-    if (!x.contains(bestKey)) { // keep the new point in view
-        m_plot->xAxis->setRange(bestKey - x.size() / 2, bestKey + x.size() / 2);
+    markFrame(frameOf(best));
+    const QCPRange x = m_plot->xAxis->range();
+    if (!x.contains(bestPlace.first)) { // keep the new point in view
+        m_plot->xAxis->setRange(bestPlace.first - x.size() / 2, bestPlace.first + x.size() / 2);
         m_plot->replot(QCustomPlot::rpQueuedReplot);
     }
-    emit frameClicked(bestFlow, bestFrame);
+    emit frameClicked(flowOf(best), frameOf(best));
     return true;
 }
 

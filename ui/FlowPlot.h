@@ -9,6 +9,7 @@
 #include <vector>
 
 class QCPGraph;
+class QCPGraphData;
 class QCustomPlot;
 class QCheckBox;
 class QComboBox;
@@ -100,8 +101,20 @@ private:
     /// Builds points for about `budgetMs`; shows them when all are built, else goes on later.
     void buildSlice(int budgetMs);
     void showPoints();
-    /// The point of `frame`: its graph (or nullptr) and index there.
-    std::pair<QCPGraph*, qsizetype> pointOfFrame(uint32_t frame) const;
+    /// A point of a flow graph: the graph's place in m_flowGraphs and the point's index there.
+    struct PointRef
+    {
+        size_t graph = 0;
+        qsizetype index = -1; ///< -1: no point
+        bool valid() const { return index >= 0; }
+    };
+    /// The point of `frame`, if it is plotted.
+    PointRef pointOfFrame(uint32_t frame) const;
+    /// The visible point nearest to `pixel` within a few pixels, if any.
+    PointRef pointAt(const QPoint& pixel) const;
+    const QCPGraphData& dataOf(PointRef point) const;
+    uint32_t frameOf(PointRef point) const { return m_pointFrames[point.graph][size_t(point.index)]; }
+    uint32_t flowOf(PointRef point) const { return m_pointFlows[point.graph][size_t(point.index)]; }
     void onMouseMove(QMouseEvent* event);
     void onMouseRelease(QMouseEvent* event);
     void contextMenu(const QPoint& pos);
