@@ -45,8 +45,9 @@ public:
     /// Shows the flow's frames now (fetchMore() does it on the next event loop turn).
     void showFrames(uint32_t flow);
 
-    /// Whether flow `a` sorts before flow `b` by `column`: what SortRole's values say (the
-    /// text, ignoring case, or the number), read from the store without a QVariant.
+    /// Whether flow `a` sorts before flow `b` by `column`, read from the store without a
+    /// QVariant: the label ignoring case, addresses as numbers (IPv4 before IPv6), or the
+    /// column's number (SortRole's value).
     bool flowLessThan(uint32_t a, uint32_t b, int column) const;
     /// Whether `index` is a flow row (not a frame row), without asking for its parent.
     static bool isFlowRow(const QModelIndex& index) { return index.isValid() && index.internalId() == 0; }
