@@ -70,6 +70,16 @@ CaptureStore loadStore(const QString& path)
     return store;
 }
 
+/// Frame `number`, its bytes whole (as read: `bytes` must outlive it).
+FrameView frameOf(uint32_t number, const Bytes& bytes)
+{
+    FrameView frame;
+    frame.number = number;
+    frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
+    frame.data = bytes.data();
+    return frame;
+}
+
 QStringList entriesOf(const QString& dir)
 {
     return QDir(dir).entryList(QDir::Files | QDir::Hidden, QDir::Name);
@@ -635,10 +645,7 @@ private slots:
         o.format = OutputFormat::Pcap;
         o.directory = out.path().toStdString();
         const Bytes bytes = tcpOverIpv4("10.0.0.1", "10.0.0.2", TcpSpec{});
-        FrameView frame;
-        frame.number = 1;
-        frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
-        frame.data = bytes.data();
+        const FrameView frame = frameOf(1, bytes);
         const QString final = out.filePath("a.pcap"), temp = out.filePath(".a.pcap.part");
         {
             FlowWriterPool pool(o);
@@ -709,11 +716,8 @@ private slots:
                 spec.seq = uint32_t(round);
                 spec.payload = size_t(flow * 41 + round * 7) % 1300;
                 const Bytes bytes = tcpOverIpv4("10.0.0.1", "10.0.0.2", spec);
-                FrameView frame;
-                frame.number = ++number;
+                FrameView frame = frameOf(++number, bytes);
                 frame.record.timeNs = int64_t(1000 + round) * 1'000'000'000 + flow * 1000;
-                frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
-                frame.data = bytes.data();
                 QVERIFY2(pool.write(uint32_t(flow), frame), pool.errorString().c_str());
                 const uint32_t record[] = {uint32_t(1000 + round), uint32_t(flow),
                                            uint32_t(bytes.size()), uint32_t(bytes.size())};
@@ -750,10 +754,7 @@ private slots:
         o.format = OutputFormat::Pcap;
         o.directory = out.path().toStdString();
         const Bytes bytes = tcpOverIpv4("10.0.0.1", "10.0.0.2", TcpSpec{});
-        FrameView frame;
-        frame.number = 1;
-        frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
-        frame.data = bytes.data();
+        const FrameView frame = frameOf(1, bytes);
         const QString a = out.filePath("a.pcap"), backup = out.filePath(".a.pcap.replaced");
         setContent(a, "mine");
         QVERIFY(QDir().mkpath(out.filePath("b.pcap/inside"))); // b's file cannot take its name
@@ -794,10 +795,7 @@ private slots:
         o.format = OutputFormat::Pcap;
         o.directory = out.path().toStdString();
         const Bytes bytes = tcpOverIpv4("10.0.0.1", "10.0.0.2", TcpSpec{});
-        FrameView frame;
-        frame.number = 1;
-        frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
-        frame.data = bytes.data();
+        const FrameView frame = frameOf(1, bytes);
         setContent(out.filePath("a.pcap"), "mine");
         setContent(out.filePath(".a.pcap.replaced"), "mine before");
         FlowWriterPool pool(o);
