@@ -379,9 +379,12 @@ void FlowPlot::showPoints()
         p = PlotPoints{};
         return g;
     };
-    m_syn = markers(tr("SYN"), builder->syn(), QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(0, 140, 0), 1.5), QColor(0, 200, 0), 10));
-    m_fin = markers(tr("FIN"), builder->fin(), QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(170, 0, 0), 1.5), QColor(230, 30, 30), 9));
-    m_rst = markers(tr("RST"), builder->rst(), QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2), Qt::NoBrush, 11));
+    // Thousands of markers at full size would bury the points under a band of symbols: many
+    // flows get markers of half the size.
+    const double scale = named ? 1.0 : 0.5;
+    m_syn = markers(tr("SYN"), builder->syn(), QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(0, 140, 0), 1.5 * scale), QColor(0, 200, 0), 10 * scale));
+    m_fin = markers(tr("FIN"), builder->fin(), QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(170, 0, 0), 1.5 * scale), QColor(230, 30, 30), 9 * scale));
+    m_rst = markers(tr("RST"), builder->rst(), QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2 * scale), Qt::NoBrush, 11 * scale));
     m_syn->setVisible(m_synCheck->isChecked());
     m_fin->setVisible(m_finCheck->isChecked());
     m_rst->setVisible(m_rstCheck->isChecked());
@@ -404,6 +407,7 @@ void FlowPlot::showPoints()
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
         m_plot->yAxis->setLabel(plotValueName(m_value));
     }
+    fitLegend();
     markFrame(m_markedFrame);
     resetZoom();
     emit plotted();
@@ -579,8 +583,37 @@ bool FlowPlot::stepPoint(bool forward)
     return true;
 }
 
+void FlowPlot::fitLegend()
+{
+    // The most columns (at most 4) whose entries all fit the plot's width uncut; entries fill
+    // the rows left to right, so entry i stands in column i % columns.
+    QCPLegend* legend = m_plot->legend;
+    std::vector<int> widths;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (const QCPAbstractLegendItem* item = legend->item(i)) // (a grid may have empty cells)
+            widths.push_back(item->minimumOuterSizeHint().width());
+    const int available = m_plot->width() - 20;
+    int columns = 4;
+    for (; columns > 1; --columns) {
+        std::vector<int> columnWidth(size_t(columns), 0);
+        for (size_t i = 0; i < widths.size(); ++i)
+            columnWidth[i % size_t(columns)] = std::max(columnWidth[i % size_t(columns)], widths[i]);
+        int total = (columns - 1) * legend->columnSpacing();
+        for (int w : columnWidth)
+            total += w;
+        if (total <= available)
+            break;
+    }
+    if (legend->wrap() != columns) {
+        legend->setWrap(columns);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+    }
+}
+
 bool FlowPlot::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_plot && event->type() == QEvent::Resize)
+        fitLegend();
     if (watched == m_plot && (event->type() == QEvent::FocusIn || event->type() == QEvent::FocusOut)) {
         // the plot shows that it has the keyboard: its axis box in the highlight colour
         const QPen pen = m_plot->hasFocus() ? QPen(palette().color(QPalette::Highlight), 2) : QPen(Qt::black, 0);

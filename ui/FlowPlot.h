@@ -101,6 +101,8 @@ private:
     /// Builds points for about `budgetMs`; shows them when all are built, else goes on later.
     void buildSlice(int budgetMs);
     void showPoints();
+    /// Lays the legend out in as many columns as fit the plot's width.
+    void fitLegend();
     /// A point of a flow graph: the graph's place in m_flowGraphs and the point's index there.
     struct PointRef
     {
