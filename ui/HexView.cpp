@@ -10,6 +10,8 @@
 #include <QPaintEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QStyle>
+#include <QStyleOption>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -45,7 +47,7 @@ HexView::HexView(QWidget* parent) : QAbstractScrollArea(parent)
     setAccessibleName(tr("Bytes"));
     setFocusPolicy(Qt::StrongFocus);
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_lineText.reserve(lineWidthInColumns());
+    m_lineText.reserve(lineWidthInColumns(kWideBytesPerLine));
     updateFontMetrics();
     updateScrollBars();
 }
@@ -57,14 +59,20 @@ void HexView::setBytes(const QByteArray& bytes)
     m_highlightOffset = 0;
     m_highlightLength = 0;
 
+    // The same digits at either bytesPerLine(): rounding down to 8 or to 16 only clears the
+    // last hex digit, which leaves the offset 0 or as long as it was.
     const int oldDigits = m_offsetDigits;
-    const auto lastLineOffset = quint64(std::max(0, lineCount() - 1)) * kBytesPerLine;
+    const auto lastLineOffset =
+        quint64(std::max(0, lineCount(kWideBytesPerLine) - 1)) * kWideBytesPerLine;
     m_offsetDigits = 4;
     while ((lastLineOffset >> (4 * m_offsetDigits)) != 0)
         ++m_offsetDigits;
     if (m_offsetDigits != oldDigits)
         updateGeometry();
 
+    // Whether a wide line fits can depend on the bytes: their offsets' digits, and whether
+    // so many lines need a vertical scroll bar.
+    m_bytesPerLine = fittingBytesPerLine();
     updateScrollBars();
     verticalScrollBar()->setValue(0);
     viewport()->update();
@@ -89,7 +97,7 @@ void HexView::setHighlight(int offset, int length)
     m_highlightOffset = offset;
     m_highlightLength = length;
     if (length > 0)
-        scrollToShowLines(offset / kBytesPerLine, (offset + length - 1) / kBytesPerLine);
+        scrollToShowLines(offset / m_bytesPerLine, (offset + length - 1) / m_bytesPerLine);
     viewport()->update();
 }
 
@@ -97,10 +105,10 @@ QString HexView::dumpText() const
 {
     QString text;
     QString line;
-    const int lines = lineCount();
-    text.reserve(lines * (lineWidthInColumns() + 1));
+    const int lines = lineCount(kWideBytesPerLine);
+    text.reserve(lines * (lineWidthInColumns(kWideBytesPerLine) + 1));
     for (int i = 0; i < lines; ++i) {
-        formatLine(i, line);
+        formatLine(i, kWideBytesPerLine, line);
         if (i > 0)
             text += QLatin1Char('\n');
         text += line;
@@ -117,11 +125,21 @@ void HexView::copyAsText()
 
 QRect HexView::byteRect(int offset) const
 {
+    return cellRect(offset, byteColumn(offset % m_bytesPerLine), 2);
+}
+
+QRect HexView::asciiRect(int offset) const
+{
+    return cellRect(offset, asciiColumn() + offset % m_bytesPerLine, 1);
+}
+
+QRect HexView::cellRect(int offset, int column, int widthInColumns) const
+{
     if (offset < 0 || offset >= m_bytes.size())
         return {};
-    const qreal x = columnX(byteColumn(offset % kBytesPerLine));
-    return QRect(int(std::floor(x)), lineY(offset / kBytesPerLine), int(std::ceil(2 * m_charWidth)),
-                 m_lineHeight);
+    const qreal x = columnX(column);
+    return QRect(int(std::floor(x)), lineY(offset / m_bytesPerLine),
+                 int(std::ceil(widthInColumns * m_charWidth)), m_lineHeight);
 }
 
 int HexView::byteAt(const QPoint& viewportPos) const
@@ -135,25 +153,25 @@ int HexView::byteAt(const QPoint& viewportPos) const
     const int column = int(textX / m_charWidth);
 
     int indexInLine = -1;
-    if (column >= hexColumn() && column < byteColumn(kBytesPerLine - 1) + 2) {
+    if (column >= hexColumn() && column < byteColumn(m_bytesPerLine - 1) + 2) {
         // Each byte owns its two digits and the space after it; the gap between the groups
-        // belongs to the last byte of the first group.
+        // (at 16 a line) belongs to the last byte of the first group.
         const int inHex = column - hexColumn();
         const int groupGap = kBytesPerGroup * 3;
         indexInLine = (inHex >= groupGap ? inHex - 1 : inHex) / 3;
-    } else if (column >= asciiColumn() && column < asciiColumn() + kBytesPerLine) {
+    } else if (column >= asciiColumn() && column < asciiColumn() + m_bytesPerLine) {
         indexInLine = column - asciiColumn();
     }
     if (indexInLine < 0)
         return -1;
-    const int offset = line * kBytesPerLine + indexInLine;
+    const int offset = line * m_bytesPerLine + indexInLine;
     return offset < m_bytes.size() ? offset : -1;
 }
 
 QSize HexView::sizeHint() const
 {
     const int frame = 2 * frameWidth();
-    return {contentWidth() + verticalScrollBar()->sizeHint().width() + frame,
+    return {contentWidth(kWideBytesPerLine) + verticalScrollBar()->sizeHint().width() + frame,
             2 * kMargin + kPreferredLines * m_lineHeight + frame};
 }
 
@@ -163,14 +181,14 @@ QSize HexView::minimumSizeHint() const
     return {int(std::ceil(24 * m_charWidth)) + frame, 2 * kMargin + 3 * m_lineHeight + frame};
 }
 
-int HexView::lineCount() const
+int HexView::lineCount(int bytesPerLine) const
 {
-    return int((m_bytes.size() + kBytesPerLine - 1) / kBytesPerLine);
+    return int((m_bytes.size() + bytesPerLine - 1) / bytesPerLine);
 }
 
-int HexView::visibleLineCount() const
+int HexView::visibleLineCount(int viewportHeight) const
 {
-    return std::max(1, (viewport()->height() - 2 * kMargin) / m_lineHeight);
+    return std::max(1, (viewportHeight - 2 * kMargin) / m_lineHeight);
 }
 
 int HexView::firstVisibleLine() const
@@ -183,9 +201,9 @@ int HexView::byteColumn(int indexInLine) const
     return hexColumn() + indexInLine * 3 + (indexInLine >= kBytesPerGroup ? 1 : 0);
 }
 
-int HexView::contentWidth() const
+int HexView::contentWidth(int bytesPerLine) const
 {
-    return 2 * kMargin + int(std::ceil(lineWidthInColumns() * m_charWidth));
+    return 2 * kMargin + int(std::ceil(lineWidthInColumns(bytesPerLine) * m_charWidth));
 }
 
 qreal HexView::columnX(int column) const
@@ -198,11 +216,11 @@ int HexView::lineY(int line) const
     return kMargin + (line - firstVisibleLine()) * m_lineHeight;
 }
 
-void HexView::formatLine(int line, QString& out) const
+void HexView::formatLine(int line, int bytesPerLine, QString& out) const
 {
-    const int first = line * kBytesPerLine;
-    const int count = std::min<int>(kBytesPerLine, int(m_bytes.size()) - first);
-    const int ascii = asciiColumn();
+    const int first = line * bytesPerLine;
+    const int count = std::min<int>(bytesPerLine, int(m_bytes.size()) - first);
+    const int ascii = asciiColumn(bytesPerLine);
     out.resize(ascii + count);
     QChar* chars = out.data();
     std::fill(chars, chars + ascii, QLatin1Char(' '));
@@ -244,14 +262,14 @@ void HexView::paintEvent(QPaintEvent* event)
 
 void HexView::paintLine(QPainter& painter, int line, int y)
 {
-    formatLine(line, m_lineText);
+    formatLine(line, m_bytesPerLine, m_lineText);
     const QPalette& colors = palette();
     const int baseline = y + kLineGap / 2 + m_ascent;
 
     std::array<Span, 5> spans;
     size_t spanCount = 0;
     const int textEnd = int(m_lineText.size());
-    const int lineStart = line * kBytesPerLine;
+    const int lineStart = line * m_bytesPerLine;
     const int lineEnd = lineStart + int(textEnd - asciiColumn());
     const int highlightStart = std::max(m_highlightOffset, lineStart);
     const int highlightEnd = std::min(m_highlightOffset + m_highlightLength, lineEnd);
@@ -307,6 +325,7 @@ void HexView::paintEmptyHint(QPainter& painter)
 void HexView::resizeEvent(QResizeEvent* event)
 {
     QAbstractScrollArea::resizeEvent(event);
+    updateBytesPerLine();
     updateScrollBars();
 }
 
@@ -347,8 +366,8 @@ void HexView::keyPressEvent(QKeyEvent* event)
     switch (event->key()) {
     case Qt::Key_Left: step = -1; break;
     case Qt::Key_Right: step = 1; break;
-    case Qt::Key_Up: step = -kBytesPerLine; break;
-    case Qt::Key_Down: step = kBytesPerLine; break;
+    case Qt::Key_Up: step = -m_bytesPerLine; break;
+    case Qt::Key_Down: step = m_bytesPerLine; break;
     default: break;
     }
     if (step != 0 && !m_bytes.isEmpty()) {
@@ -360,7 +379,7 @@ void HexView::keyPressEvent(QKeyEvent* event)
         else if (to < 0 || to >= int(m_bytes.size()))
             to = std::abs(step) == 1 ? std::clamp(to, 0, int(m_bytes.size()) - 1) : from;
         m_cursor = to;
-        scrollToShowLines(to / kBytesPerLine, to / kBytesPerLine);
+        scrollToShowLines(to / m_bytesPerLine, to / m_bytesPerLine);
         viewport()->update();
         emit byteClicked(to);
         event->accept();
@@ -407,9 +426,13 @@ void HexView::changeEvent(QEvent* event)
     QAbstractScrollArea::changeEvent(event);
     if (event->type() == QEvent::FontChange) {
         updateFontMetrics();
+        updateBytesPerLine();
         updateScrollBars();
         updateGeometry();
         viewport()->update();
+    } else if (event->type() == QEvent::StyleChange) { // the scroll bars' room may differ
+        updateBytesPerLine();
+        updateScrollBars();
     }
 }
 
@@ -432,7 +455,7 @@ void HexView::updateScrollBars()
 
     const int width = viewport()->width();
     QScrollBar* horizontal = horizontalScrollBar();
-    horizontal->setRange(0, std::max(0, contentWidth() - width));
+    horizontal->setRange(0, std::max(0, contentWidth(m_bytesPerLine) - width));
     horizontal->setPageStep(width);
     horizontal->setSingleStep(int(std::ceil(m_charWidth)));
 }
@@ -445,4 +468,69 @@ void HexView::scrollToShowLines(int firstLine, int lastLine)
         verticalScrollBar()->setValue(firstLine);
     else if (lastLine >= top + visible)
         verticalScrollBar()->setValue(std::min(firstLine, lastLine - visible + 1));
+}
+
+int HexView::fittingBytesPerLine() const
+{
+    // Worked out from the widget's size rather than the viewport's, which shrinks and grows as
+    // the scroll bars come and go (and is stale while a hidden widget's resize is pending): so
+    // the choice depends only on the size, the bytes, the font and the style, and cannot flip
+    // back and forth as a scroll bar shown for one choice makes room for the other. The room
+    // a scroll bar takes is reckoned as QAbstractScrollArea lays out its scroll bars.
+    QStyleOption option;
+    option.initFrom(this);
+    const QStyle* style = this->style();
+    const bool frameOnlyAroundContents =
+        frameStyle() != QFrame::NoFrame &&
+        style->styleHint(QStyle::SH_ScrollView_FrameOnlyAroundContents, &option, this);
+    const int spacing =
+        frameOnlyAroundContents
+            ? style->pixelMetric(QStyle::PM_ScrollView_ScrollBarSpacing, &option, this)
+            : 0;
+    // Scroll bars that overlap the viewport (transient ones) take no room from it.
+    const int overlap = style->pixelMetric(QStyle::PM_ScrollView_ScrollBarOverlap, &option, this);
+    const int verticalBarRoom =
+        std::max(0, verticalScrollBar()->sizeHint().width() - overlap + spacing);
+    const int horizontalBarRoom =
+        std::max(0, horizontalScrollBar()->sizeHint().height() - overlap + spacing);
+
+    const QMargins margins = viewportMargins();
+    int width = this->width() - 2 * frameWidth() - margins.left() - margins.right();
+    int height = this->height() - 2 * frameWidth() - margins.top() - margins.bottom();
+    // A wide line that fits needs no horizontal scroll bar, unless it is always on.
+    if (horizontalScrollBarPolicy() == Qt::ScrollBarAlwaysOn)
+        height -= horizontalBarRoom;
+    const Qt::ScrollBarPolicy verticalPolicy = verticalScrollBarPolicy();
+    if (verticalPolicy == Qt::ScrollBarAlwaysOn ||
+        (verticalPolicy == Qt::ScrollBarAsNeeded &&
+         lineCount(kWideBytesPerLine) > visibleLineCount(height)))
+        width -= verticalBarRoom;
+    return contentWidth(kWideBytesPerLine) <= width ? kWideBytesPerLine : kBytesPerGroup;
+}
+
+void HexView::updateBytesPerLine()
+{
+    const int bytesPerLine = fittingBytesPerLine();
+    if (bytesPerLine == m_bytesPerLine)
+        return;
+    const int top = firstVisibleLine();
+    const int visible = visibleLineCount();
+    auto shown = [&](int firstOffset, int lastOffset) {
+        return firstOffset / m_bytesPerLine < top + visible && lastOffset / m_bytesPerLine >= top;
+    };
+    const bool cursorShown = m_cursor >= 0 && shown(m_cursor, m_cursor);
+    const int highlightEnd = m_highlightOffset + m_highlightLength - 1;
+    const bool highlightShown = m_highlightLength > 0 && shown(m_highlightOffset, highlightEnd);
+    const int topOffset = top * m_bytesPerLine;
+
+    m_bytesPerLine = bytesPerLine;
+    updateScrollBars();
+    // The byte that was on the top line stays on it; then the keyboard's byte, or else the
+    // highlight, comes back into view if it was in view.
+    verticalScrollBar()->setValue(topOffset / m_bytesPerLine);
+    if (cursorShown)
+        scrollToShowLines(m_cursor / m_bytesPerLine, m_cursor / m_bytesPerLine);
+    else if (highlightShown)
+        scrollToShowLines(m_highlightOffset / m_bytesPerLine, highlightEnd / m_bytesPerLine);
+    viewport()->update();
 }
