@@ -1,12 +1,12 @@
 // A loaded capture as the desktop application builds it, batch by batch: the same store
-// whatever the batches, and each flow's other direction found while tracing.
+// whatever the batches, each flow's other direction found while tracing, each frame's flow;
+// and the flows' sort orders (FlowSortKeys).
 
 #include "CaptureBuilder.h"
+#include "LoadBatches.h"
 
-#include "CaptureTracer.h"
-#include "LoadBatchBuilder.h"
+#include "FlowSortKeys.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fi;
@@ -17,22 +17,9 @@ namespace {
 /// Loads `spec` in batches of `perBatch` frames (0: one batch at the end).
 CaptureStore loadInBatches(const CaptureSpec& spec, size_t perBatch)
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath("c.pcap");
-    writeFile(path, pcapFile(spec));
-    CaptureTracer tracer;
-    if (!tracer.open(path.toStdString()))
-        return {};
     CaptureStore store;
-    FlowTracker tracker;
-    LoadBatchBuilder builder(0, tracker);
-    tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
-        builder.addFrame(f);
-        if (perBatch && builder.pendingFrames() == perBatch)
-            store.apply(*builder.take(0, 0));
-    });
-    tracer.run(tracker);
-    store.apply(*builder.take(0, 0));
+    for (const LoadBatch& batch : batchesOf(spec, perBatch))
+        store.apply(batch);
     return store;
 }
 
@@ -90,6 +77,65 @@ private slots:
         QCOMPARE(store.flows[0].stats.fin, 1u);
         QVERIFY(store.flows[0].stats.closedByFin);
         QCOMPARE(QString::fromStdString(store.flows[3].label), "10.0.0.1_1000-10.0.0.2_80-6.0");
+        const std::vector<uint32_t> flowOfFrame = {0, 1, 2, 0, 1, 3};
+        for (uint32_t n = 1; n <= 6; ++n)
+            QCOMPARE(store.flowOfFrame(n), flowOfFrame[n - 1]);
+    }
+
+    void framesWithoutTcpHaveNoFlow()
+    {
+        CaptureSpec spec = connection();
+        TestFrame arp = spec.frames[0];
+        arp.bytes.resize(20); // an Ethernet frame cut inside its IPv4 header: not a flow packet
+        spec.frames.insert(spec.frames.begin() + 1, arp);
+        const CaptureStore store = loadInBatches(spec, 2);
+        QCOMPARE(store.frames.size(), size_t(7));
+        QCOMPARE(store.flowOfFrame(1), 0u);
+        QCOMPARE(store.flowOfFrame(2), FlowTracker::kNoFlow);
+        QCOMPARE(store.flowOfFrame(3), 1u);
+    }
+
+    void sortKeysOrderFlows_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<bool>("descending");
+        QTest::addColumn<QList<int>>("order"); // flow ids
+        // the flows of the capture below: labels 10.0.0.10_5-…, 10.0.0.9_7-…, 2001.db8..a_6-…,
+        // 10.0.0.9_8-…; flow 0 has 3 packets, the others 1
+        QTest::newRow("label, as text") << int(FlowColumns::Label) << false << QList<int>{0, 1, 3, 2};
+        QTest::newRow("source, as numbers, IPv4 first") << int(FlowColumns::Source) << false << QList<int>{1, 3, 0, 2};
+        QTest::newRow("packets, ties in capture order") << int(FlowColumns::Packets) << false << QList<int>{1, 2, 3, 0};
+        QTest::newRow("source port") << int(FlowColumns::SourcePort) << false << QList<int>{0, 2, 1, 3};
+        QTest::newRow("start") << int(FlowColumns::Start) << false << QList<int>{0, 1, 2, 3};
+        QTest::newRow("packets descending, ties in capture order") << int(FlowColumns::Packets) << true << QList<int>{0, 1, 2, 3};
+        QTest::newRow("label descending") << int(FlowColumns::Label) << true << QList<int>{2, 3, 1, 0};
+        QTest::newRow("source descending") << int(FlowColumns::Source) << true << QList<int>{2, 0, 1, 3};
+    }
+    void sortKeysOrderFlows()
+    {
+        QFETCH(int, column);
+        QFETCH(bool, descending);
+        QFETCH(QList<int>, order);
+        CaptureSpec spec;
+        auto add = [&spec](const std::string& src, uint16_t sport, int64_t second, bool v6 = false) {
+            TcpSpec t;
+            t.srcPort = sport;
+            t.dstPort = 80;
+            t.flags = TcpFlag::ACK;
+            spec.add(v6 ? tcpOverIpv6(src, "2001:db8::ff", t) : tcpOverIpv4(src, "10.0.0.2", t), second, 0);
+        };
+        add("10.0.0.10", 5, 1);       // flow 0
+        add("10.0.0.9", 7, 2);        // flow 1
+        add("2001:db8::a", 6, 3, true); // flow 2
+        add("10.0.0.9", 8, 4);        // flow 3
+        add("10.0.0.10", 5, 5);       // flow 0 again
+        add("10.0.0.10", 5, 6);       // flow 0, 3 packets
+        const CaptureStore store = loadInBatches(spec, 0);
+        QCOMPARE(store.flows.size(), size_t(4));
+        const FlowSortKeys keys = FlowSortKeys::take(store, FlowColumns::Column(column));
+        QCOMPARE(keys.count(), size_t(4));
+        const std::vector<uint32_t> sorted = keys.sortedFlows(descending);
+        QCOMPARE(QList<int>(sorted.begin(), sorted.end()), order);
     }
 
     void aFlowToItselfHasNoOtherDirection()

@@ -5,13 +5,45 @@
 
 #include <QThread>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 using namespace fi;
+
+namespace {
+constexpr size_t kFramesPerBatch = 32768;
+} // namespace
 
 struct CaptureLoader::Job
 {
     QString path;
     quint64 generation = 0;
     std::atomic<bool> cancel{false};
+
+    /// Batches sent but not yet handed to the GUI thread's slots. The worker waits while
+    /// kMaxQueuedBatches are: a reader faster than the window would otherwise pile the whole
+    /// capture up in batches (a hundred MB for 2 million frames) before the window took them.
+    static constexpr int kMaxQueuedBatches = 3;
+    std::mutex mutex;
+    std::condition_variable consumed;
+    int queuedBatches = 0;
+
+    void waitForRoom()
+    {
+        std::unique_lock lock(mutex);
+        while (queuedBatches >= kMaxQueuedBatches && !cancel)
+            consumed.wait_for(lock, std::chrono::milliseconds(20)); // (cancel() does not notify)
+        ++queuedBatches;
+    }
+    void batchTaken()
+    {
+        {
+            std::lock_guard lock(mutex);
+            --queuedBatches;
+        }
+        consumed.notify_one();
+    }
 };
 
 
@@ -87,16 +119,25 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
     sinceBatch.start();
     auto send = [&] {
         std::shared_ptr<const LoadBatch> batch = batches.take(reader.bytesRead(), reader.fileSize());
+        job->waitForRoom();
         sinceBatch.restart();
-        post(generation, [this, batch] {
-            emit batchReady(batch);
-            emit progress(qint64(batch->bytesRead), qint64(batch->fileSize));
-        });
+        QMetaObject::invokeMethod(
+            this,
+            [this, job, batch] {
+                if (job->generation == m_generation) {
+                    emit batchReady(batch);
+                    emit progress(qint64(batch->bytesRead), qint64(batch->fileSize));
+                }
+                job->batchTaken(); // also when dropped: the worker may be waiting for room
+            },
+            Qt::QueuedConnection);
     };
     tracer.setCancelFlag(&job->cancel);
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket&, uint32_t) {
         batches.addFrame(frame);
-        if ((frame.number & 255) == 0 && sinceBatch.elapsed() >= 50)
+        // Every 50 ms, or sooner for a fast reader: a batch is applied on the GUI thread in
+        // one piece, and 32,768 frames take it about 20 ms.
+        if ((frame.number & 255) == 0 && (sinceBatch.elapsed() >= 50 || batches.pendingFrames() >= kFramesPerBatch))
             send();
     });
     LoadResult result;

@@ -1,7 +1,7 @@
 #include "DetailsPane.h"
 
 #include "FieldTreeModel.h"
-#include "FlowTreeModel.h"
+#include "FlowTableModel.h"
 #include "HexView.h"
 
 #include <QDateTime>
@@ -72,7 +72,7 @@ void DetailsPane::showNothing()
     setCurrentWidget(m_hint);
 }
 
-void DetailsPane::showFlow(const FlowTreeModel& model, uint32_t flow)
+void DetailsPane::showFlow(const FlowTableModel& model, uint32_t flow)
 {
     const FlowRecord& f = model.store().flows[flow];
     const FlowStats& s = f.stats;
@@ -86,7 +86,7 @@ void DetailsPane::showFlow(const FlowTreeModel& model, uint32_t flow)
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value.toHtmlEscaped());
     };
     const QModelIndex flowRow = model.flowIndex(flow);
-    for (int c = FlowTreeModel::Label + 1; c < FlowTreeModel::ColumnCount; ++c) {
+    for (int c = FlowTableModel::Label + 1; c < FlowTableModel::ColumnCount; ++c) {
         const auto column = FlowColumns::Column(c);
         row(model.headerData(c, Qt::Horizontal).toString(), flowRow.siblingAtColumn(c).data().toString());
         if (column == FlowColumns::Start) {

@@ -5,7 +5,7 @@
 #include <QStackedWidget>
 
 class FieldTreeModel;
-class FlowTreeModel;
+class FlowTableModel;
 class HexView;
 class QLabel;
 class QSplitter;
@@ -23,7 +23,7 @@ public:
     explicit DetailsPane(QWidget* parent = nullptr);
 
     void showNothing();
-    void showFlow(const FlowTreeModel& model, uint32_t flow);
+    void showFlow(const FlowTableModel& model, uint32_t flow);
     void showFrameLoading(uint32_t number);
     void showFrame(uint32_t number, const QByteArray& bytes, const fi::LayerTree& tree);
     void showFrameError(uint32_t number, const QString& reason);

@@ -1,8 +1,8 @@
 #include "FlowPlot.h"
 
-#include "FlowTreeModel.h"
 #include "PlotPoints.h"
 #include "PlotSizeDialog.h"
+#include "TcpFlags.h"
 
 #include <qcustomplot.h>
 
@@ -373,6 +373,7 @@ void FlowPlot::showPoints()
         g->setName(QStringLiteral("%1 (%2)").arg(name, QLocale().toString(qlonglong(p.size()))));
         g->setLineStyle(QCPGraph::lsNone);
         g->setScatterStyle(style);
+        g->setAntialiasedScatters(p.size() <= kLargeSeries); // (as the points: see above)
         g->data()->set(p.data, true);
         m_pointFrames.push_back(std::move(p.frames));
         m_pointFlows.push_back(std::move(p.flows));
@@ -522,7 +523,7 @@ void FlowPlot::onMouseMove(QMouseEvent* event)
                            .arg(frame)
                            .arg(QString::number(t, 'f', 6))
                            .arg(r.originalLength)
-                           .arg(FlowTreeModel::flagsText(flags), QString::fromStdString(flow.label)),
+                           .arg(QString::fromStdString(tcpFlagsText(flags)), QString::fromStdString(flow.label)),
                        m_plot);
 }
 

@@ -3,17 +3,19 @@
 #include "DetailsPane.h"
 #include "ExportController.h"
 #include "ExportDialog.h"
-#include "FlowFilterProxyModel.h"
 #include "FlowPlot.h"
-#include "FlowTreeModel.h"
+#include "FlowTableModel.h"
 #include "FlowTreeView.h"
 #include "FrameInspector.h"
+#include "FrameTableModel.h"
 #include "RecentFiles.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDesktopServices>
+#include <QDir>
+#include <QFontMetrics>
 #include <QComboBox>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -57,7 +59,7 @@ static QString filterHelp()
 }
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_model(new FlowTreeModel(this)), m_proxy(new FlowFilterProxyModel(this)),
+    : QMainWindow(parent), m_model(new FlowTableModel(this)), m_frames(new FrameTableModel(this)),
       m_loader(new CaptureLoader(this)), m_inspector(new FrameInspector(this)),
       m_exporter(new ExportController(this))
 {
@@ -65,7 +67,6 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/flowinspector.svg")));
     setWindowTitle(tr("FlowInspector"));
     setAcceptDrops(true);
-    m_proxy->setSourceModel(m_model);
 
     createCentralArea();
     createActions();
@@ -146,9 +147,9 @@ void MainWindow::createCentralArea()
     m_filterErrorLabel->hide();
     m_stateCombo = new QComboBox(left);
     m_stateCombo->setAccessibleName(tr("Flow state"));
-    m_stateCombo->addItem(tr("All flows"), int(FlowFilterProxyModel::StateFilter::All));
-    m_stateCombo->addItem(tr("Open flows"), int(FlowFilterProxyModel::StateFilter::Open));
-    m_stateCombo->addItem(tr("Closed flows"), int(FlowFilterProxyModel::StateFilter::Closed));
+    m_stateCombo->addItem(tr("All flows"), int(FlowTableModel::StateFilter::All));
+    m_stateCombo->addItem(tr("Open flows"), int(FlowTableModel::StateFilter::Open));
+    m_stateCombo->addItem(tr("Closed flows"), int(FlowTableModel::StateFilter::Closed));
     filterRow->addWidget(m_filterEdit, 1);
     filterRow->addWidget(m_flowCountLabel);
     filterRow->addWidget(m_stateCombo);
@@ -158,7 +159,9 @@ void MainWindow::createCentralArea()
     m_flowView = new FlowTreeView(left);
     m_flowView->setObjectName(QStringLiteral("flows"));
     m_flowView->setAccessibleName(tr("Flows"));
-    m_flowView->setModel(m_proxy);
+    m_flowView->setModel(m_model);
+    m_flowView->setRootIsDecorated(false); // a table: one row per flow
+    m_flowView->setItemsExpandable(false);
     m_flowView->setSortingEnabled(true);
     m_flowView->sortByColumn(-1, Qt::AscendingOrder); // capture order until a header is clicked
     m_flowView->setUniformRowHeights(true);
@@ -169,24 +172,48 @@ void MainWindow::createCentralArea()
     // Widths that show the label's ends (elided in the middle, whole in its tooltip) and the
     // numbers beside it without scrolling at 1600 pixels.
     m_flowView->setTextElideMode(Qt::ElideMiddle);
-    m_flowView->setColumnWidth(FlowTreeModel::Label, 280);
-    m_flowView->setColumnWidth(FlowTreeModel::Source, 110);
-    m_flowView->setColumnWidth(FlowTreeModel::Destination, 110);
-    for (int c : {FlowTreeModel::SourcePort, FlowTreeModel::DestinationPort, FlowTreeModel::Packets})
+    m_flowView->setColumnWidth(FlowTableModel::Label, 280);
+    m_flowView->setColumnWidth(FlowTableModel::Source, 110);
+    m_flowView->setColumnWidth(FlowTableModel::Destination, 110);
+    for (int c : {FlowTableModel::SourcePort, FlowTableModel::DestinationPort, FlowTableModel::Packets})
         m_flowView->setColumnWidth(c, 64);
-    for (int c : {FlowTreeModel::Syn, FlowTreeModel::Fin, FlowTreeModel::Rst})
+    for (int c : {FlowTableModel::Syn, FlowTableModel::Fin, FlowTableModel::Rst})
         m_flowView->setColumnWidth(c, 44);
-    for (int c : {FlowTreeModel::Bytes, FlowTreeModel::Start, FlowTreeModel::Duration})
+    for (int c : {FlowTableModel::Bytes, FlowTableModel::Start, FlowTableModel::Duration})
         m_flowView->setColumnWidth(c, 84);
     leftLayout->addWidget(m_flowView, 1);
+
+    m_frameView = new QTreeView(this);
+    m_frameView->setObjectName(QStringLiteral("frames"));
+    m_frameView->setAccessibleName(tr("Frames of the selected flows"));
+    m_frameView->setModel(m_frames);
+    m_frameView->setRootIsDecorated(false);
+    m_frameView->setItemsExpandable(false);
+    m_frameView->setUniformRowHeights(true);
+    m_frameView->setAllColumnsShowFocus(true);
+    m_frameView->setSortingEnabled(true);
+    m_frameView->sortByColumn(-1, Qt::AscendingOrder); // capture order until a header is clicked
+    m_frameView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_frameView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_frameView->setTextElideMode(Qt::ElideMiddle);
+    for (int c : {FrameTableModel::Number, FrameTableModel::Length, FrameTableModel::Window, FrameTableModel::Payload})
+        m_frameView->setColumnWidth(c, 64);
+    for (int c : {FrameTableModel::Time, FrameTableModel::Delta})
+        m_frameView->setColumnWidth(c, 90);
+    m_frameView->setColumnWidth(FrameTableModel::Flow, 230);
+    m_frameView->setColumnWidth(FrameTableModel::Flags, 110);
+    for (int c : {FrameTableModel::Seq, FrameTableModel::Ack, FrameTableModel::RawSeq, FrameTableModel::RawAck})
+        m_frameView->setColumnWidth(c, 84);
 
     m_plot = new FlowPlot(this);
     m_leftSplitter = new QSplitter(Qt::Vertical, this);
     m_leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
     m_leftSplitter->addWidget(left);
+    m_leftSplitter->addWidget(m_frameView);
     m_leftSplitter->addWidget(m_plot);
     m_leftSplitter->setStretchFactor(0, 3);
     m_leftSplitter->setStretchFactor(1, 2);
+    m_leftSplitter->setStretchFactor(2, 2);
     m_leftSplitter->setChildrenCollapsible(false);
 
     m_details = new DetailsPane(this);
@@ -204,19 +231,25 @@ void MainWindow::createCentralArea()
     m_filterTimer->setInterval(300);
     connect(m_filterEdit, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
     connect(m_filterTimer, &QTimer::timeout, this, &MainWindow::applyFilterText);
-    connect(m_proxy, &FlowFilterProxyModel::flowCountsChanged, this, &MainWindow::updateFlowCount);
+    connect(m_model, &FlowTableModel::flowCountsChanged, this, &MainWindow::updateFlowCount);
+    connect(m_model, &FlowTableModel::statisticsChanged, m_flowView->viewport(), qOverload<>(&QWidget::update));
     updateFlowCount();
     connect(m_stateCombo, &QComboBox::currentIndexChanged, this, [this] {
-        m_proxy->setStateFilter(FlowFilterProxyModel::StateFilter(m_stateCombo->currentData().toInt()));
+        m_model->setStateFilter(FlowTableModel::StateFilter(m_stateCombo->currentData().toInt()));
     });
     connect(m_flowView->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            &MainWindow::onCurrentChanged);
-    m_plotTimer = new QTimer(this);
-    m_plotTimer->setSingleShot(true);
-    m_plotTimer->setInterval(80);
-    connect(m_plotTimer, &QTimer::timeout, this, &MainWindow::plotSelectedFlows);
-    connect(m_flowView->selectionModel(), &QItemSelectionModel::selectionChanged, m_plotTimer,
+            &MainWindow::onCurrentFlowChanged);
+    connect(m_frameView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::onCurrentFrameChanged);
+    m_selectionTimer = new QTimer(this);
+    m_selectionTimer->setSingleShot(true);
+    m_selectionTimer->setInterval(80);
+    connect(m_selectionTimer, &QTimer::timeout, this, &MainWindow::showSelectedFlows);
+    connect(m_flowView->selectionModel(), &QItemSelectionModel::selectionChanged, m_selectionTimer,
             qOverload<>(&QTimer::start));
+    // A filter that hides selected flows takes them out of the selection without a
+    // selectionChanged: the frames and the plot follow it too.
+    connect(m_model, &QAbstractItemModel::layoutChanged, m_selectionTimer, qOverload<>(&QTimer::start));
     connect(m_plot, &FlowPlot::frameClicked, this, &MainWindow::selectFrame);
     connect(m_plot, &FlowPlot::message, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 }
@@ -224,7 +257,7 @@ void MainWindow::createCentralArea()
 void MainWindow::applyFilterText()
 {
     // A text that is not a filter (yet) keeps the rows of the last one that was.
-    showFilterError(m_proxy->setFilterText(m_filterEdit->text()) ? QString() : m_proxy->filterError());
+    showFilterError(m_model->setFilterText(m_filterEdit->text()) ? QString() : m_model->filterError());
 }
 
 void MainWindow::showFilterError(const QString& error)
@@ -243,29 +276,54 @@ void MainWindow::showFilterError(const QString& error)
 void MainWindow::updateFlowCount()
 {
     const QLocale locale;
-    const int total = m_proxy->totalFlows();
-    m_flowCountLabel->setText(m_proxy->isFiltering()
-                                  ? tr("%1 of %2 flows").arg(locale.toString(m_proxy->shownFlows()), locale.toString(total))
+    const int total = m_model->totalFlows();
+    m_flowCountLabel->setText(m_model->isFiltering()
+                                  ? tr("%1 of %2 flows").arg(locale.toString(m_model->shownFlows()), locale.toString(total))
                                   : total == 1 ? tr("1 flow") : tr("%1 flows").arg(locale.toString(total)));
+}
+
+void MainWindow::showSelectedFlows()
+{
+    const std::vector<uint32_t> flows = selectedFlows();
+    // The same flows in another row order (the table was sorted): nothing to redo.
+    std::vector<uint32_t> now = flows, before = m_frames->flows();
+    std::sort(now.begin(), now.end());
+    std::sort(before.begin(), before.end());
+    if (now == before && !flows.empty())
+        return;
+    const uint32_t currentFrame = m_frameView->currentIndex().isValid()
+                                      ? m_frameView->currentIndex().data(FrameTableModel::FrameNumberRole).toUInt()
+                                      : 0;
+    m_frames->setFlows(&m_model->store(), flows);
+    // the frame shown in the details stays current while its flow is selected
+    const int row = currentFrame ? m_frames->rowOfFrame(currentFrame) : -1;
+    if (row >= 0) {
+        const QModelIndex index = m_frames->index(row, 0);
+        m_frameView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_frameView->scrollTo(index);
+    } else if (currentFrame) {
+        showCurrentFlowDetails(); // that frame's flow is no longer selected (or shown)
+    }
+    if (flows.empty() && !m_flowView->currentIndex().isValid())
+        m_details->showNothing();
+    plotSelectedFlows();
 }
 
 void MainWindow::plotSelectedFlows()
 {
-    m_plot->setFlows(&m_model->store(), selectedFlows());
-    const QModelIndex current = m_proxy->mapToSource(m_flowView->currentIndex());
-    m_plot->markFrame(current.isValid() ? current.data(FlowTreeModel::FrameNumberRole).toUInt() : 0);
+    m_plot->setFlows(&m_model->store(), m_frames->flows());
+    const QModelIndex current = m_frameView->currentIndex();
+    m_plot->markFrame(current.isValid() ? current.data(FrameTableModel::FrameNumberRole).toUInt() : 0);
 }
 
-void MainWindow::selectFrame(uint32_t flow, uint32_t frame)
+void MainWindow::selectFrame(uint32_t, uint32_t frame)
 {
-    const QModelIndex source = m_model->frameIndex(flow, frame);
-    const QModelIndex row = m_proxy->mapFromSource(source);
-    if (!row.isValid())
-        return; // filtered out
-    m_flowView->expand(row.parent());
-    m_flowView->scrollTo(row);
-    // keep the plotted flows: move the current row without changing the selection
-    m_flowView->selectionModel()->setCurrentIndex(row, QItemSelectionModel::NoUpdate);
+    const int row = m_frames->rowOfFrame(frame);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_frames->index(row, 0);
+    m_frameView->scrollTo(index);
+    m_frameView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
 void MainWindow::createActions()
@@ -291,14 +349,13 @@ void MainWindow::createActions()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* absolute = view->addAction(tr("&Absolute Start Times"));
     absolute->setCheckable(true);
-    connect(absolute, &QAction::toggled, m_model, &FlowTreeModel::setAbsoluteTimes);
+    connect(absolute, &QAction::toggled, m_model, &FlowTableModel::setAbsoluteTimes);
+    connect(absolute, &QAction::toggled, m_frames, &FrameTableModel::setAbsoluteTimes);
     QAction* find = view->addAction(tr("&Filter Flows"), this, [this] {
         m_filterEdit->setFocus();
         m_filterEdit->selectAll();
     });
     find->setShortcut(QKeySequence::Find);
-    view->addAction(QIcon(QStringLiteral(":/icons/expand.svg")), tr("&Collapse All"), m_flowView,
-                    &QTreeView::collapseAll);
 
     m_cancelAction = new QAction(QIcon(QStringLiteral(":/icons/cancel.svg")), tr("&Cancel Loading"), this);
     m_cancelAction->setShortcut(Qt::Key_Escape);
@@ -377,12 +434,15 @@ void MainWindow::restoreSettings()
     const QByteArray header = s.value(QStringLiteral("window/flowHeader")).toByteArray();
     if (!header.isEmpty())
         m_flowView->header()->restoreState(header);
+    const QByteArray frameHeader = s.value(QStringLiteral("window/frameHeader")).toByteArray();
+    if (!frameHeader.isEmpty())
+        m_frameView->header()->restoreState(frameHeader);
     if (!s.contains(QStringLiteral("window/geometry")))
         resize(1280, 800);
     if (!s.contains(QStringLiteral("window/mainSplitter")))
         m_mainSplitter->setSizes({66, 34}); // shares of the width: the table gets two thirds
     if (!s.contains(QStringLiteral("window/leftSplitter")))
-        m_leftSplitter->setSizes({420, 330});
+        m_leftSplitter->setSizes({330, 220, 250});
 }
 
 void MainWindow::saveSettings() const
@@ -394,6 +454,7 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("window/frameSplitter"), m_details->frameSplitter()->saveState());
     s.setValue(QStringLiteral("window/leftSplitter"), m_leftSplitter->saveState());
     s.setValue(QStringLiteral("window/flowHeader"), m_flowView->header()->saveState());
+    s.setValue(QStringLiteral("window/frameHeader"), m_frameView->header()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -424,9 +485,21 @@ void MainWindow::updateRecentMenu()
 {
     m_recentMenu->clear();
     const QStringList files = RecentFiles::list();
+    const QString home = QDir::homePath();
+    const QFontMetrics metrics(m_recentMenu->font());
     for (int i = 0; i < files.size(); ++i) {
         const QString path = files[i];
-        QAction* a = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg((i + 1) % 10).arg(QFileInfo(path).fileName()),
+        // The name, then its folder (home as ~, long folders shortened in the middle): two
+        // captures of the same name in different folders are told apart.
+        const QFileInfo info(path);
+        QString folder = info.absolutePath();
+        if (folder == home || folder.startsWith(home + QLatin1Char('/')))
+            folder = QLatin1Char('~') + folder.mid(home.size());
+        folder = metrics.elidedText(QDir::toNativeSeparators(folder), Qt::ElideMiddle, 40 * metrics.averageCharWidth());
+        QString name = info.fileName();
+        name.replace(QLatin1Char('&'), QLatin1String("&&"));
+        folder.replace(QLatin1Char('&'), QLatin1String("&&"));
+        QAction* a = m_recentMenu->addAction(QStringLiteral("&%1 %2 \u2014 %3").arg((i + 1) % 10).arg(name, folder),
                                              this, [this, path] { openCapture(path); });
         a->setToolTip(path);
         a->setStatusTip(path);
@@ -466,10 +539,9 @@ void MainWindow::openCapture(const QString& path)
 void MainWindow::onStarted(const QString& path, int linkType, bool pcapng, int snapLength)
 {
     m_plot->clear();
-    // While loading, new flows are added at the end of the table and the sort order waits for
-    // the end: keeping a quarter of a million flows sorted batch by batch held the window for
-    // seconds at a time (QSortFilterProxyModel re-sorts on every change).
-    m_proxy->setDynamicSortFilter(false);
+    m_frames->clear(); // before its store is emptied
+    // While loading, new flows are added at the end of the table; the sort order and the
+    // filter take them in when the load ends (FlowTableModel::finishLoading).
     m_model->reset(path, linkType, pcapng, snapLength);
     setWindowTitle(tr("%1 — FlowInspector").arg(QFileInfo(path).fileName()));
     RecentFiles::add(path);
@@ -478,6 +550,7 @@ void MainWindow::onStarted(const QString& path, int linkType, bool pcapng, int s
 void MainWindow::onBatch(const std::shared_ptr<const LoadBatch>& batch)
 {
     m_model->applyBatch(*batch);
+    m_frames->appendBatch(*batch);
     m_framesSoFar = batch->firstFrame + uint32_t(batch->frames.size()) - 1;
     m_statusLabel->setText(tr("Loading %1: %2 frames, %3 flows…")
                                .arg(QFileInfo(m_loadingPath).fileName(), QLocale().toString(m_framesSoFar),
@@ -487,7 +560,7 @@ void MainWindow::onBatch(const std::shared_ptr<const LoadBatch>& batch)
 void MainWindow::onFinished(const LoadResult& result)
 {
     setLoadingUi(false);
-    m_proxy->setDynamicSortFilter(true); // sorts once, now
+    m_model->finishLoading();
     const TraceSummary& s = result.summary;
     const QLocale locale;
     const QString name = QFileInfo(result.path).fileName();
@@ -532,11 +605,12 @@ void MainWindow::onFinished(const LoadResult& result)
 void MainWindow::onFailed(const QString& path, const QString& reason)
 {
     setLoadingUi(false);
-    m_proxy->setDynamicSortFilter(true);
+    m_model->finishLoading();
     m_statusLabel->setText(tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), reason));
     if (!m_interruptedLoad.isEmpty()) {
         // Opening this file stopped the load of another: what was shown of that one is partial.
         m_plot->clear();
+        m_frames->clear();
         m_details->showNothing();
         m_model->reset(QString(), 0, false, 0);
         setWindowTitle(tr("FlowInspector"));
@@ -560,19 +634,28 @@ void MainWindow::showError(const QString& title, const QString& text)
     box->open();
 }
 
-void MainWindow::onCurrentChanged(const QModelIndex& current)
+void MainWindow::onCurrentFlowChanged(const QModelIndex&)
 {
-    const QModelIndex source = m_proxy->mapToSource(current);
-    if (!source.isValid()) {
+    // A flow chosen in the table shows its summary until one of its frames is chosen.
+    m_frameView->selectionModel()->clearCurrentIndex();
+    showCurrentFlowDetails();
+}
+
+void MainWindow::showCurrentFlowDetails()
+{
+    m_inspector->cancel();
+    const QModelIndex current = m_flowView->currentIndex();
+    if (current.isValid())
+        m_details->showFlow(*m_model, m_model->flowAt(current.row()));
+    else
         m_details->showNothing();
+}
+
+void MainWindow::onCurrentFrameChanged(const QModelIndex& current)
+{
+    if (!current.isValid())
         return;
-    }
-    const uint32_t flow = source.data(FlowTreeModel::FlowIdRole).toUInt();
-    const uint32_t frame = source.data(FlowTreeModel::FrameNumberRole).toUInt();
-    if (frame == 0) {
-        m_details->showFlow(*m_model, flow);
-        return;
-    }
+    const uint32_t frame = current.data(FrameTableModel::FrameNumberRole).toUInt();
     m_details->showFrameLoading(frame);
     m_inspector->request(m_model->store(), frame);
     m_plot->markFrame(frame);
@@ -581,7 +664,7 @@ void MainWindow::onCurrentChanged(const QModelIndex& current)
 std::vector<uint32_t> MainWindow::selectedFlows() const
 {
     // Linear in the selected rows, without a model index list: a select all of a quarter of a
-    // million flows is one range. Flow rows' source rows are their flow ids.
+    // million flows is one range.
     std::vector<uint32_t> flows;
     std::vector<uint8_t> taken(m_model->store().flows.size(), 0);
     auto take = [&](uint32_t flow) {
@@ -590,13 +673,8 @@ std::vector<uint32_t> MainWindow::selectedFlows() const
             flows.push_back(flow);
         }
     };
-    for (const QItemSelectionRange& range : m_flowView->selectionModel()->selection()) {
-        if (range.parent().isValid()) { // frame rows select their flow
-            take(m_proxy->mapToSource(range.parent()).data(FlowTreeModel::FlowIdRole).toUInt());
-            continue;
-        }
+    for (const QItemSelectionRange& range : m_flowView->selectionModel()->selection())
         for (int row = range.top(); row <= range.bottom(); ++row)
-            take(uint32_t(m_proxy->mapToSource(m_proxy->index(row, 0)).row()));
-    }
+            take(m_model->flowAt(row));
     return flows;
 }

@@ -7,10 +7,10 @@
 
 class DetailsPane;
 class ExportController;
-class FlowFilterProxyModel;
 class FlowPlot;
-class FlowTreeModel;
+class FlowTableModel;
 class FrameInspector;
+class FrameTableModel;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -34,9 +34,10 @@ public:
     /// Opens a capture: the path File > Open, recent files, drops and the command line take.
     void openCapture(const QString& path);
 
-    FlowTreeModel* flowModel() const { return m_model; }
-    FlowFilterProxyModel* flowProxy() const { return m_proxy; }
+    FlowTableModel* flowModel() const { return m_model; }
     QTreeView* flowView() const { return m_flowView; }
+    FrameTableModel* frameModel() const { return m_frames; }
+    QTreeView* frameView() const { return m_frameView; }
     DetailsPane* details() const { return m_details; }
     FlowPlot* plot() const { return m_plot; }
     ExportController* exporter() const { return m_exporter; }
@@ -46,8 +47,9 @@ public:
     CaptureLoader* loader() const { return m_loader; }
     QLineEdit* filterEdit() const { return m_filterEdit; }
     QComboBox* stateFilter() const { return m_stateCombo; }
+    QMenu* recentMenu() const { return m_recentMenu; }
     QString statusText() const;
-    /// The flow ids of the selected flows (frame rows count for their flow), in row order.
+    /// The flow ids of the selected flows, in row order.
     std::vector<uint32_t> selectedFlows() const;
 
 signals:
@@ -71,7 +73,12 @@ private:
     void onBatch(const std::shared_ptr<const fi::LoadBatch>& batch);
     void onFinished(const LoadResult& result);
     void onFailed(const QString& path, const QString& reason);
-    void onCurrentChanged(const QModelIndex& current);
+    void onCurrentFlowChanged(const QModelIndex& current);
+    void onCurrentFrameChanged(const QModelIndex& current);
+    /// The current flow's summary in the details pane (nothing when no flow is current).
+    void showCurrentFlowDetails();
+    /// The frames table and the plot follow the selected flows.
+    void showSelectedFlows();
     void plotSelectedFlows();
     void selectFrame(uint32_t flow, uint32_t frame);
     void setLoadingUi(bool loading);
@@ -82,16 +89,17 @@ private:
 
     void onExportFinished(const fi::ExportResult& result);
 
-    FlowTreeModel* m_model;
-    FlowFilterProxyModel* m_proxy;
+    FlowTableModel* m_model;
+    FrameTableModel* m_frames;
     CaptureLoader* m_loader;
     FrameInspector* m_inspector;
     QTreeView* m_flowView = nullptr;
+    QTreeView* m_frameView = nullptr;
     DetailsPane* m_details = nullptr;
     FlowPlot* m_plot = nullptr;
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_leftSplitter = nullptr;
-    QTimer* m_plotTimer = nullptr;
+    QTimer* m_selectionTimer = nullptr; ///< selection changes settle before the frames and plot follow
     QLineEdit* m_filterEdit = nullptr;
     QComboBox* m_stateCombo = nullptr;
     QTimer* m_filterTimer = nullptr;

@@ -17,8 +17,10 @@ FlowPacket FlowPacket::from(uint32_t number, const TcpPacket& tcp)
 
 void CaptureStore::apply(const LoadBatch& batch)
 {
-    for (const FrameRecord& r : batch.frames)
+    for (const FrameRecord& r : batch.frames) {
         frames.push_back(r);
+        frameFlows.push_back(FlowTracker::kNoFlow);
+    }
     for (const LoadBatch::NewFlow& opened : batch.newFlows) {
         FlowRecord& f = flows.emplace_back();
         f.label = opened.label;
@@ -27,8 +29,10 @@ void CaptureStore::apply(const LoadBatch& batch)
     }
     for (const auto& [earlier, later] : batch.reverseLinks)
         flows[earlier].reverse = later;
-    for (const auto& [flow, packet] : batch.packets)
+    for (const auto& [flow, packet] : batch.packets) {
         flows[flow].packets.push_back(packet);
+        frameFlows[packet.frame - 1] = flow;
+    }
     for (const auto& [flow, stats] : batch.stats)
         flows[flow].stats = stats;
 }

@@ -4,7 +4,7 @@
 #include "CaptureBuilder.h"
 
 #include "CaptureLoader.h"
-#include "FlowTreeModel.h"
+#include "FlowTableModel.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -34,7 +34,7 @@ CaptureSpec manyFlows(int flows, int perFlow)
 
 struct Collected
 {
-    FlowTreeModel model;
+    FlowTableModel model;
     int batches = 0;
 };
 

@@ -84,9 +84,8 @@ CaptureStore madeUp()
 CaptureStore manyFlows(uint32_t count, uint32_t packets)
 {
     CaptureStore s;
-    s.flows.resize(count);
     for (uint32_t f = 0; f < count; ++f) {
-        FlowRecord& r = s.flows[f];
+        FlowRecord& r = s.flows.emplace_back();
         const uint8_t a[4] = {10, uint8_t(f >> 16), uint8_t(f >> 8), uint8_t(f)};
         r.id = {IpAddress::v4(a), uint16_t(1024 + f % 50000), v4(1), 443};
         r.label = makeLabel(r.id, Timestamp{1000, f});

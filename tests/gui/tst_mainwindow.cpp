@@ -8,8 +8,8 @@
 #include "DetailsPane.h"
 #include "ExportController.h"
 #include "FieldTreeModel.h"
-#include "FlowFilterProxyModel.h"
-#include "FlowTreeModel.h"
+#include "FlowTableModel.h"
+#include "FrameTableModel.h"
 #include "HexView.h"
 #include "FlowPlot.h"
 #include "MainWindow.h"
@@ -27,6 +27,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QProcess>
 #include <QSettings>
@@ -75,7 +76,7 @@ private slots:
     void accessibleNames()
     {
         MainWindow w;
-        for (const char* name : {"Flows", "Frame details", "Bytes", "Filter"}) {
+        for (const char* name : {"Flows", "Frames of the selected flows", "Frame details", "Bytes", "Filter"}) {
             bool found = false;
             for (QWidget* child : w.findChildren<QWidget*>())
                 found = found || child->accessibleName() == QLatin1String(name);
@@ -102,8 +103,8 @@ private slots:
             expected[f["label"].toString()] = int(f["frames"].toArray().size());
         const QAbstractItemModel* model = w.flowView()->model();
         for (int r2 = 0; r2 < model->rowCount(); ++r2)
-            actual[model->index(r2, FlowTreeModel::Label).data().toString()] =
-                model->index(r2, FlowTreeModel::Packets).data().toInt();
+            actual[model->index(r2, FlowTableModel::Label).data().toString()] =
+                model->index(r2, FlowTableModel::Packets).data().toInt();
         QCOMPARE(actual, expected);
     }
 
@@ -130,14 +131,19 @@ private slots:
         const QString summary = w.details()->flowSummary()->toPlainText();
         QVERIFY2(summary.contains("Source\n192.0.2.1\n"), qPrintable(summary));
         QVERIFY2(summary.contains("Src port\n1234\n"), qPrintable(summary));
-        for (int c = FlowTreeModel::Label + 1; c < FlowTreeModel::ColumnCount; ++c)
+        for (int c = FlowTableModel::Label + 1; c < FlowTableModel::ColumnCount; ++c)
             QVERIFY2(summary.contains(view->model()->headerData(c, Qt::Horizontal).toString() + "\n" +
                                       flow.siblingAtColumn(c).data().toString()),
                      qPrintable(summary));
 
-        view->expand(flow);
-        QTRY_COMPARE(view->model()->rowCount(flow), 2);
-        view->setCurrentIndex(view->model()->index(1, 0, flow));
+        // the flow's frames fill the frames table, one row each, in capture order
+        QTreeView* frames = w.frameView();
+        QTRY_COMPARE(frames->model()->rowCount(), 2);
+        QCOMPARE(frames->model()->index(0, FrameTableModel::Number).data().toString(), "1");
+        QCOMPARE(frames->model()->index(1, FrameTableModel::Number).data().toString(), "2");
+        QCOMPARE(frames->model()->index(1, FrameTableModel::Flags).data().toString(), "SYN");
+        QCOMPARE(frames->model()->index(1, FrameTableModel::Payload).data().toString(), "5");
+        frames->setCurrentIndex(frames->model()->index(1, 0));
         HexView* hex = w.details()->hexView();
         QTRY_COMPARE(hex->bytes().size(), qsizetype(spec.frames[1].bytes.size()));
         QVERIFY(std::equal(spec.frames[1].bytes.begin(), spec.frames[1].bytes.end(),
@@ -180,28 +186,60 @@ private slots:
                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
         QTRY_COMPARE(w.plot()->flows().size(), size_t(2));
 
-        // clicking a point selects its frame in the tree and shows it
+        // the frames table holds both flows' frames
+        QTreeView* frames = w.frameView();
+        const auto& store = w.flowModel()->store();
+        QCOMPARE(size_t(frames->model()->rowCount()),
+                 store.flows[w.plot()->flows()[0]].packets.size() + store.flows[w.plot()->flows()[1]].packets.size());
+
+        // clicking a point selects its frame in the frames table and shows it
         w.plot()->plot()->replot();
         const uint32_t frame = w.flowModel()->store().flows[flow].packets.back().frame;
         const QPoint at = w.plot()->pixelOfFrame(frame);
         QVERIFY(at.x() >= 0);
         QTest::mouseClick(w.plot()->plot(), Qt::LeftButton, Qt::NoModifier, at);
-        const QModelIndex current = view->currentIndex();
-        QCOMPARE(current.data(FlowTreeModel::FrameNumberRole).toUInt(), frame);
+        const QModelIndex current = frames->currentIndex();
+        QCOMPARE(current.data(FrameTableModel::FrameNumberRole).toUInt(), frame);
         QTRY_VERIFY(!w.details()->hexView()->bytes().isEmpty());
         QCOMPARE(w.plot()->flows().size(), size_t(2)); // the plotted flows stay
         QCOMPARE(w.plot()->markGraph()->dataCount(), 1); // and the clicked frame is marked
 
-        // selecting a frame in the tree marks it in the plot
-        const QModelIndex flowRow = view->model()->index(3, 0);
-        view->expand(flowRow);
-        QTRY_VERIFY(view->model()->rowCount(flowRow) > 1);
-        view->setCurrentIndex(view->model()->index(1, 0, flowRow));
-        const uint32_t selected = view->currentIndex().data(FlowTreeModel::FrameNumberRole).toUInt();
+        // selecting a frame in the frames table marks it in the plot
+        frames->setCurrentIndex(frames->model()->index(1, 0));
+        const uint32_t selected = frames->currentIndex().data(FrameTableModel::FrameNumberRole).toUInt();
         QTRY_COMPARE(w.plot()->markGraph()->dataCount(), 1);
         QCOMPARE(w.plot()->frameAt(QPoint(int(w.plot()->plot()->xAxis->coordToPixel(w.plot()->markGraph()->data()->at(0)->key)),
                                           int(w.plot()->plot()->yAxis->coordToPixel(w.plot()->markGraph()->data()->at(0)->value)))),
                  selected);
+    }
+
+    /// A filter that hides the flow of the frame shown takes the frame away too: the details
+    /// never show what the tables no longer hold.
+    void filterHidingTheShownFrameClearsTheDetails()
+    {
+        MainWindow w;
+        w.show();
+        openAndWait(w, demoCapture());
+        QTreeView* view = w.flowView();
+        view->setCurrentIndex(view->model()->index(3, 0));
+        const QString label = view->currentIndex().data().toString();
+        QTreeView* frames = w.frameView();
+        QTRY_VERIFY(frames->model()->rowCount() > 1);
+        frames->setCurrentIndex(frames->model()->index(1, 0));
+        QTRY_VERIFY(!w.details()->hexView()->bytes().isEmpty());
+
+        // still shown: nothing changes
+        w.filterEdit()->setText(QStringLiteral("label contains \"%1\"").arg(label));
+        QTRY_COMPARE(view->model()->rowCount(), 1);
+        QTRY_COMPARE(frames->currentIndex().row(), 1);
+        QVERIFY(!w.details()->hexView()->bytes().isEmpty());
+
+        // hidden: the frames table, the plot and the details let go of it
+        w.filterEdit()->setText(QStringLiteral("packets > 1000000"));
+        QTRY_COMPARE(view->model()->rowCount(), 0);
+        QTRY_COMPARE(frames->model()->rowCount(), 0);
+        QTRY_VERIFY(w.details()->hexView()->bytes().isEmpty());
+        QVERIFY(w.plot()->flows().empty());
     }
 
     /// Select all on a quarter of a million flows, as a person does before exporting: the
@@ -230,7 +268,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QCOMPARE(openAndWait(w, path).summary.flows, size_t(flows));
         QTreeView* view = w.flowView();
-        view->sortByColumn(FlowTreeModel::Packets, Qt::DescendingOrder);
+        view->sortByColumn(FlowTableModel::Packets, Qt::DescendingOrder);
         QElapsedTimer clock, turn;
         clock.start();
         turn.start();
@@ -244,6 +282,7 @@ private slots:
         qInfo("select all: %u flows plotted %lld ms after Ctrl+A; longest time the GUI thread was "
               "held: %lld ms", flows, clock.elapsed(), longest);
         QCOMPARE(w.plot()->flows().size(), size_t(flows));
+        QCOMPARE(w.frameView()->model()->rowCount(), int(flows)); // one frame each
         QVERIFY(!w.plot()->isBuilding());
         QVERIFY2(longest < 2000, qPrintable(QString::number(longest)));
     }
@@ -352,9 +391,9 @@ private slots:
         const int narrowed = rows->rowCount();
         QVERIFY(narrowed > 0);
         for (int r = 0; r < narrowed; ++r) {
-            QVERIFY(rows->index(r, FlowTreeModel::Packets).data().toInt() > 5);
-            QVERIFY(rows->index(r, FlowTreeModel::SourcePort).data().toInt() == 8080 ||
-                    rows->index(r, FlowTreeModel::DestinationPort).data().toInt() == 8080);
+            QVERIFY(rows->index(r, FlowTableModel::Packets).data().toInt() > 5);
+            QVERIFY(rows->index(r, FlowTableModel::SourcePort).data().toInt() == 8080 ||
+                    rows->index(r, FlowTableModel::DestinationPort).data().toInt() == 8080);
         }
         QCOMPARE(count->text(), QString("%1 of %2 flows").arg(narrowed).arg(all));
         QVERIFY(error->isHidden());
@@ -489,6 +528,13 @@ private slots:
         const QStringList recent = QSettings().value("recentFiles").toStringList();
         QVERIFY(!recent.isEmpty());
         QCOMPARE(recent.front(), QFileInfo(demoCapture()).absoluteFilePath());
+
+        // the menu names the file and its folder, first the most recent
+        emit w.recentMenu()->aboutToShow();
+        const QAction* first = w.recentMenu()->actions().front();
+        QVERIFY2(first->text().startsWith("&1 demo.pcapng \u2014 "), qPrintable(first->text()));
+        QVERIFY2(first->text().endsWith("demo"), qPrintable(first->text())); // resources/demo
+        QCOMPARE(first->toolTip(), QFileInfo(demoCapture()).absoluteFilePath());
     }
 };
 

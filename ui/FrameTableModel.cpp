@@ -1,0 +1,286 @@
+#include "FrameTableModel.h"
+
+#include "FlowColumns.h"
+#include "TcpFlags.h"
+#include "TcpPacket.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+
+#include <algorithm>
+
+using namespace fi;
+
+FrameTableModel::FrameTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void FrameTableModel::setFlows(const CaptureStore* store, const std::vector<uint32_t>& flows)
+{
+    beginResetModel();
+    m_store = store;
+    m_flows = store ? flows : std::vector<uint32_t>();
+    m_rows.clear();
+    m_bases.clear();
+    m_hasBase.clear();
+    const size_t flowCount = store ? store->flows.size() : 0;
+    m_shown.assign(flowCount, 0);
+    m_nextPacket.assign(flowCount, 0);
+    size_t packets = 0;
+    for (uint32_t f : m_flows) {
+        m_shown[f] = 1;
+        packets += store->flows[f].packets.size();
+    }
+    m_rows.reserve(packets);
+    if (store && !m_flows.empty()) {
+        // One pass over the frames finds every shown flow's frames in capture order, whatever
+        // the number of flows: a few milliseconds for 2 million frames.
+        const size_t frames = store->frameFlows.size();
+        for (size_t i = 0; i < frames; ++i) {
+            const uint32_t f = store->frameFlows[i];
+            if (f != FlowTracker::kNoFlow && m_shown[f])
+                addFrame(uint32_t(i + 1), f);
+        }
+    }
+    if (m_sortColumn >= 0)
+        sortRows();
+    endResetModel();
+}
+
+void FrameTableModel::addFrame(uint32_t frame, uint32_t flow)
+{
+    m_rows.push_back({frame, flow, m_nextPacket[flow]++});
+}
+
+void FrameTableModel::appendBatch(const LoadBatch& batch)
+{
+    if (!m_store || m_flows.empty())
+        return;
+    // A shown flow whose other direction opened now counts its acks from that direction.
+    bool renumbered = false;
+    for (const auto& [earlier, later] : batch.reverseLinks) {
+        if (earlier < m_shown.size() && m_shown[earlier] && earlier < m_hasBase.size()) {
+            m_hasBase[earlier] = 0;
+            renumbered = true;
+        }
+    }
+    if (renumbered && !m_rows.empty())
+        emit dataChanged(index(0, Seq), index(int(m_rows.size()) - 1, Ack));
+    size_t added = 0;
+    for (const auto& [flow, packet] : batch.packets)
+        added += flow < m_shown.size() && m_shown[flow];
+    if (added == 0)
+        return;
+    // New frames go at the end, whatever the sort (as new flows do in the flow table).
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + added) - 1);
+    for (const auto& [flow, packet] : batch.packets)
+        if (flow < m_shown.size() && m_shown[flow])
+            addFrame(packet.frame, flow);
+    endInsertRows();
+}
+
+void FrameTableModel::setAbsoluteTimes(bool absolute)
+{
+    if (absolute == m_absoluteTimes)
+        return;
+    m_absoluteTimes = absolute;
+    if (!m_rows.empty())
+        emit dataChanged(index(0, Time), index(int(m_rows.size()) - 1, Time));
+    emit headerDataChanged(Qt::Horizontal, Time, Time);
+}
+
+int FrameTableModel::rowOfFrame(uint32_t number) const
+{
+    if (m_sortColumn < 0) {
+        const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), number,
+                                         [](const Row& r, uint32_t n) { return r.frame < n; });
+        return it != m_rows.end() && it->frame == number ? int(it - m_rows.begin()) : -1;
+    }
+    const auto it = std::find_if(m_rows.begin(), m_rows.end(), [number](const Row& r) { return r.frame == number; });
+    return it != m_rows.end() ? int(it - m_rows.begin()) : -1;
+}
+
+void FrameTableModel::sort(int column, Qt::SortOrder order)
+{
+    if (column >= ColumnCount)
+        return;
+    if (column == m_sortColumn && order == m_sortOrder)
+        return;
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    std::vector<uint32_t> framesBefore;
+    for (const QModelIndex& i : before)
+        framesBefore.push_back(m_rows[size_t(i.row())].frame);
+
+    m_sortColumn = column;
+    m_sortOrder = order;
+    sortRows();
+
+    std::vector<int> rowOfFrame(m_store ? m_store->frames.size() + 1 : 0, -1);
+    for (size_t r = 0; r < m_rows.size(); ++r)
+        rowOfFrame[m_rows[r].frame] = int(r);
+    QModelIndexList after;
+    for (qsizetype i = 0; i < before.size(); ++i)
+        after.push_back(createIndex(rowOfFrame[framesBefore[size_t(i)]], before[i].column()));
+    changePersistentIndexList(before, after);
+    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+void FrameTableModel::sortRows()
+{
+    if (m_sortColumn < 0) {
+        std::sort(m_rows.begin(), m_rows.end(), [](const Row& a, const Row& b) { return a.frame < b.frame; });
+        return;
+    }
+    // Each row's key once, side by side, then one sort of (key, row) pairs; ties stay in
+    // capture order.
+    std::vector<std::pair<int64_t, uint32_t>> keyed(m_rows.size());
+    for (size_t r = 0; r < m_rows.size(); ++r)
+        keyed[r] = {number(m_rows[r], m_sortColumn), uint32_t(r)};
+    if (m_sortOrder == Qt::AscendingOrder)
+        std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    else
+        std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<Row> rows(m_rows.size());
+    for (size_t r = 0; r < keyed.size(); ++r)
+        rows[r] = m_rows[keyed[r].second];
+    m_rows = std::move(rows);
+}
+
+const SequenceBase& FrameTableModel::baseOf(uint32_t flow) const
+{
+    if (m_hasBase.size() < m_store->flows.size()) {
+        m_hasBase.resize(m_store->flows.size(), 0);
+        m_bases.resize(m_store->flows.size());
+    }
+    if (!m_hasBase[flow]) {
+        m_bases[flow] = SequenceBase::of(*m_store, flow);
+        m_hasBase[flow] = 1;
+    }
+    return m_bases[flow];
+}
+
+int64_t FrameTableModel::number(const Row& row, int column) const
+{
+    const FlowPacket& p = packetOf(row);
+    const FrameRecord& r = m_store->frame(row.frame);
+    switch (column) {
+    case Number: return row.frame;
+    case Time: return r.timeNs;
+    case Delta: return row.packet == 0 ? 0 : r.timeNs - m_store->frame(m_store->flows[row.flow].packets[row.packet - 1].frame).timeNs;
+    case Flow: return row.flow;
+    case Length: return r.originalLength;
+    case Flags: return p.flags;
+    case Seq: return uint32_t(p.seq - baseOf(row.flow).seq);
+    case Ack: return (p.flags & TcpFlag::ACK) ? int64_t(uint32_t(p.ack - baseOf(row.flow).ack)) : -1;
+    case RawSeq: return p.seq;
+    case RawAck: return p.ack;
+    case Window: return p.window;
+    case Payload: return p.payloadLength;
+    default: return 0;
+    }
+}
+
+int FrameTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int FrameTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant FrameTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || size_t(index.row()) >= m_rows.size())
+        return {};
+    const Row& row = m_rows[size_t(index.row())];
+    const int column = index.column();
+    switch (role) {
+    case FrameNumberRole: return row.frame;
+    case FlowIdRole: return row.flow;
+    case Qt::TextAlignmentRole:
+        return column == Flow || column == Flags ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                                 : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::ToolTipRole:
+        if (column == Flow)
+            return QString::fromStdString(m_store->flows[row.flow].label);
+        return columnDescription(column);
+    case Qt::AccessibleTextRole:
+    case Qt::DisplayRole: break;
+    default: return {};
+    }
+    const FlowPacket& p = packetOf(row);
+    switch (column) {
+    case Time: {
+        const int64_t ns = m_store->frame(row.frame).timeNs;
+        if (m_absoluteTimes)
+            return QString::fromStdString(Timestamp::fromNanoseconds(ns).isoText(false)).replace(QLatin1Char('T'), QLatin1Char(' '));
+        return QString::fromStdString(FlowColumns::secondsText(ns - m_store->startNs()));
+    }
+    case Delta: return QString::fromStdString(FlowColumns::secondsText(number(row, Delta)));
+    case Flow: {
+        const BufferID& id = m_store->flows[row.flow].id;
+        return QStringLiteral("%1:%2 → %3:%4")
+            .arg(QString::fromStdString(id.src.toString()))
+            .arg(id.srcport)
+            .arg(QString::fromStdString(id.dst.toString()))
+            .arg(id.dstport);
+    }
+    case Flags: return QString::fromStdString(tcpFlagsText(p.flags));
+    case Ack:
+        if (!(p.flags & TcpFlag::ACK))
+            return QString();
+        break;
+    default: break;
+    }
+    return QString::number(number(row, column));
+}
+
+QVariant FrameTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return {};
+    if (role == Qt::DisplayRole)
+        return section == Time && m_absoluteTimes ? tr("Time (UTC)") : columnTitle(section);
+    if (role == Qt::ToolTipRole)
+        return columnDescription(section);
+    return {};
+}
+
+QString FrameTableModel::columnTitle(int column)
+{
+    switch (column) {
+    case Number: return tr("No.");
+    case Time: return tr("Time");
+    case Delta: return tr("Delta");
+    case Flow: return tr("Flow");
+    case Length: return tr("Length");
+    case Flags: return tr("Flags");
+    case Seq: return tr("Seq");
+    case Ack: return tr("Ack");
+    case RawSeq: return tr("Raw seq");
+    case RawAck: return tr("Raw ack");
+    case Window: return tr("Window");
+    case Payload: return tr("Payload");
+    default: return {};
+    }
+}
+
+QString FrameTableModel::columnDescription(int column)
+{
+    switch (column) {
+    case Number: return tr("Frame number in the capture");
+    case Time: return tr("Seconds since the capture's first frame");
+    case Delta: return tr("Seconds since the previous frame of the same flow");
+    case Flow: return tr("The frame's flow: source and destination");
+    case Length: return tr("Frame length on the wire, in bytes");
+    case Flags: return tr("TCP flags");
+    case Seq: return tr("Sequence number relative to the flow's first (as Wireshark counts)");
+    case Ack: return tr("Acknowledgement number relative to the other direction's first (as Wireshark counts)");
+    case RawSeq: return tr("Sequence number as sent");
+    case RawAck: return tr("Acknowledgement number as sent");
+    case Window: return tr("Window field as sent (not scaled)");
+    case Payload: return tr("TCP payload length in bytes");
+    default: return {};
+    }
+}
