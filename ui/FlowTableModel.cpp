@@ -19,12 +19,18 @@ FlowTableModel::FlowTableModel(QObject* parent) : QAbstractTableModel(parent)
 
 FlowTableModel::~FlowTableModel()
 {
-    m_sortJob.waitForFinished(); // its keys are its own: this only keeps the thread pool tidy
+    m_sortJob.waitForFinished(); // a Label sort reads the store's labels
 }
 
 void FlowTableModel::reset(const QString& path, int linkType, bool pcapng, int snapLength)
 {
     beginResetModel();
+    if (m_sorting) {
+        // A Label sort on the worker reads the labels where they are: the old flows go with
+        // the job (a move leaves them in place), not before it ends.
+        auto old = std::make_shared<CaptureStore>(std::move(m_store));
+        m_sortJob.future().then([old](const std::vector<uint32_t>&) {});
+    }
     m_store = CaptureStore();
     m_store.path = path.toStdString();
     m_store.linkType = linkType;

@@ -5,6 +5,8 @@
 #include "TcpPacket.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -24,36 +26,65 @@ void FrameTableModel::setFlows(const CaptureStore* store, const std::vector<uint
     const size_t flowCount = store ? store->flows.size() : 0;
     m_shown.assign(flowCount, 0);
     m_nextPacket.assign(flowCount, 0);
-    size_t packets = 0;
-    for (uint32_t f : m_flows) {
+    for (uint32_t f : m_flows)
         m_shown[f] = 1;
-        packets += store->flows[f].packets.size();
-    }
-    m_rows.reserve(packets);
-    if (store && !m_flows.empty()) {
-        // One pass over the frames finds every shown flow's frames in capture order, whatever
-        // the number of flows: a few milliseconds for 2 million frames.
-        const size_t frames = store->frameFlows.size();
-        for (size_t i = 0; i < frames; ++i) {
-            const uint32_t f = store->frameFlows[i];
-            if (f != FlowTracker::kNoFlow && m_shown[f])
-                addFrame(uint32_t(i + 1), f);
-        }
-    }
-    if (m_sortColumn >= 0)
-        sortRows();
+    // Room for a row per frame, at most what there is: growing by copies held the window for
+    // a tenth of a second at two million rows, and the pages of room never used are never
+    // touched (they cost address space, not memory).
+    if (store && !m_flows.empty())
+        m_rows.reserve(store->frameFlows.size());
+    m_scanned = 0;
+    ++m_generation;
+    m_scanning = store && !m_flows.empty();
     endResetModel();
+    if (m_scanning)
+        scanFrames(m_generation); // a small selection is done at once
+    else
+        emit framesReady();
 }
 
-void FrameTableModel::addFrame(uint32_t frame, uint32_t flow)
+void FrameTableModel::scanFrames(quint64 generation)
 {
-    m_rows.push_back({frame, flow, m_nextPacket[flow]++});
+    if (generation != m_generation || !m_scanning)
+        return; // another selection since
+    // One pass over the frames finds every shown flow's frames in capture order, whatever the
+    // number of flows; a slice at a time, so that the two million frames of a select all
+    // never hold the window, and the rows appear as they are found.
+    QElapsedTimer clock;
+    clock.start();
+    const size_t end = m_store->frameFlows.size(); // (frames a load adds meanwhile included)
+    std::vector<Row> found;
+    size_t i = m_scanned;
+    while (i < end && clock.elapsed() < kSliceMs) {
+        for (const size_t stop = std::min(end, i + 4096); i < stop; ++i) {
+            const uint32_t f = m_store->frameFlows[i];
+            if (f != FlowTracker::kNoFlow && m_shown[f])
+                found.push_back({uint32_t(i + 1), f, m_nextPacket[f]++});
+        }
+    }
+    m_scanned = i;
+    if (!found.empty()) {
+        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + found.size()) - 1);
+        m_rows.insert(m_rows.end(), found.begin(), found.end());
+        endInsertRows();
+    }
+    if (i < end) {
+        QTimer::singleShot(0, this, [this, generation] { scanFrames(generation); });
+        return;
+    }
+    m_scanning = false;
+    if (m_sortColumn >= 0) {
+        emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+        sortRows(); // (no persistent index yet: the rows only just came)
+        emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    }
+    emit framesReady();
 }
 
 void FrameTableModel::appendBatch(const LoadBatch& batch)
 {
-    if (!m_store || m_flows.empty())
-        return;
+    if (!m_store || m_flows.empty() || m_scanning)
+        return; // (a scan under way reaches the batch's frames itself)
     // A shown flow whose other direction opened now counts its acks from that direction.
     bool renumbered = false;
     for (const auto& [earlier, later] : batch.reverseLinks) {
@@ -73,8 +104,9 @@ void FrameTableModel::appendBatch(const LoadBatch& batch)
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + added) - 1);
     for (const auto& [flow, packet] : batch.packets)
         if (flow < m_shown.size() && m_shown[flow])
-            addFrame(packet.frame, flow);
+            m_rows.push_back({packet.frame, flow, m_nextPacket[flow]++});
     endInsertRows();
+    m_scanned = m_store->frameFlows.size();
 }
 
 void FrameTableModel::setAbsoluteTimes(bool absolute)
@@ -104,6 +136,11 @@ void FrameTableModel::sort(int column, Qt::SortOrder order)
         return;
     if (column == m_sortColumn && order == m_sortOrder)
         return;
+    if (m_scanning) { // the rows are sorted when the scan ends
+        m_sortColumn = column;
+        m_sortOrder = order;
+        return;
+    }
     emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
     const QModelIndexList before = persistentIndexList();
     std::vector<uint32_t> framesBefore;

@@ -38,7 +38,11 @@ public:
     explicit FrameTableModel(QObject* parent = nullptr);
 
     /// Shows the frames of `flows` of `store` (which must outlive the rows; nullptr: none).
+    /// The rows come in capture order a slice of the event loop at a time (a select all of two
+    /// million frames takes a few); framesReady() says when they are all there.
     void setFlows(const fi::CaptureStore* store, const std::vector<uint32_t>& flows);
+    /// Whether setFlows() is still finding frames.
+    bool isScanning() const { return m_scanning; }
     /// Adds the frames of a batch just applied to the store that belong to the shown flows.
     void appendBatch(const fi::LoadBatch& batch);
     void clear() { setFlows(nullptr, {}); }
@@ -63,6 +67,10 @@ public:
     static QString columnTitle(int column);
     static QString columnDescription(int column);
 
+signals:
+    /// Every frame of the flows given to setFlows() is a row (and the rows are sorted).
+    void framesReady();
+
 private:
     struct Row
     {
@@ -74,7 +82,8 @@ private:
     const fi::SequenceBase& baseOf(uint32_t flow) const;
     /// The row's value in a column as a number (for sorting).
     int64_t number(const Row& row, int column) const;
-    void addFrame(uint32_t frame, uint32_t flow);
+    /// One slice of setFlows()'s pass over the frames; the next on the next loop turn.
+    void scanFrames(quint64 generation);
     /// Puts the rows in the order of m_sortColumn and m_sortOrder.
     void sortRows();
 
@@ -83,6 +92,10 @@ private:
     std::vector<uint8_t> m_shown;        ///< by flow id: selected
     std::vector<uint32_t> m_nextPacket;  ///< by flow id: packets of the flow seen so far
     std::vector<Row> m_rows;
+    static constexpr qint64 kSliceMs = 10;
+    size_t m_scanned = 0;     ///< frames setFlows() has looked at
+    bool m_scanning = false;
+    quint64 m_generation = 0; ///< bumped by setFlows(): drops a scan's leftover slices
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     mutable std::vector<fi::SequenceBase> m_bases; ///< by flow id, made when first asked

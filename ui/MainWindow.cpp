@@ -36,6 +36,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QTableView>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -183,14 +184,20 @@ void MainWindow::createCentralArea()
         m_flowView->setColumnWidth(c, 84);
     leftLayout->addWidget(m_flowView, 1);
 
-    m_frameView = new QTreeView(this);
+    // A table view: it keeps nothing per row (a tree view keeps an item for each, 64 MB and a
+    // long layout for the two million frames of a select all).
+    m_frameView = new QTableView(this);
     m_frameView->setObjectName(QStringLiteral("frames"));
     m_frameView->setAccessibleName(tr("Frames of the selected flows"));
     m_frameView->setModel(m_frames);
-    m_frameView->setRootIsDecorated(false);
-    m_frameView->setItemsExpandable(false);
-    m_frameView->setUniformRowHeights(true);
-    m_frameView->setAllColumnsShowFocus(true);
+    m_frameView->verticalHeader()->hide();
+    m_frameView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_frameView->verticalHeader()->setDefaultSectionSize(m_frameView->fontMetrics().height() + 4);
+    m_frameView->horizontalHeader()->setHighlightSections(false);
+    m_frameView->horizontalHeader()->setStretchLastSection(true);
+    m_frameView->setShowGrid(false);
+    m_frameView->setWordWrap(false);
+    m_frameView->setCornerButtonEnabled(false);
     m_frameView->setSortingEnabled(true);
     m_frameView->sortByColumn(-1, Qt::AscendingOrder); // capture order until a header is clicked
     m_frameView->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -436,7 +443,7 @@ void MainWindow::restoreSettings()
         m_flowView->header()->restoreState(header);
     const QByteArray frameHeader = s.value(QStringLiteral("window/frameHeader")).toByteArray();
     if (!frameHeader.isEmpty())
-        m_frameView->header()->restoreState(frameHeader);
+        m_frameView->horizontalHeader()->restoreState(frameHeader);
     if (!s.contains(QStringLiteral("window/geometry")))
         resize(1280, 800);
     if (!s.contains(QStringLiteral("window/mainSplitter")))
@@ -454,7 +461,7 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("window/frameSplitter"), m_details->frameSplitter()->saveState());
     s.setValue(QStringLiteral("window/leftSplitter"), m_leftSplitter->saveState());
     s.setValue(QStringLiteral("window/flowHeader"), m_flowView->header()->saveState());
-    s.setValue(QStringLiteral("window/frameHeader"), m_frameView->header()->saveState());
+    s.setValue(QStringLiteral("window/frameHeader"), m_frameView->horizontalHeader()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -17,6 +17,7 @@ class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QSplitter;
+class QTableView;
 class QTimer;
 class QToolButton;
 class QTreeView;
@@ -37,7 +38,7 @@ public:
     FlowTableModel* flowModel() const { return m_model; }
     QTreeView* flowView() const { return m_flowView; }
     FrameTableModel* frameModel() const { return m_frames; }
-    QTreeView* frameView() const { return m_frameView; }
+    QTableView* frameView() const { return m_frameView; }
     DetailsPane* details() const { return m_details; }
     FlowPlot* plot() const { return m_plot; }
     ExportController* exporter() const { return m_exporter; }
@@ -94,7 +95,7 @@ private:
     CaptureLoader* m_loader;
     FrameInspector* m_inspector;
     QTreeView* m_flowView = nullptr;
-    QTreeView* m_frameView = nullptr;
+    QTableView* m_frameView = nullptr;
     DetailsPane* m_details = nullptr;
     FlowPlot* m_plot = nullptr;
     QSplitter* m_mainSplitter = nullptr;

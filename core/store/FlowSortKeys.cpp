@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <string_view>
 
 namespace fi {
 
@@ -13,12 +12,11 @@ FlowSortKeys FlowSortKeys::take(const CaptureStore& store, FlowColumns::Column c
     keys.m_count = store.flows.size();
     switch (column) {
     case FlowColumns::Label:
-        keys.m_textEnds.reserve(keys.m_count);
-        for (const FlowRecord& f : store.flows) {
-            for (char c : f.label) // labels are ASCII: lower case orders them ignoring case
-                keys.m_text.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c);
-            keys.m_textEnds.push_back(uint32_t(keys.m_text.size()));
-        }
+        // The labels stay where they are (a copy of 250,000 of them took the window 60 ms):
+        // a flow's label never changes and flows never move (see the header).
+        keys.m_labels.reserve(keys.m_count);
+        for (const FlowRecord& f : store.flows)
+            keys.m_labels.push_back(&f.label);
         break;
     case FlowColumns::Source:
     case FlowColumns::Destination:
@@ -56,12 +54,15 @@ std::vector<uint32_t> FlowSortKeys::sortedFlows(bool descending) const
             const IpAddress& y = m_addresses[b];
             return x.family != y.family ? x.family < y.family : x.bytes < y.bytes;
         });
-    } else if (!m_textEnds.empty()) {
-        auto text = [this](uint32_t f) {
-            const uint32_t begin = f == 0 ? 0 : m_textEnds[f - 1];
-            return std::string_view(m_text).substr(begin, m_textEnds[f] - begin);
-        };
-        sortBy([&text](uint32_t a, uint32_t b) { return text(a) < text(b); });
+    } else if (!m_labels.empty()) {
+        // labels are ASCII: comparing their bytes in lower case orders them ignoring case
+        auto lower = [](char c) { return uint8_t(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+        sortBy([this, &lower](uint32_t a, uint32_t b) {
+            const std::string& x = *m_labels[a];
+            const std::string& y = *m_labels[b];
+            return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end(),
+                                                [&lower](char c, char d) { return lower(c) < lower(d); });
+        });
     }
     return order;
 }

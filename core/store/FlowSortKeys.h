@@ -12,6 +12,10 @@ namespace fi {
 /// What sorting the flows by one column needs, copied out of a store in one quick pass on the
 /// thread that owns it (take()), so that the sort itself (sortedFlows()) can run on any
 /// thread while the store keeps growing.
+///
+/// Labels are not copied but pointed to: a flow's label never changes and flows never move
+/// (CaptureStore::flows is chunked), so the store may gain flows and statistics meanwhile, but
+/// must outlive sortedFlows() of a Label sort.
 class FlowSortKeys
 {
 public:
@@ -31,8 +35,7 @@ private:
     size_t m_count = 0;
     std::vector<int64_t> m_numbers;      ///< numeric columns
     std::vector<IpAddress> m_addresses;  ///< Source, Destination
-    std::string m_text;                  ///< Label: every label, in lower case, end to end
-    std::vector<uint32_t> m_textEnds;    ///< Label: where each flow's label ends in m_text
+    std::vector<const std::string*> m_labels; ///< Label: each flow's, in the store
 };
 
 } // namespace fi

@@ -434,6 +434,47 @@ private slots:
         model.setFlows(&store, {0});
         QCOMPARE(sequenceColumns(model), (QStringList{"SYN|0|356838981||0", "ACK|1|356838982|1|2861508788"}));
     }
+
+    /// The frames of a big selection (found a slice at a time): every frame of the flows, each
+    /// with its place in its flow; a new selection replaces the one before, and a sort asked
+    /// for meanwhile applies when the frames are all there.
+    void aBigSelectionComesWholeAndSorted()
+    {
+        // 3 flows, 900,000 frames: flow f holds every frame n with n % 3 == f (made here, not
+        // traced: only the store's frame-to-flow index and the packet lists matter)
+        CaptureStore store;
+        for (uint32_t f = 0; f < 3; ++f)
+            store.flows.emplace_back();
+        const uint32_t frames = 900'000;
+        for (uint32_t n = 1; n <= frames; ++n) {
+            store.frames.push_back(FrameRecord{0, int64_t(n) * 1000, 60, 60});
+            store.frameFlows.push_back(n % 3);
+            store.flows[n % 3].packets.push_back(FlowPacket{n, n, 0, 0, 0, 0});
+        }
+        FrameTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy ready(&model, &FrameTableModel::framesReady);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        model.setFlows(&store, {0, 2});
+        model.setFlows(&store, {1, 2}); // before the first one's scan ends
+        model.sort(FrameTableModel::Number, Qt::DescendingOrder); // waits for the scan
+        // (the first scan ends at once on a fast machine, or is dropped unfinished)
+        QTRY_VERIFY(!model.isScanning());
+        QVERIFY(ready.size() == 1 || ready.size() == 2);
+        QCOMPARE(model.rowCount(), int(frames / 3 * 2));
+        QVERIFY(inserted.size() >= 1);
+        // every frame of flows 1 and 2, newest first, each with its place in its flow
+        uint32_t previous = UINT32_MAX;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            const uint32_t n = model.frameAt(r);
+            QVERIFY(n < previous);
+            QVERIFY(n % 3 != 0);
+            QCOMPARE(model.flowAt(r), n % 3);
+            previous = n;
+        }
+        QCOMPARE(model.index(model.rowCount() - 1, FrameTableModel::RawSeq).data().toString(), "1");
+        QCOMPARE(model.rowOfFrame(3), -1); // flow 0's
+    }
 };
 
 QTEST_MAIN(TestFrameTableModel)
