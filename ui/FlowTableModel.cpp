@@ -143,12 +143,18 @@ std::vector<uint32_t> FlowTableModel::orderedRows() const
 {
     std::vector<uint32_t> rows;
     rows.reserve(m_byColumn.size());
-    const bool everything = m_filter.matchesEverything() && m_state == StateFilter::All;
-    auto take = [&](uint32_t f) {
-        if (everything || accepts(f))
+    if (m_filter.matchesEverything() && m_state == StateFilter::All) {
+        rows = m_byColumn;
+        return rows;
+    }
+    // The filter reads the flows in flow id order, as they lie in memory; reading them in the
+    // sort's order made a filter change on 250,000 sorted flows five times slower.
+    std::vector<uint8_t> accepted(m_store.flows.size());
+    for (uint32_t f = 0; f < accepted.size(); ++f)
+        accepted[f] = accepts(f);
+    for (uint32_t f : m_byColumn)
+        if (accepted[f])
             rows.push_back(f);
-    };
-    std::for_each(m_byColumn.begin(), m_byColumn.end(), take);
     return rows;
 }
 
