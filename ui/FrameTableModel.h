@@ -4,6 +4,7 @@
 #include "SequenceBase.h"
 
 #include <QAbstractTableModel>
+#include <QFutureWatcher>
 
 #include <vector>
 
@@ -36,6 +37,7 @@ public:
     };
 
     explicit FrameTableModel(QObject* parent = nullptr);
+    ~FrameTableModel() override;
 
     /// Shows the frames of `flows` of `store` (which must outlive the rows; nullptr: none).
     /// The rows come in capture order a slice of the event loop at a time (a select all of two
@@ -57,7 +59,12 @@ public:
     /// The row of frame `number`, or -1 when not shown.
     int rowOfFrame(uint32_t number) const;
 
+    /// Sorts by `column` (-1: capture order). Up to kRowsSortedAtOnce rows at once; more (a
+    /// select all's two million) have their keys taken a slice at a time and sorted on a
+    /// worker, and take the new order when sortingFinished() says so. Ties keep capture order.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    bool isSorting() const { return m_sorting; }
+    static constexpr size_t kRowsSortedAtOnce = 100'000;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -68,8 +75,10 @@ public:
     static QString columnDescription(int column);
 
 signals:
-    /// Every frame of the flows given to setFlows() is a row (and the rows are sorted).
+    /// Every frame of the flows given to setFlows() is a row (a sort may follow).
     void framesReady();
+    /// The rows are in the order of the last sort().
+    void sortingFinished();
 
 private:
     struct Row
@@ -84,8 +93,17 @@ private:
     int64_t number(const Row& row, int column) const;
     /// One slice of setFlows()'s pass over the frames; the next on the next loop turn.
     void scanFrames(quint64 generation);
-    /// Puts the rows in the order of m_sortColumn and m_sortOrder.
-    void sortRows();
+    int64_t sortKey(const Row& row) const;
+    void startSort();
+    /// One slice of a big sort's keys; the sort on the worker once they are all there.
+    void gatherKeys(quint64 generation);
+    void sortEnded();
+    static void sortKeys(std::vector<std::pair<int64_t, uint32_t>>& keys, bool descending);
+    /// The first keyed.size() rows in the order of `keyed`.
+    static std::vector<Row> inOrder(const std::vector<std::pair<int64_t, uint32_t>>& keyed, const std::vector<Row>& rows);
+    /// `ordered` in place of as many first rows (the rows after them keep their place), as one
+    /// layout change keeping persistent indexes on their frames.
+    void applyOrder(std::vector<Row> ordered);
 
     const fi::CaptureStore* m_store = nullptr;
     std::vector<uint32_t> m_flows;
@@ -96,6 +114,11 @@ private:
     size_t m_scanned = 0;     ///< frames setFlows() has looked at
     bool m_scanning = false;
     quint64 m_generation = 0; ///< bumped by setFlows(): drops a scan's leftover slices
+    bool m_sorting = false;
+    quint64 m_sortGeneration = 0; ///< bumped by each sort and selection: drops older sorts
+    quint64 m_jobGeneration = 0;  ///< the sort the worker's job is for
+    std::vector<std::pair<int64_t, uint32_t>> m_keys; ///< a big sort's keys so far
+    QFutureWatcher<std::vector<Row>> m_sortJob;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     mutable std::vector<fi::SequenceBase> m_bases; ///< by flow id, made when first asked

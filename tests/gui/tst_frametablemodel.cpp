@@ -454,13 +454,18 @@ private slots:
         FrameTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy ready(&model, &FrameTableModel::framesReady);
+        QSignalSpy sorted(&model, &FrameTableModel::sortingFinished);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         model.setFlows(&store, {0, 2});
         model.setFlows(&store, {1, 2}); // before the first one's scan ends
         model.sort(FrameTableModel::Number, Qt::DescendingOrder); // waits for the scan
-        // (the first scan ends at once on a fast machine, or is dropped unfinished)
+        // (the first scan ends at once on a fast machine, or is dropped unfinished); more rows
+        // than kRowsSortedAtOnce: the sort ends on a later turn of the event loop
         QTRY_VERIFY(!model.isScanning());
         QVERIFY(ready.size() == 1 || ready.size() == 2);
+        QVERIFY(model.rowCount() > int(FrameTableModel::kRowsSortedAtOnce));
+        QTRY_COMPARE(sorted.size(), 1);
+        QVERIFY(!model.isSorting());
         QCOMPARE(model.rowCount(), int(frames / 3 * 2));
         QVERIFY(inserted.size() >= 1);
         // every frame of flows 1 and 2, newest first, each with its place in its flow
@@ -474,6 +479,21 @@ private slots:
         }
         QCOMPARE(model.index(model.rowCount() - 1, FrameTableModel::RawSeq).data().toString(), "1");
         QCOMPARE(model.rowOfFrame(3), -1); // flow 0's
+
+        // a big sort on the worker keeps the current row on its frame, and rows stay put
+        // until it ends
+        QItemSelectionModel selection(&model);
+        selection.setCurrentIndex(model.index(5, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const uint32_t current = model.frameAt(5);
+        model.sort(-1);
+        QVERIFY(model.isSorting());
+        QCOMPARE(model.frameAt(5), current);
+        QTRY_COMPARE(sorted.size(), 2);
+        QCOMPARE(model.frameAt(0), 1u);
+        QCOMPARE(model.frameAt(model.rowCount() - 1), frames - 1);
+        QCOMPARE(model.frameAt(selection.currentIndex().row()), current);
+        QCOMPARE(selection.selectedRows().size(), 1);
+        QCOMPARE(model.rowOfFrame(current), selection.currentIndex().row());
     }
 };
 
