@@ -164,6 +164,7 @@ void FrameTableModel::startSort()
     ++m_sortGeneration;
     m_keys.clear();
     m_keys.reserve(m_rows.size());
+    m_keyRows.clear();
     if (m_rows.size() <= kRowsSortedAtOnce) {
         // a few tens of milliseconds at most: at once
         m_sorting = false;
@@ -176,6 +177,7 @@ void FrameTableModel::startSort()
         return;
     }
     m_sorting = true;
+    m_keyRows.reserve(m_rows.size());
     gatherKeys(m_sortGeneration);
 }
 
@@ -190,20 +192,24 @@ void FrameTableModel::gatherKeys(quint64 generation)
     const size_t rows = m_rows.size(); // (rows a load adds meanwhile are included)
     size_t r = m_keys.size();
     while (r < rows && clock.elapsed() < kSliceMs)
-        for (const size_t stop = std::min(rows, r + 4096); r < stop; ++r)
+        for (const size_t stop = std::min(rows, r + 4096); r < stop; ++r) {
             m_keys.push_back({sortKey(m_rows[r]), uint32_t(r)});
+            m_keyRows.push_back(m_rows[r]);
+        }
     if (r < rows) {
         QTimer::singleShot(0, this, [this, generation] { gatherKeys(generation); });
         return;
     }
-    // The worker gets the rows as they are now (a load only ever appends to them) and hands
-    // them back in order: here, putting two million rows in order took a third of a second.
+    // The worker gets the rows as they were copied beside their keys (a load only ever
+    // appends to them) and hands them back in order: here, putting two million rows in order
+    // took a third of a second.
     const bool descending = m_sortOrder == Qt::DescendingOrder;
-    m_sortJob.setFuture(QtConcurrent::run([keys = std::move(m_keys), rows = m_rows, descending]() mutable {
+    m_sortJob.setFuture(QtConcurrent::run([keys = std::move(m_keys), rows = std::move(m_keyRows), descending]() mutable {
         sortKeys(keys, descending);
         return inOrder(keys, rows);
     }));
     m_keys = {};
+    m_keyRows = {};
     m_jobGeneration = generation;
 }
 

@@ -118,6 +118,7 @@ private:
     quint64 m_sortGeneration = 0; ///< bumped by each sort and selection: drops older sorts
     quint64 m_jobGeneration = 0;  ///< the sort the worker's job is for
     std::vector<std::pair<int64_t, uint32_t>> m_keys; ///< a big sort's keys so far
+    std::vector<Row> m_keyRows;                       ///< and the rows they are keys of
     QFutureWatcher<std::vector<Row>> m_sortJob;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;

@@ -313,7 +313,9 @@ void MainWindow::showSelectedFlows()
     }
     if (flows.empty() && !m_flowView->currentIndex().isValid())
         m_details->showNothing();
-    plotSelectedFlows();
+    // on the next turn of the event loop: the frames table's first slice and the plot's each
+    // take a share of the 50 ms a turn may take
+    QMetaObject::invokeMethod(this, &MainWindow::plotSelectedFlows, Qt::QueuedConnection);
 }
 
 void MainWindow::plotSelectedFlows()
