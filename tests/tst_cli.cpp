@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -132,6 +133,9 @@ private slots:
         QTest::newRow("bad byte order") << QStringList{"trace", "a", "-o", "d", "-f", "pcap", "--byteorder", "middle"};
         QTest::newRow("missing value") << QStringList{"trace", "a", "-o"};
         QTest::newRow("-f with index") << QStringList{"index", "a", "-f", "pcap"};
+        QTest::newRow("follow without a label") << QStringList{"follow", "a"};
+        QTest::newRow("follow with two labels") << QStringList{"follow", "a", "b", "c"};
+        QTest::newRow("--hex with index") << QStringList{"index", "a", "--hex"};
     }
     void usageErrors()
     {
@@ -140,6 +144,62 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.out.isEmpty());
         QVERIFY2(r.err.startsWith("flowinspector-cli: "), r.err.constData());
+    }
+
+    /// `follow` prints a connection's payload exactly as tshark -z follow,tcp prints it (the
+    /// expected texts are tshark's, after its Node lines): both directions in the order sent,
+    /// each byte once, gaps as Wireshark words them.
+    void followAsTsharkDoes_data()
+    {
+        QTest::addColumn<QString>("capture"); // in the project, or under ../shared/corpus/
+        QTest::addColumn<QString>("label");
+        QTest::addColumn<bool>("hex");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("nodes");
+        const QString demo = sourceDir() + "/resources/demo/demo.pcapng";
+        QTest::newRow("demo, HTTP over IPv4, ascii") << demo << "127.0.0.1_46592-127.0.0.1_8080-1795693854.056252" << false
+                                                     << "demo.stream0.ascii" << "127.0.0.1:46592 127.0.0.1:8080";
+        QTest::newRow("demo, 40 kB over IPv6, hex") << demo << "..1_33216-..1_8081-1795693854.5786502" << true
+                                                    << "demo.stream2.raw" << "[::1]:33216 [::1]:8081";
+        QTest::newRow("a segment never captured, ascii")
+            << "zeek/http__entity_gap.pcap" << "141.142.228.5_59856-192.150.187.43_80-1362692526.869344" << false
+            << "http__entity_gap.stream0.ascii" << "141.142.228.5:59856 192.150.187.43:80";
+        QTest::newRow("a range never captured, hex")
+            << "zeek/http__content-range-gap.pcap" << "192.168.40.148_42459-54.239.164.21_80-1410363981.396084" << true
+            << "http__content-range-gap.stream0.raw" << "192.168.40.148:42459 54.239.164.21:80";
+    }
+    void followAsTsharkDoes()
+    {
+        QFETCH(QString, capture);
+        QFETCH(QString, label);
+        QFETCH(bool, hex);
+        QFETCH(QString, expected);
+        QFETCH(QString, nodes);
+        if (!capture.startsWith('/')) {
+            FI_REQUIRE_SHARED();
+            capture = sharedDir() + "/corpus/" + capture;
+        }
+        QFile golden(sourceDir() + "/tests/conformance/follow/" + expected);
+        QVERIFY(golden.open(QIODevice::ReadOnly));
+        QStringList args{"follow", capture, label};
+        if (hex)
+            args << "--hex";
+        const Result r = cli(args);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.isEmpty(), r.err.constData());
+        const QList<QByteArray> lines = r.out.split('\n');
+        const qsizetype node1 = lines.indexOf("Node 1: " + nodes.section(' ', 1).toUtf8());
+        QVERIFY2(node1 > 0, r.out.left(400).constData());
+        QCOMPARE(lines[node1 - 1], "Node 0: " + nodes.section(' ', 0, 0).toUtf8());
+        QCOMPARE(lines.mid(node1 + 1).join('\n'), golden.readAll());
+    }
+
+    void followUnknownLabel()
+    {
+        const Result r = cli({"follow", sourceDir() + "/resources/demo/demo.pcapng", "no-such-flow"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.contains("no flow is labelled 'no-such-flow'"), r.err.constData());
     }
 
     void helpAndVersion()

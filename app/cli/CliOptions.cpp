@@ -33,6 +33,14 @@ std::string cliUsage()
            "  trace CAPTURE -o DIR -f FORMAT [--flows LABEL[,LABEL...]]\n"
            "                           write the flows to files in DIR\n"
            "  stats CAPTURE            trace without output and print the counts\n"
+           "  follow CAPTURE LABEL [--hex]\n"
+           "                           print the payload of the flow's connection, both\n"
+           "                           directions in the order sent, each byte once, as\n"
+           "                           Wireshark's Follow TCP Stream (tshark -z follow,tcp,ascii;\n"
+           "                           --hex: as -z follow,tcp,raw); Node 0 is the flow LABEL,\n"
+           "                           Node 1's chunks are indented by a tab; bytes never\n"
+           "                           captured are a chunk saying [N bytes missing in\n"
+           "                           capture file], as tshark writes it\n"
            "\n"
            "Options of trace:\n"
            "  -o, --output DIR         output directory (created if missing)\n"
@@ -112,6 +120,8 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
                 return CliParse::Error;
             }
             byteOrderGiven = true;
+        } else if (a == "--hex") {
+            o.hex = true;
         } else if (a == "--nanosecond") {
             o.output.nanosecond = true;
             byteOrderGiven = true;
@@ -123,7 +133,7 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
         }
     }
     if (positional.empty()) {
-        error = "no command given (index, trace or stats)";
+        error = "no command given (index, trace, stats or follow)";
         return CliParse::Error;
     }
     std::string_view command = positional[0];
@@ -133,12 +143,23 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
         o.command = CliOptions::Command::Trace;
     else if (command == "stats")
         o.command = CliOptions::Command::Stats;
+    else if (command == "follow")
+        o.command = CliOptions::Command::Follow;
     else {
-        error = "unknown command '" + std::string(command) + "' (index, trace or stats)";
+        error = "unknown command '" + std::string(command) + "' (index, trace, stats or follow)";
         return CliParse::Error;
     }
-    if (positional.size() != 2) {
+    if (o.command == CliOptions::Command::Follow) {
+        if (positional.size() != 3) {
+            error = "follow needs a capture file and a flow label";
+            return CliParse::Error;
+        }
+        o.followLabel = std::string(positional[2]);
+    } else if (positional.size() != 2) {
         error = positional.size() < 2 ? "no capture file given" : "more than one capture file given";
+        return CliParse::Error;
+    } else if (o.hex) {
+        error = "--hex belongs to the follow command";
         return CliParse::Error;
     }
     o.capture = std::string(positional[1]);

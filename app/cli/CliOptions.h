@@ -7,13 +7,16 @@
 
 struct CliOptions
 {
-    enum class Command { None, Index, Trace, Stats };
+    enum class Command { None, Index, Trace, Stats, Follow };
     Command command = Command::None;
     std::string capture;
     /// trace: the format asked for; per-flow formats are also in output.format (None for
     /// merged-pcap and csv), and --flows is output.flowLabels.
     fi::ExportFormat format = fi::ExportFormat::Pcap;
     fi::OutputOptions output;
+    /// follow: the label of the flow whose connection to print, and whether as hex.
+    std::string followLabel;
+    bool hex = false;
 };
 
 enum class CliParse { Run, Help, Version, Error };

@@ -8,6 +8,7 @@
 #include "FlowExporter.h"
 #include "FlowFileWriter.h"
 #include "FlowTracker.h"
+#include "FollowStream.h"
 #include "LoadBatchBuilder.h"
 #include "TraceFlow.h"
 
@@ -143,6 +144,56 @@ int runWholeFileTrace(const CliOptions& o, CaptureTracer& tracer)
     return printTraceSummary(o, written, s);
 }
 
+/// `follow`: the connection of a flow, both directions, as tshark -z follow,tcp prints it.
+int runFollow(const CliOptions& o, CaptureTracer& tracer)
+{
+    CaptureStore store;
+    const TraceSummary s = loadCaptureStore(tracer, o.capture, store);
+    warnIfEndedEarly(o.capture, s);
+    uint32_t flow = FlowTracker::kNoFlow;
+    for (uint32_t id = 0; id < store.flows.size() && flow == FlowTracker::kNoFlow; ++id)
+        if (store.flows[id].label == o.followLabel)
+            flow = id;
+    if (flow == FlowTracker::kNoFlow)
+        return fail("no flow is labelled '" + o.followLabel + "'");
+    FollowStream stream;
+    std::string error;
+    if (!stream.build(store, flow, error))
+        return fail(o.capture + ": " + error);
+    auto endpoint = [](const IpAddress& a, uint16_t port) {
+        return (a.isV6() ? "[" + a.toString() + "]" : a.toString()) + ":" + std::to_string(port);
+    };
+    const BufferID& id = store.flows[flow].id;
+    std::printf("\n===================================================================\n"
+                "Follow: tcp,%s\nFlow: %s\nNode 0: %s\nNode 1: %s\n",
+                o.hex ? "raw" : "ascii", o.followLabel.c_str(), endpoint(id.src, id.srcport).c_str(),
+                endpoint(id.dst, id.dstport).c_str());
+    for (const FollowStream::Chunk& c : stream.chunks()) {
+        const char* indent = c.direction == 1 ? "\t" : "";
+        // A gap is a chunk of its own holding the words that say so, with the terminating NUL,
+        // as Wireshark writes it.
+        const std::string gap = c.missing ? "[" + std::to_string(c.length) + " bytes missing in capture file]" + '\0' : "";
+        const std::string_view bytes = c.missing ? std::string_view(gap)
+                                                 : std::string_view(stream.bytes(c.direction).data() + c.data, size_t(c.length));
+        std::string line = indent;
+        if (o.hex) {
+            static const char digits[] = "0123456789abcdef";
+            for (unsigned char b : bytes) {
+                line += digits[b >> 4];
+                line += digits[b & 15];
+            }
+        } else {
+            line += std::to_string(bytes.size()) + "\n";
+            for (unsigned char b : bytes) // printable ASCII and line ends as they are, the rest a dot (as tshark)
+                line += (b >= 0x20 && b < 0x7f) || b == '\n' || b == '\r' ? char(b) : '.';
+        }
+        line += '\n';
+        std::fwrite(line.data(), 1, line.size(), stdout);
+    }
+    std::printf("===================================================================\n");
+    return 0;
+}
+
 int run(const CliOptions& o)
 {
     CaptureTracer tracer;
@@ -152,6 +203,7 @@ int run(const CliOptions& o)
     switch (o.command) {
     case CliOptions::Command::Stats: status = runStats(o, tracer); break;
     case CliOptions::Command::Index: status = runIndex(o, tracer); break;
+    case CliOptions::Command::Follow: status = runFollow(o, tracer); break;
     case CliOptions::Command::Trace:
         status = o.output.format == OutputFormat::None ? runWholeFileTrace(o, tracer)
                                                        : runPerFlowTrace(o, tracer);

@@ -961,6 +961,7 @@ void DecoderEngine<Sink>::tcp(size_t off, size_t end)
     // The segment's payload as the IP length gives it, even where the capture cut it short.
     const size_t reported = m_reportedEnd > end ? m_reportedEnd : end;
     m_out.payloadLength = off + headerLength < reported ? uint32_t(reported - off - headerLength) : 0;
+    m_out.payloadOffset = uint32_t(off + headerLength);
 }
 
 } // namespace fi

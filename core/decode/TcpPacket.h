@@ -40,6 +40,8 @@ struct TcpPacket
     uint16_t window = 0;
     uint8_t flags = 0;
     uint32_t payloadLength = 0;
+    uint32_t payloadOffset = 0; ///< where the payload starts in the frame (its captured part
+                                ///< is what lies before the captured length)
 
     bool syn() const { return flags & TcpFlag::SYN; }
     bool fin() const { return flags & TcpFlag::FIN; }

@@ -1,0 +1,72 @@
+#include "FollowStream.h"
+
+#include "Decoder.h"
+#include "FrameSource.h"
+
+#include <algorithm>
+
+namespace fi {
+
+bool FollowStream::build(const CaptureStore& store, uint32_t flow, std::string& error)
+{
+    *this = FollowStream();
+    if (flow >= store.flows.size()) {
+        error = "no such flow";
+        return false;
+    }
+    m_flows = {flow, store.flows[flow].reverse};
+    FrameSource source;
+    if (!source.open(store.path, store.pcapng)) {
+        error = source.errorString();
+        return false;
+    }
+    // Both directions' frames in capture order: the order their bytes were sent.
+    std::vector<std::pair<uint32_t, int>> frames; // (frame, direction)
+    for (int d = 0; d < 2; ++d)
+        if (m_flows[size_t(d)] != FlowTracker::kNoFlow)
+            for (const FlowPacket& p : store.flows[m_flows[size_t(d)]].packets)
+                frames.emplace_back(p.frame, d);
+    std::sort(frames.begin(), frames.end());
+    std::vector<uint8_t> bytes;
+    for (const auto& [frame, d] : frames) {
+        if (!source.read(store.frame(frame), bytes)) {
+            error = "frame " + std::to_string(frame) + ": " + source.errorString();
+            return false;
+        }
+        const TcpPacket tcp = decodeTcp(store.linkType, bytes.data(), bytes.size(), store.frame(frame).originalLength);
+        if (!tcp.valid)
+            continue; // (cannot happen: it was a flow packet when traced)
+        // the payload as captured: a snapshot length may have cut it short
+        const size_t from = std::min<size_t>(tcp.payloadOffset, bytes.size());
+        const size_t to = std::min<size_t>(size_t(tcp.payloadOffset) + tcp.payloadLength, bytes.size());
+        m_streams[size_t(d)].add(frame, tcp.seq, tcp.syn(), tcp.fin(), std::span(bytes.data() + from, to - from));
+    }
+    return true;
+}
+
+std::vector<FollowStream::Chunk> FollowStream::chunks() const
+{
+    std::vector<Chunk> out;
+    for (int d = 0; d < 2; ++d) {
+        const StreamReassembler& s = m_streams[size_t(d)];
+        if (s.empty())
+            continue;
+        int64_t at = s.begin();
+        for (const StreamReassembler::Piece& p : s.pieces()) {
+            if (p.offset > at)
+                out.push_back({d, p.frame, at, uint64_t(p.offset - at), true, 0});
+            out.push_back({d, p.frame, p.offset, p.length, false, p.data});
+            at = p.offset + p.length;
+        }
+        if (s.end() > at)
+            out.push_back({d, UINT32_MAX, at, uint64_t(s.end() - at), true, 0});
+    }
+    // by the frame that carried each first (a frame is one direction's: then by offset, which
+    // puts a gap before the piece it precedes)
+    std::sort(out.begin(), out.end(), [](const Chunk& a, const Chunk& b) {
+        return a.frame != b.frame ? a.frame < b.frame : a.offset < b.offset;
+    });
+    return out;
+}
+
+} // namespace fi

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "CaptureStore.h"
+#include "StreamReassembler.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fi {
+
+/// Both directions of a TCP connection put back together, as Wireshark's Follow TCP Stream
+/// does: a flow of a loaded capture and its other direction (FlowRecord::reverse), their
+/// frames read again from the capture file and their payloads reassembled (StreamReassembler).
+class FollowStream
+{
+public:
+    /// A run of one direction's bytes in the order the connection sent them: the bytes one
+    /// frame carried first, or a gap of bytes never captured.
+    struct Chunk
+    {
+        int direction = 0;     ///< 0: the flow followed, 1: its other direction
+        uint32_t frame = 0;    ///< the frame that carried the bytes (for a gap: the next one)
+        int64_t offset = 0;    ///< in its direction's stream
+        uint64_t length = 0;
+        bool missing = false;  ///< a gap: `length` bytes never captured
+        size_t data = 0;       ///< where the bytes are in bytes(direction)
+    };
+
+    /// Follows flow `flow` of `store`; false with `error` when the capture cannot be read.
+    bool build(const CaptureStore& store, uint32_t flow, std::string& error);
+
+    /// The flows followed: [0] the one asked for, [1] its other direction (kNoFlow if none).
+    const std::array<uint32_t, 2>& flows() const { return m_flows; }
+    const StreamReassembler& direction(int d) const { return m_streams[size_t(d)]; }
+    const std::string& bytes(int d) const { return m_streams[size_t(d)].bytes(); }
+    /// Both directions' chunks in the order they were sent: by the frame that carried each
+    /// first; a direction's gap comes just before its next chunk (or at its end).
+    std::vector<Chunk> chunks() const;
+
+private:
+    std::array<uint32_t, 2> m_flows{FlowTracker::kNoFlow, FlowTracker::kNoFlow};
+    std::array<StreamReassembler, 2> m_streams;
+};
+
+} // namespace fi
