@@ -78,6 +78,8 @@ private slots:
         QTest::newRow("sequence numbers wrap")
             << QList<Segment>{{0xfffffffe, "S", ""}, {0xffffffff, "", "ab"}, {1, "", "cd"}, {3, "F", "e"}}
             << QByteArray("abcde") << 0LL << 0ULL << 0ULL;
+        QTest::newRow("a FIN again with the SYN's number (tcp__fin_retransmission)")
+            << QList<Segment>{{isn, "S", ""}, {isn, "F", ""}, {isn, "F", ""}} << QByteArray("") << 0LL << 0ULL << 0ULL;
         QTest::newRow("a SYN carrying data") << QList<Segment>{{isn, "S", "hi"}, {isn + 3, "", "!"}}
                                              << QByteArray("hi!") << 0LL << 0ULL << 0ULL;
         QTest::newRow("a retransmitted SYN") << QList<Segment>{{isn, "S", ""}, {isn, "S", ""}, {isn + 1, "", "a"}}

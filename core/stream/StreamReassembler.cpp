@@ -73,9 +73,8 @@ std::vector<StreamReassembler::Piece> StreamReassembler::pieces() const
 
 int64_t StreamReassembler::begin() const
 {
-    if (m_pieces.empty())
-        return m_hasFin ? std::min<int64_t>(0, m_fin) : 0;
-    return std::min<int64_t>(m_pieces.begin()->first, 0);
+    // (a FIN sent again with an older sequence number does not reach back: only data does)
+    return m_pieces.empty() ? 0 : std::min<int64_t>(m_pieces.begin()->first, 0);
 }
 
 int64_t StreamReassembler::end() const

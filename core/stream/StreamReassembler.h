@@ -38,8 +38,8 @@ public:
     /// The bytes of the pieces (Piece::data indexes it).
     const std::string& bytes() const { return m_bytes; }
 
-    /// Whether a segment has been added, and where the stream starts (its lowest offset) and
-    /// ends (one past its highest byte, or the FIN's place when a FIN came).
+    /// Whether a segment has been added, and where the stream starts (0, or its lowest offset
+    /// below) and ends (one past its highest byte, or the FIN's place when later).
     bool empty() const { return !m_based; }
     int64_t begin() const;
     int64_t end() const;
