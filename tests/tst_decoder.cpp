@@ -1086,6 +1086,38 @@ private slots:
         }
     }
 
+    /// The payload is what the innermost length says, within what the enclosing layers say the
+    /// packet is (as Wireshark reads it), and the decoder says where it starts.
+    void payloadBounds_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addColumn<uint>("payloadLength");
+        QTest::addColumn<uint>("payloadOffset");
+        TcpSpec spec;
+        spec.payload = 5;
+        const Bytes segment = ipv4("10.0.0.1", "10.0.0.2", 6, tcp(spec));
+        auto bytes = [](const Bytes& b) { return QByteArray(reinterpret_cast<const char*>(b.data()), qsizetype(b.size())); };
+        QTest::newRow("Ethernet, IPv4, TCP") << bytes(ethernet(0x0800, segment)) << 5u << 54u;
+        QTest::newRow("padding after the IPv4 length is not payload")
+            << bytes(ethernet(0x0800, segment + Bytes(6, 0))) << 5u << 54u;
+        // IPv4 claims 6 bytes more than the PPPoE session carries (zeek's pppoe-over-qinq)
+        TcpSpec ack;
+        Bytes bare = ipv4("10.0.0.1", "10.0.0.2", 6, tcp(ack));
+        bare[3] = uint8_t(bare[3] + 6); // total length 46 where 40 are there
+        QTest::newRow("an IPv4 length past the PPPoE length")
+            << bytes(ethernet(0x8864, pppoeSession(kPppIpv4, bare) + Bytes(6, 0))) << 0u << 62u;
+    }
+    void payloadBounds()
+    {
+        QFETCH(QByteArray, frame);
+        QFETCH(uint, payloadLength);
+        QFETCH(uint, payloadOffset);
+        const TcpPacket p = decodeTcp(1, reinterpret_cast<const uint8_t*>(frame.constData()), size_t(frame.size()));
+        QVERIFY(p.valid);
+        QCOMPARE(p.payloadLength, payloadLength);
+        QCOMPARE(p.payloadOffset, payloadOffset);
+    }
+
     /// The decoder says it knows every link type it decodes.
     void knownLinkTypes_data()
     {

@@ -562,6 +562,8 @@ void DecoderEngine<Sink>::pppoe(size_t off, size_t end)
     uint16_t proto = be16(off + 6);
     field("protocol", FieldValue::hex(proto, 4), off + 6, 2);
     size_t payloadEnd = off + 6 + length < end ? off + 6 + length : end;
+    if (off + 6 + length < m_reportedEnd) // its length says where the packet ends
+        m_reportedEnd = off + 6 + length;
     if (u8(off + 1) != 0x00) {
         stop(DecodeOutcome::NotTcp, "PPPoE discovery");
         return;
@@ -601,7 +603,10 @@ void DecoderEngine<Sink>::ipv4(size_t off, size_t end)
         return;
     }
     if (total != 0) { // 0: segmentation offload, the frame holds it all
-        m_reportedEnd = off + total;
+        // A total length past where an enclosing layer says the packet ends is cut there, as
+        // Wireshark cuts it ("IPv4 total length exceeds packet length"): the rest is padding.
+        if (off + total < m_reportedEnd)
+            m_reportedEnd = off + total;
         if (m_reportedEnd < end)
             end = m_reportedEnd;
     }
@@ -635,7 +640,8 @@ void DecoderEngine<Sink>::ipv6(size_t off, size_t end)
         return;
     }
     if (payload != 0) { // 0: a jumbogram or segmentation offload
-        m_reportedEnd = off + 40 + payload;
+        if (off + 40 + payload < m_reportedEnd) // (as IPv4's total length)
+            m_reportedEnd = off + 40 + payload;
         if (m_reportedEnd < end)
             end = m_reportedEnd;
     }

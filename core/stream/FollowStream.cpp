@@ -2,6 +2,7 @@
 
 #include "Decoder.h"
 #include "FrameSource.h"
+#include "TcpPacket.h"
 
 #include <algorithm>
 
@@ -15,6 +16,7 @@ bool FollowStream::build(const CaptureStore& store, uint32_t flow, std::string& 
         return false;
     }
     m_flows = {flow, store.flows[flow].reverse};
+    const std::vector<std::pair<uint32_t, int>> connection = connectionFlows(store, flow);
     FrameSource source;
     if (!source.open(store.path, store.pcapng)) {
         error = source.errorString();
@@ -22,10 +24,9 @@ bool FollowStream::build(const CaptureStore& store, uint32_t flow, std::string& 
     }
     // Both directions' frames in capture order: the order their bytes were sent.
     std::vector<std::pair<uint32_t, int>> frames; // (frame, direction)
-    for (int d = 0; d < 2; ++d)
-        if (m_flows[size_t(d)] != FlowTracker::kNoFlow)
-            for (const FlowPacket& p : store.flows[m_flows[size_t(d)]].packets)
-                frames.emplace_back(p.frame, d);
+    for (const auto& [f, d] : connection)
+        for (const FlowPacket& p : store.flows[f].packets)
+            frames.emplace_back(p.frame, d);
     std::sort(frames.begin(), frames.end());
     std::vector<uint8_t> bytes;
     for (const auto& [frame, d] : frames) {
@@ -42,6 +43,34 @@ bool FollowStream::build(const CaptureStore& store, uint32_t flow, std::string& 
         m_streams[size_t(d)].add(frame, tcp.seq, tcp.syn(), tcp.fin(), std::span(bytes.data() + from, to - from));
     }
     return true;
+}
+
+std::vector<std::pair<uint32_t, int>> FollowStream::connectionFlows(const CaptureStore& store, uint32_t flow)
+{
+    // The seed's rule ends a flow at a FIN, so one connection can be several flows a side
+    // (the last ACK after a FIN, data after a FIN sent early). A connection is every flow of
+    // its two BufferIDs from the client's SYN that opened it to the next one.
+    const BufferID id = store.flows[flow].id;
+    const BufferID mirrored = id.mirrored();
+    auto opens = [&store](uint32_t f) { // a client's SYN (not a SYN/ACK) opens a connection
+        const std::vector<FlowPacket>& p = store.flows[f].packets;
+        return !p.empty() && (p.front().flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN;
+    };
+    std::vector<uint32_t> both; // the flows of either BufferID, in opening (capture) order
+    for (uint32_t f = 0; f < store.flows.size(); ++f)
+        if (store.flows[f].id == id || store.flows[f].id == mirrored)
+            both.push_back(f);
+    const auto at = std::find(both.begin(), both.end(), flow);
+    auto first = at;
+    while (first != both.begin() && !opens(*first))
+        --first;
+    auto last = std::next(at);
+    while (last != both.end() && !opens(*last))
+        ++last;
+    std::vector<std::pair<uint32_t, int>> flows;
+    for (auto f = first; f != last; ++f)
+        flows.emplace_back(*f, store.flows[*f].id == id ? 0 : 1);
+    return flows;
 }
 
 std::vector<FollowStream::Chunk> FollowStream::chunks() const

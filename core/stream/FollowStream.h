@@ -11,7 +11,7 @@
 namespace fi {
 
 /// Both directions of a TCP connection put back together, as Wireshark's Follow TCP Stream
-/// does: a flow of a loaded capture and its other direction (FlowRecord::reverse), their
+/// does: the flows of a loaded capture that make up one connection (connectionFlows()), their
 /// frames read again from the capture file and their payloads reassembled (StreamReassembler).
 class FollowStream
 {
@@ -33,6 +33,11 @@ public:
 
     /// The flows followed: [0] the one asked for, [1] its other direction (kNoFlow if none).
     const std::array<uint32_t, 2>& flows() const { return m_flows; }
+    /// Every flow of `flow`'s connection, with its direction (0: as `flow`, 1: the other), in
+    /// capture order: the flows of its BufferID and the mirrored one from the client's SYN
+    /// that opened the connection (a flow starting with SYN, not SYN/ACK) up to the next such
+    /// SYN; without one, from the first of those flows.
+    static std::vector<std::pair<uint32_t, int>> connectionFlows(const CaptureStore& store, uint32_t flow);
     const StreamReassembler& direction(int d) const { return m_streams[size_t(d)]; }
     const std::string& bytes(int d) const { return m_streams[size_t(d)].bytes(); }
     /// Both directions' chunks in the order they were sent: by the frame that carried each
