@@ -167,6 +167,9 @@ private slots:
         QTest::newRow("a range never captured, hex")
             << "zeek/http__content-range-gap.pcap" << "192.168.40.148_42459-54.239.164.21_80-1410363981.396084" << true
             << "http__content-range-gap.stream0.raw" << "192.168.40.148:42459 54.239.164.21:80";
+        QTest::newRow("out of order, read when the hole is filled; a FIN and RSTs, hex")
+            << "zeek/postgresql__psql-aws-ssl-require.pcap" << "192.168.123.132_36934-52.200.36.167_5432-1670520174.352851"
+            << true << "postgresql__psql-aws-ssl-require.stream0.raw" << "192.168.123.132:36934 52.200.36.167:5432";
     }
     void followAsTsharkDoes()
     {

@@ -75,27 +75,48 @@ std::vector<std::pair<uint32_t, int>> FollowStream::connectionFlows(const Captur
 
 std::vector<FollowStream::Chunk> FollowStream::chunks() const
 {
-    std::vector<Chunk> out;
+    // A piece can be read once the bytes before it have come: an out-of-order segment waits
+    // for the one that fills the hole before it (as Wireshark's Follow TCP Stream delivers
+    // them). After bytes never captured, the next piece is read when it comes.
+    struct Delivered
+    {
+        uint32_t at; ///< the frame by which the chunk could be read
+        Chunk chunk;
+    };
+    std::vector<Delivered> out;
     for (int d = 0; d < 2; ++d) {
         const StreamReassembler& s = m_streams[size_t(d)];
         if (s.empty())
             continue;
         int64_t at = s.begin();
+        uint32_t readable = 0;
         for (const StreamReassembler::Piece& p : s.pieces()) {
-            if (p.offset > at)
-                out.push_back({d, p.frame, at, uint64_t(p.offset - at), true, 0});
-            out.push_back({d, p.frame, p.offset, p.length, false, p.data});
+            if (p.offset > at) {
+                out.push_back({p.frame, {d, p.frame, at, uint64_t(p.offset - at), true, 0}});
+                readable = p.frame;
+            } else {
+                readable = std::max(readable, p.frame);
+            }
+            out.push_back({readable, {d, p.frame, p.offset, p.length, false, p.data}});
             at = p.offset + p.length;
         }
         if (s.end() > at)
-            out.push_back({d, UINT32_MAX, at, uint64_t(s.end() - at), true, 0});
+            out.push_back({UINT32_MAX, {d, UINT32_MAX, at, uint64_t(s.end() - at), true, 0}});
     }
-    // by the frame that carried each first (a frame is one direction's: then by offset, which
-    // puts a gap before the piece it precedes)
-    std::sort(out.begin(), out.end(), [](const Chunk& a, const Chunk& b) {
-        return a.frame != b.frame ? a.frame < b.frame : a.offset < b.offset;
+    // by when each could be read (what one frame makes readable is one direction's), then in
+    // stream order
+    std::sort(out.begin(), out.end(), [](const Delivered& a, const Delivered& b) {
+        if (a.at != b.at)
+            return a.at < b.at;
+        if (a.chunk.direction != b.chunk.direction)
+            return a.chunk.direction < b.chunk.direction;
+        return a.chunk.offset < b.chunk.offset;
     });
-    return out;
+    std::vector<Chunk> chunks;
+    chunks.reserve(out.size());
+    for (const Delivered& d : out)
+        chunks.push_back(d.chunk);
+    return chunks;
 }
 
 } // namespace fi

@@ -40,8 +40,9 @@ public:
     static std::vector<std::pair<uint32_t, int>> connectionFlows(const CaptureStore& store, uint32_t flow);
     const StreamReassembler& direction(int d) const { return m_streams[size_t(d)]; }
     const std::string& bytes(int d) const { return m_streams[size_t(d)].bytes(); }
-    /// Both directions' chunks in the order they were sent: by the frame that carried each
-    /// first; a direction's gap comes just before its next chunk (or at its end).
+    /// Both directions' chunks in the order they could be read: a chunk when the frame that
+    /// carried it came, or, out of order, when the hole before it was filled; a direction's
+    /// gap just before its next chunk (or at its end).
     std::vector<Chunk> chunks() const;
 
 private:
