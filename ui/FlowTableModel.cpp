@@ -141,12 +141,10 @@ bool FlowTableModel::accepts(uint32_t flow) const
 
 std::vector<uint32_t> FlowTableModel::orderedRows() const
 {
+    if (m_filter.matchesEverything() && m_state == StateFilter::All)
+        return m_byColumn;
     std::vector<uint32_t> rows;
     rows.reserve(m_byColumn.size());
-    if (m_filter.matchesEverything() && m_state == StateFilter::All) {
-        rows = m_byColumn;
-        return rows;
-    }
     // The filter reads the flows in flow id order, as they lie in memory; reading them in the
     // sort's order made a filter change on 250,000 sorted flows five times slower.
     std::vector<uint8_t> accepted(m_store.flows.size());

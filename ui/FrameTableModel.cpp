@@ -34,7 +34,6 @@ void FrameTableModel::setFlows(const CaptureStore* store, const std::vector<uint
     m_flows = store ? flows : std::vector<uint32_t>();
     m_rows.clear();
     m_bases.clear();
-    m_hasBase.clear();
     const size_t flowCount = store ? store->flows.size() : 0;
     m_shown.assign(flowCount, 0);
     m_nextPacket.assign(flowCount, 0);
@@ -55,6 +54,13 @@ void FrameTableModel::setFlows(const CaptureStore* store, const std::vector<uint
         scanFrames(m_generation); // a small selection is done at once
     else
         emit framesReady();
+}
+
+bool FrameTableModel::showsFlows(const std::vector<uint32_t>& flows) const
+{
+    // (flows never repeat in either list)
+    return flows.size() == m_flows.size() &&
+           std::all_of(flows.begin(), flows.end(), [this](uint32_t f) { return f < m_shown.size() && m_shown[f]; });
 }
 
 void FrameTableModel::scanFrames(quint64 generation)
@@ -99,8 +105,8 @@ void FrameTableModel::appendBatch(const LoadBatch& batch)
     // A shown flow whose other direction opened now counts its acks from that direction.
     bool renumbered = false;
     for (const auto& [earlier, later] : batch.reverseLinks) {
-        if (earlier < m_shown.size() && m_shown[earlier] && earlier < m_hasBase.size()) {
-            m_hasBase[earlier] = 0;
+        if (earlier < m_shown.size() && m_shown[earlier] && earlier < m_bases.size()) {
+            m_bases[earlier].reset();
             renumbered = true;
         }
     }
@@ -266,15 +272,11 @@ void FrameTableModel::applyOrder(std::vector<Row> ordered)
 
 const SequenceBase& FrameTableModel::baseOf(uint32_t flow) const
 {
-    if (m_hasBase.size() < m_store->flows.size()) {
-        m_hasBase.resize(m_store->flows.size(), 0);
+    if (m_bases.size() < m_store->flows.size())
         m_bases.resize(m_store->flows.size());
-    }
-    if (!m_hasBase[flow]) {
+    if (!m_bases[flow])
         m_bases[flow] = SequenceBase::of(*m_store, flow);
-        m_hasBase[flow] = 1;
-    }
-    return m_bases[flow];
+    return *m_bases[flow];
 }
 
 int64_t FrameTableModel::number(const Row& row, int column) const

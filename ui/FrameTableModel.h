@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QFutureWatcher>
 
+#include <optional>
 #include <vector>
 
 /// The frames table: every frame of the selected flows, one row each, in capture order until
@@ -50,6 +51,8 @@ public:
     void clear() { setFlows(nullptr, {}); }
     /// The flows shown, in the order given.
     const std::vector<uint32_t>& flows() const { return m_flows; }
+    /// Whether the rows are the frames of exactly these flows (in any order).
+    bool showsFlows(const std::vector<uint32_t>& flows) const;
 
     bool absoluteTimes() const { return m_absoluteTimes; }
     void setAbsoluteTimes(bool absolute);
@@ -122,7 +125,6 @@ private:
     QFutureWatcher<std::vector<Row>> m_sortJob;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
-    mutable std::vector<fi::SequenceBase> m_bases; ///< by flow id, made when first asked
-    mutable std::vector<uint8_t> m_hasBase;
+    mutable std::vector<std::optional<fi::SequenceBase>> m_bases; ///< by flow id, made when first asked
     bool m_absoluteTimes = false;
 };

@@ -293,10 +293,7 @@ void MainWindow::showSelectedFlows()
 {
     const std::vector<uint32_t> flows = selectedFlows();
     // The same flows in another row order (the table was sorted): nothing to redo.
-    std::vector<uint32_t> now = flows, before = m_frames->flows();
-    std::sort(now.begin(), now.end());
-    std::sort(before.begin(), before.end());
-    if (now == before && !flows.empty())
+    if (!flows.empty() && m_frames->showsFlows(flows))
         return;
     const uint32_t currentFrame = m_frameView->currentIndex().isValid()
                                       ? m_frameView->currentIndex().data(FrameTableModel::FrameNumberRole).toUInt()

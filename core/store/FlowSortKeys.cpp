@@ -8,7 +8,6 @@ namespace fi {
 FlowSortKeys FlowSortKeys::take(const CaptureStore& store, FlowColumns::Column column)
 {
     FlowSortKeys keys;
-    keys.m_column = column;
     keys.m_count = store.flows.size();
     switch (column) {
     case FlowColumns::Label:

@@ -28,10 +28,8 @@ public:
     std::vector<uint32_t> sortedFlows(bool descending = false) const;
 
     size_t count() const { return m_count; }
-    FlowColumns::Column column() const { return m_column; }
 
 private:
-    FlowColumns::Column m_column = FlowColumns::Label;
     size_t m_count = 0;
     std::vector<int64_t> m_numbers;      ///< numeric columns
     std::vector<IpAddress> m_addresses;  ///< Source, Destination

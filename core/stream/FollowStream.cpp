@@ -15,7 +15,6 @@ bool FollowStream::build(const CaptureStore& store, uint32_t flow, std::string& 
         error = "no such flow";
         return false;
     }
-    m_flows = {flow, store.flows[flow].reverse};
     const std::vector<std::pair<uint32_t, int>> connection = connectionFlows(store, flow);
     FrameSource source;
     if (!source.open(store.path, store.pcapng)) {

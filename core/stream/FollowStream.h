@@ -31,8 +31,6 @@ public:
     /// Follows flow `flow` of `store`; false with `error` when the capture cannot be read.
     bool build(const CaptureStore& store, uint32_t flow, std::string& error);
 
-    /// The flows followed: [0] the one asked for, [1] its other direction (kNoFlow if none).
-    const std::array<uint32_t, 2>& flows() const { return m_flows; }
     /// Every flow of `flow`'s connection, with its direction (0: as `flow`, 1: the other), in
     /// capture order: the flows of its BufferID and the mirrored one from the client's SYN
     /// that opened the connection (a flow starting with SYN, not SYN/ACK) up to the next such
@@ -46,7 +44,6 @@ public:
     std::vector<Chunk> chunks() const;
 
 private:
-    std::array<uint32_t, 2> m_flows{FlowTracker::kNoFlow, FlowTracker::kNoFlow};
     std::array<StreamReassembler, 2> m_streams;
 };
 
