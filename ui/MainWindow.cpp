@@ -448,7 +448,7 @@ void MainWindow::restoreSettings()
     if (!s.contains(QStringLiteral("window/mainSplitter")))
         m_mainSplitter->setSizes({66, 34}); // shares of the width: the table gets two thirds
     if (!s.contains(QStringLiteral("window/leftSplitter")))
-        m_leftSplitter->setSizes({330, 220, 250});
+        m_leftSplitter->setSizes({300, 170, 330}); // room for the plot to be read at 700 pixels high
 }
 
 void MainWindow::saveSettings() const
