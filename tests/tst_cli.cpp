@@ -2,6 +2,7 @@
 // truncated captures (flows so far and a warning).
 
 #include "CaptureBuilder.h"
+#include "TcpPacket.h"
 #include "TestPaths.h"
 
 #include <QDir>
@@ -117,6 +118,40 @@ private slots:
         QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::Hidden, QDir::Name),
                  (QStringList{"10.0.0.1_1234-10.0.0.2_80-1000.5" + extension,
                               "10.0.0.2_80-10.0.0.1_1234-1000.6" + extension}));
+    }
+
+    void tracePayloadSaysWhatWasMissing()
+    {
+        // A client's stream with its second segment lost, and a server that sent nothing.
+        CaptureSpec spec;
+        TcpSpec syn;
+        syn.flags = fi::TcpFlag::SYN;
+        syn.seq = 99;
+        TcpSpec first, third;
+        first.seq = 100;
+        first.data = "GET ";
+        third.seq = 110;
+        third.data = "HTTP/1.1\r\n";
+        TcpSpec back;
+        back.srcPort = 80;
+        back.dstPort = 1234;
+        spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", syn), 1000, 0);
+        spec.add(tcpOverIpv4("10.0.0.2", "10.0.0.1", back), 1000, 1);
+        spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", first), 1000, 2);
+        spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", third), 1000, 3);
+        const QString capture = m_dir.filePath("lost.pcap");
+        writeFile(capture, pcapFile(spec));
+
+        QTemporaryDir out;
+        const Result r = cli({"trace", capture, "-o", out.path(), "-f", "payload"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("wrote 1 payload file (20 bytes) to " + out.path().toUtf8() +
+                                   ": 4 frames read, 4 flow packets, 2 flows\n"
+                                   "payload: 1 flow with bytes missing from the capture, 6 bytes "
+                                   "missing\n"));
+        QFile file(out.filePath("10.0.0.1_1234-10.0.0.2_80-1000.0.bin"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("GET \0\0\0\0\0\0HTTP/1.1\r\n", 20));
     }
 
     void usageErrors_data()

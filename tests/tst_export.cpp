@@ -251,6 +251,7 @@ private slots:
             QTest::addRow("json from %s", kind) << "json" << QStringList{} << ng;
             QTest::addRow("plist from %s", kind) << "plist" << QStringList{} << ng;
             QTest::addRow("tree from %s", kind) << "tree" << QStringList{} << ng;
+            QTest::addRow("payload from %s", kind) << "payload" << QStringList{} << ng;
         }
     }
     void perFlowFilesAreTheClisBytes()

@@ -143,5 +143,10 @@ QString ExportController::summaryText(const ExportResult& result)
                        .arg(QLocale().toString(qulonglong(result.bytesWritten)), directory);
     if (result.skipped > 0)
         text += tr("; %n existing file(s) skipped", nullptr, int(result.skipped));
+    if (result.flowsWithMissingBytes > 0)
+        text += tr("; %n flow(s) with bytes missing from the capture (%1 bytes, written as zeros "
+                   "where later bytes follow)",
+                   nullptr, int(result.flowsWithMissingBytes))
+                    .arg(QLocale().toString(qulonglong(result.missingBytes)));
     return text;
 }

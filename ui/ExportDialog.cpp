@@ -157,6 +157,11 @@ void ExportDialog::updateState()
     case ExportFormat::Csv:
         m_formatHint->setText(tr("The flow table, one row per selected flow."));
         break;
+    case ExportFormat::Payload:
+        m_formatHint->setText(tr("Each flow's payload in sequence order, one file per flow with "
+                                 "payload, named by its label (.bin); bytes never captured are "
+                                 "zeros."));
+        break;
     default:
         m_formatHint->setText(tr("One file per flow, named by its label (%1).")
                                   .arg(QString::fromLatin1(outputExtension(perFlowFormat(f)))));

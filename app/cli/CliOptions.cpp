@@ -46,6 +46,12 @@ std::string cliUsage()
            "  -o, --output DIR         output directory (created if missing)\n"
            "  -f, --format FORMAT      pcap, json, plist or tree: one file per flow,\n"
            "                           DIR/{label}{ext} (.pcap, .json, .plist, .txt);\n"
+           "                           payload: each flow's payload in sequence order,\n"
+           "                           DIR/{label}.bin: each byte at its offset from the\n"
+           "                           SYN (or the first segment), once (its first\n"
+           "                           captured copy); bytes never captured are zeros, up\n"
+           "                           to gaps of 16 MiB (the file goes on after a longer\n"
+           "                           one); a flow without payload has no file;\n"
            "                           merged-pcap: one pcap of the flows' frames in capture\n"
            "                           order, DIR/{capture name}-flows.pcap;\n"
            "                           csv: the flow table, DIR/{capture name}-flows.csv\n"
@@ -91,7 +97,7 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
             auto format = fi::exportFormatFromName(v);
             if (!format) {
                 error = "unknown format '" + std::string(v) +
-                        "' (pcap, json, plist, tree, merged-pcap or csv)";
+                        "' (pcap, json, plist, tree, payload, merged-pcap or csv)";
                 return CliParse::Error;
             }
             o.format = *format;

@@ -47,6 +47,7 @@ struct Written
 {
     size_t files = 0;
     uint64_t bytes = 0;
+    FlowWriterPool::PayloadGaps gaps; ///< payload
 };
 
 /// merged-pcap and csv: the chosen flows of the traced capture, through FlowExporter.
@@ -77,7 +78,7 @@ bool exportWholeFile(const CliOptions& o, const CaptureStore& store, Written& wr
     options.nanosecond = o.output.nanosecond;
     FlowExporter exporter(store, flows, options);
     const ExportResult r = exporter.run();
-    written = {r.files.size(), r.bytesWritten};
+    written = {r.files.size(), r.bytesWritten, {}};
     error = r.error;
     return r.ok();
 }
@@ -89,6 +90,16 @@ int printTraceSummary(const CliOptions& o, const Written& written, const TraceSu
                 written.files, exportFormatName(o.format), written.files == 1 ? "" : "s",
                 static_cast<unsigned long long>(written.bytes), o.output.directory.c_str(),
                 s.framesRead, static_cast<unsigned long long>(s.flowPackets), s.flows);
+    if (o.format == ExportFormat::Payload) {
+        std::printf("payload: %zu flow%s with bytes missing from the capture, %llu bytes missing",
+                    written.gaps.flows, written.gaps.flows == 1 ? "" : "s",
+                    static_cast<unsigned long long>(written.gaps.missingBytes));
+        if (written.gaps.droppedBytes > 0)
+            std::printf(", %llu bytes out of place not written (before a flow's first sequence "
+                        "number, or inside a gap over 16 MiB)",
+                        static_cast<unsigned long long>(written.gaps.droppedBytes));
+        std::printf("\n");
+    }
     return 0;
 }
 
@@ -128,7 +139,7 @@ int runPerFlowTrace(const CliOptions& o, CaptureTracer& tracer)
     if (s.end == TraceSummary::End::OutputError)
         return fail(s.message);
     warnIfEndedEarly(o.capture, s);
-    return printTraceSummary(o, {writer.filesWritten(), writer.bytesWritten()}, s);
+    return printTraceSummary(o, {writer.filesWritten(), writer.bytesWritten(), writer.payloadGaps()}, s);
 }
 
 /// `trace -f merged-pcap|csv`: the capture's frames and flows are kept, then exported.

@@ -8,7 +8,8 @@ const std::vector<ExportFormat>& exportFormats()
 {
     static const std::vector<ExportFormat> kAll = {ExportFormat::Pcap,       ExportFormat::Json,
                                                    ExportFormat::Plist,      ExportFormat::Tree,
-                                                   ExportFormat::MergedPcap, ExportFormat::Csv};
+                                                   ExportFormat::Payload,    ExportFormat::MergedPcap,
+                                                   ExportFormat::Csv};
     return kAll;
 }
 
@@ -43,6 +44,8 @@ OutputFormat perFlowFormat(ExportFormat format)
         return OutputFormat::Plist;
     case ExportFormat::Tree:
         return OutputFormat::Tree;
+    case ExportFormat::Payload:
+        return OutputFormat::Payload;
     default:
         return OutputFormat::None;
     }

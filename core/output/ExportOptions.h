@@ -11,8 +11,8 @@
 
 namespace fi {
 
-/// What an export of chosen flows writes: the per-flow files of spec section 4 (one file per
-/// flow, `{label}{ext}`, as `flowinspector-cli trace` writes them), one pcap of all chosen
+/// What an export of chosen flows writes: per-flow files (one file per flow, `{label}{ext}`, as
+/// `flowinspector-cli trace` writes them: spec section 4's and the payload), one pcap of all chosen
 /// flows' frames in capture order, or the flow table as CSV.
 enum class ExportFormat
 {
@@ -20,6 +20,7 @@ enum class ExportFormat
     Json,
     Plist,
     Tree,
+    Payload,
     MergedPcap,
     Csv
 };
@@ -59,12 +60,15 @@ struct ExportResult
     std::vector<std::string> files; ///< final paths of the files written
     size_t skipped = 0;             ///< existing files left alone (OverwritePolicy::SkipExisting)
     uint64_t bytesWritten = 0;
+    /// Payload: flows with bytes never captured, and those bytes (FlowWriterPool::PayloadGaps)
+    size_t flowsWithMissingBytes = 0;
+    uint64_t missingBytes = 0;
     std::string error; ///< Failed: what went wrong, naming the file
 
     bool ok() const { return end == End::Complete; }
 };
 
-/// `pcap`, `json`, `plist`, `tree`, `merged-pcap`, `csv`; nullopt for an unknown name.
+/// `pcap`, `json`, `plist`, `tree`, `payload`, `merged-pcap`, `csv`; nullopt for an unknown name.
 std::optional<ExportFormat> exportFormatFromName(std::string_view name);
 const char* exportFormatName(ExportFormat format);
 /// The per-flow file format of `format`; OutputFormat::None for merged pcap and CSV.

@@ -8,18 +8,21 @@
 
 namespace fi::fileops {
 
-int appendToFile(const std::string& path, bool create, const char* data, size_t size)
+namespace {
+
+/// Opens `path` with `flags`, writes `size` bytes at `offset` (-1: where the file's offset is)
+/// and closes it.
+int writeFile(const std::string& path, int flags, off_t offset, const char* data, size_t size)
 {
-    const int flags = O_WRONLY | O_CLOEXEC | (create ? O_CREAT | O_TRUNC : O_APPEND);
     int fd;
     do
-        fd = ::open(path.c_str(), flags, 0666);
+        fd = ::open(path.c_str(), flags | O_WRONLY | O_CLOEXEC, 0666);
     while (fd < 0 && errno == EINTR);
     if (fd < 0)
         return errno;
     int error = 0;
     while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
+        const ssize_t n = offset < 0 ? ::write(fd, data, size) : ::pwrite(fd, data, size, offset);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) { // a write that makes no progress is a full disk
@@ -28,11 +31,25 @@ int appendToFile(const std::string& path, bool create, const char* data, size_t 
         }
         data += n;
         size -= size_t(n);
+        if (offset >= 0)
+            offset += n;
     }
     // close(2) can report a delayed write error; it is not retried on EINTR (Linux closed it)
     if (::close(fd) != 0 && error == 0 && errno != EINTR)
         error = errno;
     return error;
+}
+
+} // namespace
+
+int appendToFile(const std::string& path, bool create, const char* data, size_t size)
+{
+    return writeFile(path, create ? O_CREAT | O_TRUNC : O_APPEND, -1, data, size);
+}
+
+int writeAt(const std::string& path, uint64_t offset, const char* data, size_t size)
+{
+    return writeFile(path, 0, off_t(offset), data, size);
 }
 
 int renameNoReplace(const std::string& from, const std::string& to)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace fi {
@@ -14,6 +15,10 @@ namespace fileops {
 /// as the kernel allows, one close. `create` creates the file (truncating one that is there);
 /// otherwise it must exist. A short write (disk full, file size limit) is an error.
 int appendToFile(const std::string& path, bool create, const char* data, size_t size);
+
+/// Writes `size` bytes at `offset` of the existing file at `path` (over what is there, or past
+/// its end) and closes it.
+int writeAt(const std::string& path, uint64_t offset, const char* data, size_t size);
 
 /// Renames `from` to `to` unless something is at `to` (then EEXIST): never replaces a file.
 int renameNoReplace(const std::string& from, const std::string& to);

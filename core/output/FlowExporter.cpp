@@ -82,6 +82,7 @@ FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t
                 continue;
             m_frames.push_back({{p.frame, store.frame(p.frame), nullptr}, uint32_t(m_flows.size() - 1)});
             flow.lastFrame = p.frame;
+            flow.payload = flow.payload || p.payloadLength > 0;
         }
     }
     std::sort(m_frames.begin(), m_frames.end(), [](const ExportedFrame& a, const ExportedFrame& b) {
@@ -131,8 +132,12 @@ std::vector<std::string> FlowExporter::targetPaths() const
     if (!perFlow())
         return {names.reserve(0, fileBaseName())};
     std::vector<std::string> paths;
-    for (uint32_t i = 0; i < m_flows.size(); ++i)
-        paths.push_back(names.reserve(i, m_flows[i].record.label));
+    const bool payload = m_options.format == ExportFormat::Payload;
+    for (uint32_t i = 0; i < m_flows.size(); ++i) {
+        std::string path = names.reserve(i, m_flows[i].record.label); // (each flow takes a name)
+        if (m_flows[i].payload || !payload)
+            paths.push_back(std::move(path));
+    }
     return paths;
 }
 
@@ -237,6 +242,9 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
         if (!pool.pathOf(file).empty())
             result.files.push_back(pool.pathOf(file));
     result.bytesWritten = pool.bytesWritten();
+    const FlowWriterPool::PayloadGaps& gaps = pool.payloadGaps();
+    result.flowsWithMissingBytes = gaps.flows;
+    result.missingBytes = gaps.missingBytes;
     report(done, total, true);
     return result;
 }

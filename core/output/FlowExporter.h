@@ -43,7 +43,8 @@ public:
 
     /// The final paths the export creates, in the order it writes them: per-flow formats
     /// `DIR/{label}{ext}` in flow id order (a repeated label gets ` (2)`… as in `trace`),
-    /// merged pcap `DIR/{base}-flows.pcap`, CSV `DIR/{base}-flows.csv`.
+    /// merged pcap `DIR/{base}-flows.pcap`, CSV `DIR/{base}-flows.csv`. Payload: only the flows
+    /// that sent payload (one whose payload was never captured still writes none).
     std::vector<std::string> targetPaths() const;
     /// The target paths that exist now: what an overwrite question asks about.
     std::vector<std::string> existingTargets() const;
@@ -62,6 +63,7 @@ private:
     {
         FlowRecord record;
         uint32_t lastFrame = 0;
+        bool payload = false; ///< a packet sent payload
     };
     /// A frame to export (its bytes are read when it is written) and its flow in m_flows.
     struct ExportedFrame

@@ -37,6 +37,8 @@ public:
     /// Files given their final name, and the bytes written.
     size_t filesWritten() const { return m_pool.filesWritten(); }
     uint64_t bytesWritten() const { return m_pool.bytesWritten(); }
+    /// OutputFormat::Payload: what the flows' payloads lacked.
+    const FlowWriterPool::PayloadGaps& payloadGaps() const { return m_pool.payloadGaps(); }
 
 private:
     bool selected(uint32_t flow) const { return flow < m_selected.size() && m_selected[flow]; }

@@ -1,5 +1,6 @@
 #include "FlowWriterPool.h"
 
+#include "Decoder.h"
 #include "FileOps.h"
 
 #include <algorithm>
@@ -156,19 +157,68 @@ bool FlowWriterPool::write(uint32_t flow, const FrameView& frame)
         return fail(finalPath(slot), "flow written after it was finished");
     // appended in place: no allocation per frame once the flow's buffer has grown
     std::string& bytes = m_buffers.bufferOf(flow);
-    if (m_document) {
-        bytes += slot.frames == 0 ? m_prolog : m_separator;
+    if (m_options.format == OutputFormat::Payload) {
+        if (!writePayload(flow, slot, frame))
+            return false;
+    } else if (m_document) {
+        bytes += slot.entries == 0 ? m_prolog : m_separator;
         bytes += m_document->entry(frameDocument(m_options.linkType, frame, m_options.nanosecond));
+        ++slot.entries;
     } else {
-        if (slot.frames == 0)
+        if (slot.entries == 0)
             bytes += m_prolog;
         m_pcap.appendRecord(bytes, frame);
+        ++slot.entries;
     }
-    ++slot.frames;
     m_buffers.added(flow);
     if (m_buffers.chunkFull(flow) && !writeOut(flow))
         return false;
     return !m_buffers.overBudget() || relieveMemory();
+}
+
+bool FlowWriterPool::writePayload(uint32_t flow, Slot& slot, const FrameView& frame)
+{
+    const FrameRecord& record = frame.record;
+    const TcpPacket tcp = decodeTcp(m_options.linkType, frame.data, record.capturedLength,
+                                    record.originalLength);
+    if (!tcp.valid)
+        return true; // (a flow packet is valid TCP)
+    // the payload as captured: a snapshot length may have cut it short
+    const size_t from = std::min<size_t>(tcp.payloadOffset, record.capturedLength);
+    const size_t to = std::min<size_t>(size_t(tcp.payloadOffset) + tcp.payloadLength,
+                                       record.capturedLength);
+    if (flow >= m_layouts.size())
+        m_layouts.resize(size_t(flow) + 1);
+    if (!m_layouts[flow])
+        m_layouts[flow] = std::make_unique<PayloadLayout>();
+    const std::span<const uint8_t> payload(frame.data + from, to - from);
+    std::string& bytes = m_buffers.bufferOf(flow);
+    for (const PayloadLayout::Run& run :
+         m_layouts[flow]->add(tcp.seq, tcp.syn(), tcp.fin(), tcp.payloadLength, payload)) {
+        const char* data = reinterpret_cast<const char*>(payload.data()) + run.from;
+        uint64_t at = run.fileOffset;
+        size_t length = run.length;
+        if (at < slot.onDisk) { // a hole in what was written out is filled in the file (its
+                                // zeros were counted in bytesWritten())
+            const size_t n = size_t(std::min<uint64_t>(length, slot.onDisk - at));
+            ++m_openFiles;
+            const int error = fileops::writeAt(temporaryPath(slot), at, data, n);
+            --m_openFiles;
+            if (error != 0)
+                return fail(finalPath(slot), std::strerror(error));
+            at += n;
+            data += n;
+            length -= n;
+        }
+        if (length > 0) { // the buffer holds the file from onDisk on: bytes not placed are zeros
+            const size_t index = size_t(at - slot.onDisk);
+            if (bytes.size() < index + length)
+                bytes.resize(index + length, '\0');
+            bytes.replace(index, length, data, length);
+        }
+        ++slot.entries;
+    }
+    return true;
 }
 
 // Failures name the file as the user knows it (its final path), whatever name it has now.
@@ -186,6 +236,7 @@ bool FlowWriterPool::writeOut(uint32_t flow)
     if (error != 0)
         return fail(finalPath(slot), std::strerror(error));
     m_bytesWritten += bytes.size();
+    slot.onDisk += bytes.size();
     bytes.clear();
     return true;
 }
@@ -205,7 +256,16 @@ bool FlowWriterPool::relieveMemory()
 
 bool FlowWriterPool::finish(uint32_t flow)
 {
-    if (flow >= m_slots.size() || m_slots[flow].frames == 0 || m_slots[flow].finished)
+    if (flow < m_layouts.size() && m_layouts[flow]) {
+        const PayloadLayout& layout = *m_layouts[flow];
+        if (layout.missingBytes() > 0) {
+            ++m_payloadGaps.flows;
+            m_payloadGaps.missingBytes += layout.missingBytes();
+        }
+        m_payloadGaps.droppedBytes += layout.droppedBytes();
+        m_layouts[flow].reset();
+    }
+    if (flow >= m_slots.size() || m_slots[flow].entries == 0 || m_slots[flow].finished)
         return true;
     if (!m_epilog.empty())
         m_buffers.bufferOf(flow) += m_epilog;
@@ -345,7 +405,7 @@ void FlowWriterPool::removeFiles(bool committedToo)
 
 std::string FlowWriterPool::pathOf(uint32_t flow) const
 {
-    return flow < m_slots.size() && m_slots[flow].frames > 0 ? finalPath(m_slots[flow])
+    return flow < m_slots.size() && m_slots[flow].entries > 0 ? finalPath(m_slots[flow])
                                                              : std::string();
 }
 

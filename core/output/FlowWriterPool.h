@@ -4,6 +4,7 @@
 #include "FlowTypes.h"
 #include "FrameDocument.h"
 #include "OutputOptions.h"
+#include "PayloadLayout.h"
 #include "PcapEncoder.h"
 
 #include <cstdint>
@@ -17,7 +18,9 @@
 namespace fi {
 
 /// Writes every flow's frames to its own file `DIR/{label}{ext}`, fast and safely, however
-/// many flows are open at once.
+/// many flows are open at once. A file holds the frames in one of spec section 4's formats, or
+/// (OutputFormat::Payload) the flow's payload in sequence order, laid out by a PayloadLayout:
+/// a flow that carried no payload then has no file.
 ///
 /// Fast: a flow's bytes wait in memory (FlowBuffers, within `options.memoryBudget`) and its
 /// file is written when the flow is finished, with one open, one write and one close; when the
@@ -57,7 +60,7 @@ public:
     /// flow of this pool has the same label. Reserving flows in the order their first frames
     /// come names them as writing them would.
     std::string reserve(uint32_t flow, const std::string& label);
-    /// Appends one frame to flow `flow`, which reserve() named.
+    /// Appends one frame to flow `flow`, which reserve() named (Payload: places its payload).
     bool write(uint32_t flow, const FrameView& frame);
     /// Completes the flow's file and writes it; it keeps its temporary name until commit().
     bool finish(uint32_t flow);
@@ -80,6 +83,15 @@ public:
     /// The most memory the flows' waiting bytes held at once.
     size_t peakBufferedBytes() const { return m_buffers.peakHeldBytes(); }
 
+    /// OutputFormat::Payload: what the finished flows' payloads lacked.
+    struct PayloadGaps
+    {
+        size_t flows = 0;          ///< flows with bytes missing (PayloadLayout::missingBytes)
+        uint64_t missingBytes = 0; ///< bytes those flows sent that were never captured
+        uint64_t droppedBytes = 0; ///< captured bytes out of place (PayloadLayout::droppedBytes)
+    };
+    const PayloadGaps& payloadGaps() const { return m_payloadGaps; }
+
     /// A test seam: called with (from, to) just before every rename commit() makes, putting
     /// back included; the hook may change the directory as another program could meanwhile.
     using RenameHook = std::function<void(const std::string& from, const std::string& to)>;
@@ -89,7 +101,8 @@ private:
     struct Slot
     {
         std::string name; ///< file name in the directory; empty: no file reserved
-        uint32_t frames = 0;
+        uint32_t entries = 0; ///< frames (Payload: runs of payload) written
+        uint64_t onDisk = 0;  ///< bytes in the temporary file; the buffer holds what follows
         bool created = false; ///< the temporary file exists
         bool finished = false;
         bool committed = false;
@@ -124,6 +137,8 @@ private:
     std::string temporaryPath(const Slot& slot) const;
     /// Where commit() keeps an existing file while it is being replaced.
     static std::string backupPath(const std::string& finalPath);
+    /// Payload: places the frame's new payload bytes in the flow's file.
+    bool writePayload(uint32_t flow, Slot& slot, const FrameView& frame);
     /// Appends the flow's waiting bytes to its temporary file (creating it on the first time).
     bool writeOut(uint32_t flow);
     /// Writes out and releases the least recently written buffers until the budget is kept.
@@ -145,6 +160,9 @@ private:
     PcapEncoder m_pcap;
     std::string m_prolog, m_separator, m_epilog; ///< the file's start, between frames, end
     std::vector<Slot> m_slots;                   ///< by flow id
+    /// Payload: by flow id, from the flow's first frame until it is finished
+    std::vector<std::unique_ptr<PayloadLayout>> m_layouts;
+    PayloadGaps m_payloadGaps;
     FlowBuffers m_buffers;
     std::unordered_set<uint32_t, NameHash, NameEqual> m_names; ///< flows that have a name
     RenameHook m_renameHook;

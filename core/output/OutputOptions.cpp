@@ -5,7 +5,7 @@ namespace fi {
 std::optional<OutputFormat> outputFormatFromName(std::string_view name)
 {
     for (OutputFormat f : {OutputFormat::Pcap, OutputFormat::Json, OutputFormat::Plist,
-                           OutputFormat::Tree})
+                           OutputFormat::Tree, OutputFormat::Payload})
         if (name == outputFormatName(f))
             return f;
     return std::nullopt;
@@ -19,6 +19,7 @@ const char* outputFormatName(OutputFormat format)
     case OutputFormat::Json: return "json";
     case OutputFormat::Plist: return "plist";
     case OutputFormat::Tree: return "tree";
+    case OutputFormat::Payload: return "payload";
     }
     return "none";
 }
@@ -31,6 +32,7 @@ const char* outputExtension(OutputFormat format)
     case OutputFormat::Json: return ".json";
     case OutputFormat::Plist: return ".plist";
     case OutputFormat::Tree: return ".txt";
+    case OutputFormat::Payload: return ".bin";
     }
     return "";
 }

@@ -8,8 +8,9 @@
 
 namespace fi {
 
-/// The per-flow file formats of spec section 4.
-enum class OutputFormat { None, Pcap, Json, Plist, Tree };
+/// The per-flow file formats: those of spec section 4, and the flow's payload in sequence order
+/// (PayloadLayout: as tcpflow writes it).
+enum class OutputFormat { None, Pcap, Json, Plist, Tree, Payload };
 
 enum class ByteOrder { Host, Big, Little };
 
@@ -33,7 +34,8 @@ struct OutputOptions
 /// `pcap` → Pcap …; nullopt for an unknown name.
 std::optional<OutputFormat> outputFormatFromName(std::string_view name);
 const char* outputFormatName(OutputFormat format);
-/// The file name extension of a format, with its dot (`.pcap`, `.json`, `.plist`, `.txt`).
+/// The file name extension of a format, with its dot (`.pcap`, `.json`, `.plist`, `.txt`,
+/// `.bin`).
 const char* outputExtension(OutputFormat format);
 
 } // namespace fi

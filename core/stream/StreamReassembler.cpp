@@ -4,25 +4,10 @@
 
 namespace fi {
 
-int64_t StreamReassembler::unwrap(uint32_t seq) const
-{
-    // The difference to the last offset's sequence number, taken as a signed 32-bit step.
-    const uint32_t lastSeq = m_base + uint32_t(uint64_t(m_last));
-    return m_last + int64_t(int32_t(seq - lastSeq));
-}
-
 void StreamReassembler::add(uint32_t frame, uint32_t seq, bool syn, bool fin, std::span<const uint8_t> payload)
 {
-    if (!m_based) {
-        m_based = true;
-        m_base = syn ? seq + 1 : seq;
-        m_last = 0;
-    }
-    // A SYN's sequence number is the byte before the data (a SYN retransmitted, or a SYN
-    // carrying data, as TCP Fast Open does).
-    const int64_t start = unwrap(syn ? seq + 1 : seq);
+    const int64_t start = m_offsets.next(seq, syn);
     const int64_t stop = start + int64_t(payload.size());
-    m_last = start;
     if (fin && !m_hasFin) {
         m_hasFin = true;
         m_fin = stop;

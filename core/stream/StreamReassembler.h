@@ -1,5 +1,7 @@
 #pragma once
 
+#include "StreamOffsets.h"
+
 #include <cstdint>
 #include <map>
 #include <span>
@@ -13,9 +15,8 @@ namespace fi {
 /// counts once, and the first captured copy wins, as Wireshark's Follow TCP Stream shows it);
 /// out-of-order segments take their place; bytes never captured are gaps.
 ///
-/// Offsets are relative to the stream's base: the SYN's sequence number + 1, or without a SYN
-/// the first segment's sequence number (bytes sent before it, seen later, get negative
-/// offsets). Sequence numbers wrap at 2^32; offsets are 64-bit and do not.
+/// Offsets are those of StreamOffsets: from the SYN's sequence number + 1, or from the first
+/// segment's; 64-bit, they do not wrap.
 class StreamReassembler
 {
 public:
@@ -40,7 +41,7 @@ public:
 
     /// Whether a segment has been added, and where the stream starts (0, or its lowest offset
     /// below) and ends (one past its highest byte, or the FIN's place when later).
-    bool empty() const { return !m_based; }
+    bool empty() const { return !m_offsets.based(); }
     int64_t begin() const;
     int64_t end() const;
     /// Bytes between begin() and end() that no segment carried.
@@ -50,12 +51,7 @@ public:
     bool finished() const { return m_hasFin; }
 
 private:
-    /// The 64-bit offset of `seq`: the one of its 2^32 aliases nearest the last offset seen.
-    int64_t unwrap(uint32_t seq) const;
-
-    bool m_based = false;
-    uint32_t m_base = 0;       ///< sequence number of offset 0
-    int64_t m_last = 0;        ///< offset of the last segment added, for unwrapping
+    StreamOffsets m_offsets;
     bool m_hasFin = false;
     int64_t m_fin = 0;         ///< offset of the FIN
     uint64_t m_duplicate = 0;

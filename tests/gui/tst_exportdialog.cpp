@@ -176,7 +176,7 @@ private slots:
         QStringList titles;
         for (int i = 0; i < formats->count(); ++i)
             titles << formats->itemText(i);
-        QCOMPARE(titles, (QStringList{"pcap", "json", "plist", "tree", "merged pcap", "CSV"}));
+        QCOMPARE(titles, (QStringList{"pcap", "json", "plist", "tree", "payload", "merged pcap", "CSV"}));
         QPushButton* exportButton = buttonWithText(&dialog, "Export");
         QVERIFY(exportButton);
         QVERIFY(buttonWithText(&dialog, "Cancel") || buttonWithText(&dialog, "&Cancel"));

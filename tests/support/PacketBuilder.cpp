@@ -39,6 +39,7 @@ Bytes tcp(const TcpSpec& s)
     if (s.dataOffset > 5)
         h.resize(size_t(s.dataOffset) * 4, 0x01); // NOP options
     h.resize(h.size() + s.payload, 'x');
+    h.insert(h.end(), s.data.begin(), s.data.end());
     return h;
 }
 

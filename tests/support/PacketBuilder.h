@@ -28,7 +28,8 @@ struct TcpSpec
     uint32_t ack = 1;
     uint16_t window = 65535;
     uint8_t dataOffset = 5; ///< in 32-bit words; options are filled with NOPs
-    size_t payload = 0;
+    size_t payload = 0; ///< 'x's of payload, before `data`
+    std::string data;   ///< payload bytes
 };
 
 Bytes tcp(const TcpSpec& spec);
