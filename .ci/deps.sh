@@ -9,6 +9,7 @@ packages=(
   libgl-dev libvulkan-dev
   libpcap-dev libqcustomplot-dev
   xvfb xauth
+  tcpflow
 )
 
 missing=()

@@ -1,6 +1,7 @@
 // Conformance: the flow index of the spec's example and of every capture in ../shared/corpus
 // equals its reference, except the deliberate differences in conformance/known-differences.txt.
 
+#include "KnownDifferences.h"
 #include "TestPaths.h"
 
 #include "CaptureTracer.h"
@@ -87,22 +88,6 @@ QString describeDifference(const FlowList& expected, const FlowList& actual)
     return text;
 }
 
-QMap<QString, QString> knownDifferences()
-{
-    QMap<QString, QString> out;
-    QFile file(fi::test::sourceDir() + QStringLiteral("/tests/conformance/known-differences.txt"));
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return out;
-    while (!file.atEnd()) {
-        const QString line = QString::fromUtf8(file.readLine()).trimmed();
-        if (line.isEmpty() || line.startsWith('#'))
-            continue;
-        const qsizetype bar = line.indexOf('|');
-        out.insert(line.left(bar).trimmed(), line.mid(bar + 1).trimmed());
-    }
-    return out;
-}
-
 } // namespace
 
 class TestConformance : public QObject
@@ -133,7 +118,7 @@ private slots:
 
     void knownDifferencesListIsWellFormed()
     {
-        const auto known = knownDifferences();
+        const auto known = fi::test::knownDifferences("known-differences.txt", 1);
         QVERIFY(!known.isEmpty());
         for (auto it = known.begin(); it != known.end(); ++it)
             QVERIFY2(!it.value().isEmpty(), qPrintable(it.key() + " has no reason"));
@@ -164,7 +149,7 @@ private slots:
         FI_REQUIRE_SHARED();
         QFETCH(QString, capture);
         QFETCH(QString, expected);
-        static const QMap<QString, QString> known = knownDifferences();
+        static const QMap<QString, QString> known = fi::test::knownDifferences("known-differences.txt", 1);
         const QString relative = QString::fromLatin1(QTest::currentDataTag());
 
         const FlowList reference = readExpected(expected);
