@@ -6,6 +6,7 @@
 #include "FlowPlot.h"
 #include "FlowTableModel.h"
 #include "FlowTreeView.h"
+#include "FollowStreamPane.h"
 #include "FrameInspector.h"
 #include "FrameTableModel.h"
 #include "RecentFiles.h"
@@ -30,6 +31,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
+#include <QTabWidget>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
@@ -224,10 +226,17 @@ void MainWindow::createCentralArea()
     m_leftSplitter->setChildrenCollapsible(false);
 
     m_details = new DetailsPane(this);
+    m_follow = new FollowStreamPane(this);
+    m_follow->setObjectName(QStringLiteral("followStream"));
+    m_rightTabs = new QTabWidget(this);
+    m_rightTabs->setObjectName(QStringLiteral("rightTabs"));
+    m_rightTabs->setDocumentMode(true);
+    m_rightTabs->addTab(m_details, tr("Details"));
+    m_rightTabs->addTab(m_follow, tr("Follow Stream"));
     m_mainSplitter = new QSplitter(Qt::Horizontal, this);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     m_mainSplitter->addWidget(m_leftSplitter);
-    m_mainSplitter->addWidget(m_details);
+    m_mainSplitter->addWidget(m_rightTabs);
     m_mainSplitter->setStretchFactor(0, 2);
     m_mainSplitter->setStretchFactor(1, 1);
     m_mainSplitter->setChildrenCollapsible(false);
@@ -258,6 +267,8 @@ void MainWindow::createCentralArea()
     // selectionChanged: the frames and the plot follow it too.
     connect(m_model, &QAbstractItemModel::layoutChanged, m_selectionTimer, qOverload<>(&QTimer::start));
     connect(m_plot, &FlowPlot::frameClicked, this, &MainWindow::selectFrame);
+    connect(m_rightTabs, &QTabWidget::currentChanged, this, &MainWindow::updateFollowedFlow);
+    connect(m_follow, &FollowStreamPane::frameClicked, this, &MainWindow::showStreamFrame);
     connect(m_plot, &FlowPlot::message, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 }
 
@@ -332,6 +343,36 @@ void MainWindow::selectFrame(uint32_t, uint32_t frame)
     m_frameView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
+void MainWindow::showStreamFrame(uint32_t frame)
+{
+    if (frame == 0 || frame > m_model->store().frames.size())
+        return;
+    if (m_frames->rowOfFrame(frame) >= 0) {
+        selectFrame(0, frame);
+        return;
+    }
+    // a frame of the other direction, whose flow is not selected
+    m_frameView->selectionModel()->clearCurrentIndex();
+    m_details->showFrameLoading(frame);
+    m_inspector->request(m_model->store(), frame);
+    m_plot->markFrame(frame);
+}
+
+void MainWindow::followCurrentFlow()
+{
+    m_rightTabs->setCurrentWidget(m_follow);
+    updateFollowedFlow();
+}
+
+void MainWindow::updateFollowedFlow()
+{
+    if (m_rightTabs->currentWidget() != m_follow)
+        return;
+    const QModelIndex current = m_flowView->currentIndex();
+    if (current.isValid())
+        m_follow->follow(m_model->store(), m_model->flowAt(current.row()));
+}
+
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -357,6 +398,9 @@ void MainWindow::createActions()
     absolute->setCheckable(true);
     connect(absolute, &QAction::toggled, m_model, &FlowTableModel::setAbsoluteTimes);
     connect(absolute, &QAction::toggled, m_frames, &FrameTableModel::setAbsoluteTimes);
+    QAction* follow = view->addAction(tr("Follow &Stream"), this, &MainWindow::followCurrentFlow);
+    follow->setShortcut(Qt::CTRL | Qt::ALT | Qt::SHIFT | Qt::Key_T); // as in Wireshark
+    m_flowView->addAction(follow);
     QAction* find = view->addAction(tr("&Filter Flows"), this, [this] {
         m_filterEdit->setFocus();
         m_filterEdit->selectAll();
@@ -545,6 +589,7 @@ void MainWindow::openCapture(const QString& path)
 void MainWindow::onStarted(const QString& path, int linkType, bool pcapng, int snapLength)
 {
     m_plot->clear();
+    m_follow->clear();
     m_frames->clear(); // before its store is emptied
     // While loading, new flows are added at the end of the table; the sort order and the
     // filter take them in when the load ends (FlowTableModel::finishLoading).
@@ -645,6 +690,7 @@ void MainWindow::onCurrentFlowChanged(const QModelIndex&)
     // A flow chosen in the table shows its summary until one of its frames is chosen.
     m_frameView->selectionModel()->clearCurrentIndex();
     showCurrentFlowDetails();
+    updateFollowedFlow();
 }
 
 void MainWindow::showCurrentFlowDetails()

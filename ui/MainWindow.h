@@ -9,6 +9,7 @@ class DetailsPane;
 class ExportController;
 class FlowPlot;
 class FlowTableModel;
+class FollowStreamPane;
 class FrameInspector;
 class FrameTableModel;
 class QComboBox;
@@ -17,6 +18,7 @@ class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QSplitter;
+class QTabWidget;
 class QTableView;
 class QTimer;
 class QToolButton;
@@ -40,6 +42,10 @@ public:
     FrameTableModel* frameModel() const { return m_frames; }
     QTableView* frameView() const { return m_frameView; }
     DetailsPane* details() const { return m_details; }
+    FollowStreamPane* followPane() const { return m_follow; }
+    QTabWidget* rightTabs() const { return m_rightTabs; }
+    /// Shows the Follow Stream tab, following the current flow's connection.
+    void followCurrentFlow();
     FlowPlot* plot() const { return m_plot; }
     ExportController* exporter() const { return m_exporter; }
     QAction* exportAction() const { return m_exportAction; }
@@ -82,6 +88,11 @@ private:
     void showSelectedFlows();
     void plotSelectedFlows();
     void selectFrame(uint32_t flow, uint32_t frame);
+    /// A frame the Follow Stream view points at: selected in the frames table when it is
+    /// there, its details shown in any case.
+    void showStreamFrame(uint32_t frame);
+    /// The Follow Stream tab follows the current flow while it is shown.
+    void updateFollowedFlow();
     void setLoadingUi(bool loading);
     void showError(const QString& title, const QString& text);
     void applyFilterText();
@@ -97,6 +108,8 @@ private:
     QTreeView* m_flowView = nullptr;
     QTableView* m_frameView = nullptr;
     DetailsPane* m_details = nullptr;
+    FollowStreamPane* m_follow = nullptr;
+    QTabWidget* m_rightTabs = nullptr;
     FlowPlot* m_plot = nullptr;
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_leftSplitter = nullptr;

@@ -8,38 +8,62 @@
 
 namespace fi {
 
+FollowStream::Input FollowStream::input(const CaptureStore& store, uint32_t flow)
+{
+    Input in;
+    in.path = store.path;
+    in.pcapng = store.pcapng;
+    in.linkType = store.linkType;
+    if (flow >= store.flows.size())
+        return in;
+    in.id = store.flows[flow].id;
+    for (const auto& [f, d] : connectionFlows(store, flow))
+        for (const FlowPacket& p : store.flows[f].packets) {
+            in.frames.push_back({p.frame, store.frame(p.frame), d});
+            in.payloadBytes[d] += p.payloadLength;
+        }
+    // Both directions' frames in capture order: the order their bytes were sent.
+    std::sort(in.frames.begin(), in.frames.end(),
+              [](const Input::Frame& a, const Input::Frame& b) { return a.number < b.number; });
+    return in;
+}
+
 bool FollowStream::build(const CaptureStore& store, uint32_t flow, std::string& error)
 {
-    *this = FollowStream();
     if (flow >= store.flows.size()) {
+        *this = FollowStream();
         error = "no such flow";
         return false;
     }
-    const std::vector<std::pair<uint32_t, int>> connection = connectionFlows(store, flow);
+    return build(input(store, flow), error);
+}
+
+bool FollowStream::build(const Input& input, std::string& error, const std::atomic<bool>* cancel)
+{
+    *this = FollowStream();
     FrameSource source;
-    if (!source.open(store.path, store.pcapng)) {
+    if (!source.open(input.path, input.pcapng)) {
         error = source.errorString();
         return false;
     }
-    // Both directions' frames in capture order: the order their bytes were sent.
-    std::vector<std::pair<uint32_t, int>> frames; // (frame, direction)
-    for (const auto& [f, d] : connection)
-        for (const FlowPacket& p : store.flows[f].packets)
-            frames.emplace_back(p.frame, d);
-    std::sort(frames.begin(), frames.end());
     std::vector<uint8_t> bytes;
-    for (const auto& [frame, d] : frames) {
-        if (!source.read(store.frame(frame), bytes)) {
-            error = "frame " + std::to_string(frame) + ": " + source.errorString();
+    for (const Input::Frame& frame : input.frames) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            error.clear();
             return false;
         }
-        const TcpPacket tcp = decodeTcp(store.linkType, bytes.data(), bytes.size(), store.frame(frame).originalLength);
+        if (!source.read(frame.record, bytes)) {
+            error = "frame " + std::to_string(frame.number) + ": " + source.errorString();
+            return false;
+        }
+        const TcpPacket tcp = decodeTcp(input.linkType, bytes.data(), bytes.size(), frame.record.originalLength);
         if (!tcp.valid)
             continue; // (cannot happen: it was a flow packet when traced)
         // the payload as captured: a snapshot length may have cut it short
         const size_t from = std::min<size_t>(tcp.payloadOffset, bytes.size());
         const size_t to = std::min<size_t>(size_t(tcp.payloadOffset) + tcp.payloadLength, bytes.size());
-        m_streams[size_t(d)].add(frame, tcp.seq, tcp.syn(), tcp.fin(), std::span(bytes.data() + from, to - from));
+        m_streams[size_t(frame.direction)].add(frame.number, tcp.seq, tcp.syn(), tcp.fin(),
+                                               std::span(bytes.data() + from, to - from));
     }
     return true;
 }

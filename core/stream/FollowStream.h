@@ -4,6 +4,7 @@
 #include "StreamReassembler.h"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,8 +29,31 @@ public:
         size_t data = 0;       ///< where the bytes are in bytes(direction)
     };
 
+    /// What following a connection reads: its frames in capture order, each with its record
+    /// and direction, and where the capture is. Taken from the store (quickly, on the thread
+    /// that owns it), it lets build() read and reassemble on another thread.
+    struct Input
+    {
+        struct Frame
+        {
+            uint32_t number = 0;
+            FrameRecord record;
+            int direction = 0;
+        };
+        std::string path;
+        bool pcapng = false;
+        int linkType = 1;
+        BufferID id;                    ///< the flow followed: direction 0
+        std::vector<Frame> frames;      ///< both directions, in capture order
+        uint64_t payloadBytes[2] = {0, 0}; ///< payload the frames sent, each direction
+    };
+    static Input input(const CaptureStore& store, uint32_t flow);
+
     /// Follows flow `flow` of `store`; false with `error` when the capture cannot be read.
     bool build(const CaptureStore& store, uint32_t flow, std::string& error);
+    /// Reads and reassembles `input`'s frames; false with `error` when the capture cannot be
+    /// read, or when `cancel` became true (error empty).
+    bool build(const Input& input, std::string& error, const std::atomic<bool>* cancel = nullptr);
 
     /// Every flow of `flow`'s connection, with its direction (0: as `flow`, 1: the other), in
     /// capture order: the flows of its BufferID and the mirrored one from the client's SYN

@@ -10,10 +10,14 @@
 #include "FlowPlot.h"
 #include "FlowTableModel.h"
 #include "FrameTableModel.h"
+#include "FollowStreamPane.h"
 #include "MainWindow.h"
+#include "StreamView.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QLineEdit>
+#include <QSignalSpy>
 #include <QTest>
 #include <QTableView>
 #include <QTreeView>
@@ -122,5 +126,42 @@ int main(int argc, char** argv)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
     std::printf("frames table sorted by payload in %lld ms; longest GUI-thread event %.1f ms\n",
                 static_cast<long long>(clock.elapsed()), double(app.longestNs) / 1e6);
+
+    // Follow Stream on the first flow (the most packets): reassembly and layout, a hex dump of
+    // it, a find that scans it all, and a jump to its end.
+    FollowStreamPane* follow = window.followPane();
+    auto waitFor = [&](auto done) {
+        while (!done() && clock.elapsed() < 120'000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    };
+    auto report = [&](const char* what) {
+        std::printf("%s in %lld ms; longest GUI-thread event %.1f ms\n", what,
+                    static_cast<long long>(clock.elapsed()), double(app.longestNs) / 1e6);
+        app.longestNs = 0;
+        clock.restart();
+    };
+    window.flowView()->setCurrentIndex(window.flowModel()->index(0, 0));
+    QCoreApplication::processEvents();
+    app.longestNs = 0;
+    clock.restart();
+    window.followCurrentFlow();
+    waitFor([&] { return follow->document() && !follow->isBusy(); });
+    const auto doc = follow->document();
+    std::printf("follow stream: %llu bytes, %zu lines; ",
+                static_cast<unsigned long long>(doc ? doc->shownBytes() : 0), doc ? doc->lineCount() : 0);
+    report("followed");
+    follow->setFormat(StreamDocument::Format::Hex);
+    waitFor([&] { return follow->document() != doc && !follow->isBusy(); });
+    report("follow stream as a hex dump");
+    bool found = true;
+    QObject::connect(follow, &FollowStreamPane::findFinished, &app, [&](bool f) { found = f; });
+    follow->findEdit()->setText(QStringLiteral("no such text in the stream"));
+    QSignalSpy finished(follow, &FollowStreamPane::findFinished);
+    follow->find();
+    waitFor([&] { return finished.count() > 0; });
+    report(found ? "find (found)" : "find through the whole stream (not found)");
+    QTest::keyClick(follow->view(), Qt::Key_End);
+    follow->view()->viewport()->repaint();
+    report("scrolled to the end and painted");
     return 0;
 }
