@@ -150,6 +150,11 @@ QString FieldTreeModel::layerSummary(const FieldNode& layer)
                 summary += QStringLiteral(" [%1]").arg(tcpFlagNames(layer));
             return summary;
         }
+    } else if (layer.name == "payload") {
+        return byteCount(layer.length); // (what was captured of it)
+    } else if (layer.name == "http") {
+        const QString line = childValue(layer, "request_line");
+        return line.isEmpty() ? childValue(layer, "status_line") : line;
     }
     return byteCount(headerLength(layer));
 }

@@ -1,6 +1,7 @@
 #include "FrameInspector.h"
 
 #include "FrameSource.h"
+#include "PayloadLayer.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -26,6 +27,7 @@ InspectedFrame inspect(const std::string& path, bool pcapng, int linkType, fi::F
         return out;
     }
     out.tree = fi::decodeLayers(linkType, bytes.data(), bytes.size(), record.originalLength);
+    fi::addPayloadLayer(out.tree, linkType, bytes.data(), bytes.size(), record.originalLength);
     out.bytes = QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
     return out;
 }

@@ -4,6 +4,7 @@
 #include "FieldTreeModel.h"
 #include "LayerTree.h"
 #include "PacketBuilder.h"
+#include "PayloadLayer.h"
 
 #include <QAbstractItemModelTester>
 #include <QFont>
@@ -43,6 +44,19 @@ fi::LayerTree ipv6Tree()
     spec.dataOffset = 8;
     spec.payload = 10;
     return decodeEthernet(fi::test::tcpOverIpv6("2001:db8::1", "2001:db8::2", spec));
+}
+
+/// An HTTP request, with the payload layer of the frame details.
+fi::LayerTree httpTree()
+{
+    fi::test::TcpSpec spec = synAck();
+    spec.srcPort = 40000;
+    spec.flags = 0x18; // PSH ACK
+    spec.data = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    const fi::test::Bytes frame = fi::test::tcpOverIpv4("10.0.0.1", "10.0.0.2", spec);
+    fi::LayerTree tree = decodeEthernet(frame);
+    fi::addPayloadLayer(tree, 1, frame.data(), frame.size());
+    return tree;
 }
 
 /// An Ethernet/IPv4 frame cut inside the IPv4 header.
@@ -102,6 +116,7 @@ private slots:
     void hasFieldAndValueColumns();
     void ipv4SourceRowCarriesItsByteRange();
     void layerRowsShowSummaries();
+    void payloadLayersShowSizeAndFirstLine();
     void ipv6LayerShowsItsAddresses();
     void fieldAndGroupRows();
     void truncatedFrameEndsWithStopRow();
@@ -117,6 +132,7 @@ void TestFieldTreeModel::passesModelTester_data()
     QTest::newRow("ipv6") << 1;
     QTest::newRow("truncated") << 2;
     QTest::newRow("empty") << 3;
+    QTest::newRow("http payload") << 4;
 }
 
 void TestFieldTreeModel::passesModelTester()
@@ -133,6 +149,9 @@ void TestFieldTreeModel::passesModelTester()
         break;
     case 2:
         model.setLayerTree(truncatedTree());
+        break;
+    case 4:
+        model.setLayerTree(httpTree());
         break;
     default:
         model.setLayerTree(fi::LayerTree());
@@ -204,6 +223,21 @@ void TestFieldTreeModel::layerRowsShowSummaries()
     QCOMPARE(tcp.data(FieldTreeModel::ByteOffsetRole).toInt(), 34);
     QCOMPARE(tcp.data(FieldTreeModel::ByteLengthRole).toInt(), 20);
     QVERIFY(tcp.data(Qt::FontRole).value<QFont>().bold());
+}
+
+void TestFieldTreeModel::payloadLayersShowSizeAndFirstLine()
+{
+    FieldTreeModel model;
+    model.setLayerTree(httpTree());
+    const QModelIndex tcp = findRow(model, findRow(model, model.index(0, 0), "IPv4"), "TCP");
+    QCOMPARE(valueText(tcp), QStringLiteral("40000 \u2192 80 [PSH, ACK]"));
+    const QModelIndex payload = findRow(model, tcp, "Payload");
+    QVERIFY(payload.isValid());
+    QCOMPARE(valueText(payload), QStringLiteral("27 bytes"));
+    QCOMPARE(payload.data(FieldTreeModel::ByteOffsetRole).toInt(), 54);
+    const QModelIndex http = findRow(model, payload, "HTTP");
+    QVERIFY(http.isValid());
+    QCOMPARE(valueText(http), QStringLiteral("GET / HTTP/1.1"));
 }
 
 void TestFieldTreeModel::ipv6LayerShowsItsAddresses()
