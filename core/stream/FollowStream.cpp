@@ -1,5 +1,6 @@
 #include "FollowStream.h"
 
+#include "ConversationIndex.h"
 #include "Decoder.h"
 #include "FrameSource.h"
 #include "TcpPacket.h"
@@ -71,28 +72,12 @@ bool FollowStream::build(const Input& input, std::string& error, const std::atom
 std::vector<std::pair<uint32_t, int>> FollowStream::connectionFlows(const CaptureStore& store, uint32_t flow)
 {
     // The seed's rule ends a flow at a FIN, so one connection can be several flows a side
-    // (the last ACK after a FIN, data after a FIN sent early). A connection is every flow of
-    // its two BufferIDs from the client's SYN that opened it to the next one.
-    const BufferID id = store.flows[flow].id;
-    const BufferID mirrored = id.mirrored();
-    auto opens = [&store](uint32_t f) { // a client's SYN (not a SYN/ACK) opens a connection
-        const std::vector<FlowPacket>& p = store.flows[f].packets;
-        return !p.empty() && (p.front().flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN;
-    };
-    std::vector<uint32_t> both; // the flows of either BufferID, in opening (capture) order
-    for (uint32_t f = 0; f < store.flows.size(); ++f)
-        if (store.flows[f].id == id || store.flows[f].id == mirrored)
-            both.push_back(f);
-    const auto at = std::find(both.begin(), both.end(), flow);
-    auto first = at;
-    while (first != both.begin() && !opens(*first))
-        --first;
-    auto last = std::next(at);
-    while (last != both.end() && !opens(*last))
-        ++last;
+    // (the last ACK after a FIN, data after a FIN sent early): the connection is the flow's
+    // conversation.
+    const BufferID& id = store.flows[flow].id;
     std::vector<std::pair<uint32_t, int>> flows;
-    for (auto f = first; f != last; ++f)
-        flows.emplace_back(*f, store.flows[*f].id == id ? 0 : 1);
+    for (uint32_t f : ConversationIndex::connection(store, flow))
+        flows.emplace_back(f, store.flows[f].id == id ? 0 : 1);
     return flows;
 }
 

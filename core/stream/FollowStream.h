@@ -56,9 +56,7 @@ public:
     bool build(const Input& input, std::string& error, const std::atomic<bool>* cancel = nullptr);
 
     /// Every flow of `flow`'s connection, with its direction (0: as `flow`, 1: the other), in
-    /// capture order: the flows of its BufferID and the mirrored one from the client's SYN
-    /// that opened the connection (a flow starting with SYN, not SYN/ACK) up to the next such
-    /// SYN; without one, from the first of those flows.
+    /// opening order: its conversation (ConversationIndex::connection).
     static std::vector<std::pair<uint32_t, int>> connectionFlows(const CaptureStore& store, uint32_t flow);
     const StreamReassembler& direction(int d) const { return m_streams[size_t(d)]; }
     const std::string& bytes(int d) const { return m_streams[size_t(d)].bytes(); }

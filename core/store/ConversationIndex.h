@@ -1,0 +1,105 @@
+#pragma once
+
+#include "CaptureStore.h"
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+namespace fi {
+
+/// The conversations of a capture: each TCP connection's flows, both directions together.
+///
+/// The seed's rule makes a flow of each direction (its BufferID) and splits a direction at
+/// each FIN, so one connection is two or more flows. A conversation is the flows of a 4-tuple's
+/// two BufferIDs, in opening order, from one that starts a connection to the next that does:
+/// a flow whose first packet is a SYN without ACK (the client's), or a SYN/ACK from a side that
+/// already has a flow in the conversation (the server answering a new connection). So a
+/// 4-tuple used again after a close is a new conversation, although the seed's rule may have
+/// put the client's new SYN in the flow its last ACK opened (that flow stays with the
+/// conversation it opened in). Flows seen before any SYN of their 4-tuple (a capture that
+/// starts mid-connection) are one conversation. Follow Stream reads the same flows
+/// (connection()).
+///
+/// Built incrementally: update() takes the flows added to the store since the last call, so a
+/// loading capture's conversations grow batch by batch. Statistics are not copied: summary()
+/// adds up its flows' as they are now.
+class ConversationIndex
+{
+public:
+    enum class State
+    {
+        Open,       ///< no FIN or RST yet
+        HalfClosed, ///< a FIN from one side
+        Closed,     ///< FINs from both sides
+        Reset,      ///< an RST from either side
+    };
+
+    struct Summary
+    {
+        BufferID clientToServer; ///< src: the client (the SYN's sender, else the first flow's)
+        uint32_t packets[2] = {0, 0}; ///< [0] client to server, [1] server to client
+        uint64_t bytes[2] = {0, 0};
+        int64_t firstNs = 0;
+        int64_t lastNs = 0;
+        State state = State::Open;
+    };
+
+    static constexpr uint32_t kNone = UINT32_MAX;
+
+    /// The flows of `flow`'s conversation, in opening order, found without indexing the whole
+    /// capture (one pass over its flows).
+    static std::vector<uint32_t> connection(const CaptureStore& store, uint32_t flow);
+
+    /// Takes the flows added to `store` since the last update (or all, after clear()).
+    void update(const CaptureStore& store);
+    void clear();
+
+    size_t size() const { return m_conversations.size(); }
+    /// The conversation's flows, in opening order.
+    const std::vector<uint32_t>& flows(uint32_t conversation) const
+    {
+        return m_conversations[conversation].flows;
+    }
+    /// The conversation of a flow update() has taken; kNone for one it has not.
+    uint32_t conversationOf(uint32_t flow) const
+    {
+        return flow < m_conversationOfFlow.size() ? m_conversationOfFlow[flow] : kNone;
+    }
+    /// Flows taken so far: update() starts after them.
+    uint32_t flowsTaken() const { return uint32_t(m_conversationOfFlow.size()); }
+    /// 0 when `flow` goes from the conversation's client to its server, 1 the other way.
+    int direction(const CaptureStore& store, uint32_t flow) const;
+    Summary summary(const CaptureStore& store, uint32_t conversation) const;
+
+private:
+    /// The sides of a 4-tuple a conversation has flows of: [0] the key's source, [1] the other.
+    struct Sides
+    {
+        bool seen[2] = {false, false};
+        /// Whether `flow` (of 4-tuple `key`) starts a new conversation after these sides.
+        bool startsNew(const FlowRecord& flow, const BufferID& key) const;
+        void take(const FlowRecord& flow, const BufferID& key) { seen[flow.id == key ? 0 : 1] = true; }
+    };
+    struct Conversation
+    {
+        std::vector<uint32_t> flows;
+        BufferID clientToServer;
+        bool clientKnown = false; ///< a SYN (or SYN/ACK) said who the client is
+        Sides sides;
+    };
+    struct KeyHash
+    {
+        size_t operator()(const BufferID& id) const { return size_t(id.hash()); }
+    };
+    /// The 4-tuple's two BufferIDs as one: the one whose source sorts first.
+    static BufferID key(const BufferID& id);
+
+    std::vector<Conversation> m_conversations;
+    std::vector<uint32_t> m_conversationOfFlow; ///< by flow id
+    std::unordered_map<BufferID, uint32_t, KeyHash> m_current; ///< 4-tuple → its latest conversation
+};
+
+const char* conversationStateName(ConversationIndex::State state);
+
+} // namespace fi
