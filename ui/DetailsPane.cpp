@@ -1,5 +1,6 @@
 #include "DetailsPane.h"
 
+#include "ConversationModel.h"
 #include "FieldTreeModel.h"
 #include "FlowTableModel.h"
 #include "HexView.h"
@@ -96,6 +97,25 @@ void DetailsPane::showFlow(const FlowTableModel& model, uint32_t flow)
     }
     if (!f.packets.empty())
         row(tr("Frames"), tr("%1 to %2").arg(f.packets.front().frame).arg(f.packets.back().frame));
+    html += QStringLiteral("</table>");
+    m_flowSummary->setHtml(html);
+    setCurrentWidget(m_flowSummary);
+}
+
+void DetailsPane::showConversation(const ConversationModel& model, const QModelIndex& conversation)
+{
+    QString html = QStringLiteral("<h3>%1</h3><table cellspacing='4'>")
+                       .arg(conversation.siblingAtColumn(ConversationModel::Conversation).data().toString().toHtmlEscaped());
+    auto row = [&html](const QString& name, const QString& value) {
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value);
+    };
+    for (int c = ConversationModel::Conversation + 1; c < ConversationModel::ColumnCount; ++c)
+        row(model.headerData(c, Qt::Horizontal).toString().toHtmlEscaped(),
+            conversation.siblingAtColumn(c).data().toString().toHtmlEscaped());
+    QStringList labels;
+    for (int r = 0; r < model.rowCount(conversation); ++r)
+        labels << model.index(r, ConversationModel::Conversation, conversation).data().toString().toHtmlEscaped();
+    row(tr("Its flows"), labels.join(QStringLiteral("<br>")));
     html += QStringLiteral("</table>");
     m_flowSummary->setHtml(html);
     setCurrentWidget(m_flowSummary);

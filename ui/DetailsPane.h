@@ -4,10 +4,12 @@
 
 #include <QStackedWidget>
 
+class ConversationModel;
 class FieldTreeModel;
 class FlowTableModel;
 class HexView;
 class QLabel;
+class QModelIndex;
 class QSplitter;
 class QTextBrowser;
 class QTreeView;
@@ -24,6 +26,8 @@ public:
 
     void showNothing();
     void showFlow(const FlowTableModel& model, uint32_t flow);
+    /// A conversation row's summary: its columns and its flows' labels.
+    void showConversation(const ConversationModel& model, const QModelIndex& conversation);
     void showFrameLoading(uint32_t number);
     void showFrame(uint32_t number, const QByteArray& bytes, const fi::LayerTree& tree);
     void showFrameError(uint32_t number, const QString& reason);

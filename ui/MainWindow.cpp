@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "ConversationModel.h"
 #include "DetailsPane.h"
 #include "ExportController.h"
 #include "ExportDialog.h"
@@ -62,7 +63,8 @@ static QString filterHelp()
 }
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_model(new FlowTableModel(this)), m_frames(new FrameTableModel(this)),
+    : QMainWindow(parent), m_model(new FlowTableModel(this)),
+      m_conversations(new ConversationModel(m_model, this)), m_frames(new FrameTableModel(this)),
       m_loader(new CaptureLoader(this)), m_inspector(new FrameInspector(this)),
       m_exporter(new ExportController(this))
 {
@@ -153,8 +155,15 @@ void MainWindow::createCentralArea()
     m_stateCombo->addItem(tr("All flows"), int(FlowTableModel::StateFilter::All));
     m_stateCombo->addItem(tr("Open flows"), int(FlowTableModel::StateFilter::Open));
     m_stateCombo->addItem(tr("Closed flows"), int(FlowTableModel::StateFilter::Closed));
+    m_modeCombo = new QComboBox(left);
+    m_modeCombo->setAccessibleName(tr("Table shows"));
+    m_modeCombo->setToolTip(tr("Flows: one row per flow (a direction, split at each FIN, as the seed's rule says).\n"
+                               "Conversations: one row per TCP connection, both directions, its flows below."));
+    m_modeCombo->addItem(tr("Flows"));
+    m_modeCombo->addItem(tr("Conversations"));
     filterRow->addWidget(m_filterEdit, 1);
     filterRow->addWidget(m_flowCountLabel);
+    filterRow->addWidget(m_modeCombo);
     filterRow->addWidget(m_stateCombo);
     leftLayout->addLayout(filterRow);
     leftLayout->addWidget(m_filterErrorLabel);
@@ -253,16 +262,17 @@ void MainWindow::createCentralArea()
     connect(m_stateCombo, &QComboBox::currentIndexChanged, this, [this] {
         m_model->setStateFilter(FlowTableModel::StateFilter(m_stateCombo->currentData().toInt()));
     });
-    connect(m_flowView->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            &MainWindow::onCurrentFlowChanged);
     connect(m_frameView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onCurrentFrameChanged);
     m_selectionTimer = new QTimer(this);
     m_selectionTimer->setSingleShot(true);
     m_selectionTimer->setInterval(80);
     connect(m_selectionTimer, &QTimer::timeout, this, &MainWindow::showSelectedFlows);
-    connect(m_flowView->selectionModel(), &QItemSelectionModel::selectionChanged, m_selectionTimer,
-            qOverload<>(&QTimer::start));
+    connectFlowSelection();
+    connect(m_conversations, &ConversationModel::statisticsChanged, m_flowView->viewport(), qOverload<>(&QWidget::update));
+    connect(m_conversations, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateFlowCount);
+    connect(m_conversations, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateFlowCount);
+    connect(m_modeCombo, &QComboBox::currentIndexChanged, this, [this] { setConversationsMode(m_modeCombo->currentIndex() == 1); });
     // A filter that hides selected flows takes them out of the selection without a
     // selectionChanged: the frames and the plot follow it too.
     connect(m_model, &QAbstractItemModel::layoutChanged, m_selectionTimer, qOverload<>(&QTimer::start));
@@ -295,6 +305,15 @@ void MainWindow::updateFlowCount()
 {
     const QLocale locale;
     const int total = m_model->totalFlows();
+    if (conversationsMode()) {
+        const int conversations = int(m_conversations->conversations().size());
+        const int shown = m_conversations->shownConversations();
+        m_flowCountLabel->setText(shown < conversations
+                                      ? tr("%1 of %2 conversations").arg(locale.toString(shown), locale.toString(conversations))
+                                      : conversations == 1 ? tr("1 conversation")
+                                                          : tr("%1 conversations").arg(locale.toString(conversations)));
+        return;
+    }
     m_flowCountLabel->setText(m_model->isFiltering()
                                   ? tr("%1 of %2 flows").arg(locale.toString(m_model->shownFlows()), locale.toString(total))
                                   : total == 1 ? tr("1 flow") : tr("%1 flows").arg(locale.toString(total)));
@@ -368,9 +387,59 @@ void MainWindow::updateFollowedFlow()
 {
     if (m_rightTabs->currentWidget() != m_follow)
         return;
+    if (const std::optional<uint32_t> flow = currentFlow())
+        m_follow->follow(m_model->store(), *flow);
+}
+
+bool MainWindow::conversationsMode() const
+{
+    return m_flowView->model() == m_conversations;
+}
+
+void MainWindow::setConversationsMode(bool conversations)
+{
+    if (conversations == conversationsMode())
+        return;
+    if (conversations)
+        m_flowHeaderState = m_flowView->header()->saveState();
+    QItemSelectionModel* old = m_flowView->selectionModel();
+    m_flowView->setModel(conversations ? static_cast<QAbstractItemModel*>(m_conversations) : m_model);
+    delete old;
+    m_flowView->setRootIsDecorated(conversations);
+    m_flowView->setItemsExpandable(conversations);
+    if (conversations) {
+        m_flowView->sortByColumn(-1, Qt::AscendingOrder); // capture order until a header is clicked
+        m_flowView->setColumnWidth(ConversationModel::Conversation, 300);
+        for (int c : {ConversationModel::Client, ConversationModel::Server})
+            m_flowView->setColumnWidth(c, 150);
+        for (int c = ConversationModel::ClientPackets; c < ConversationModel::ColumnCount; ++c)
+            m_flowView->setColumnWidth(c, 80);
+    } else if (!m_flowHeaderState.isEmpty()) {
+        m_flowView->header()->restoreState(m_flowHeaderState);
+    }
+    m_modeCombo->setCurrentIndex(conversations ? 1 : 0);
+    connectFlowSelection();
+    updateFlowCount();
+    showCurrentFlowDetails();
+    m_selectionTimer->start();
+}
+
+void MainWindow::connectFlowSelection()
+{
+    connect(m_flowView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::onCurrentFlowChanged);
+    connect(m_flowView->selectionModel(), &QItemSelectionModel::selectionChanged, m_selectionTimer,
+            qOverload<>(&QTimer::start));
+}
+
+std::optional<uint32_t> MainWindow::currentFlow() const
+{
     const QModelIndex current = m_flowView->currentIndex();
-    if (current.isValid())
-        m_follow->follow(m_model->store(), m_model->flowAt(current.row()));
+    if (!current.isValid())
+        return std::nullopt;
+    if (conversationsMode())
+        return m_conversations->flowOf(current);
+    return m_model->flowAt(current.row());
 }
 
 void MainWindow::createActions()
@@ -503,7 +572,8 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
     s.setValue(QStringLiteral("window/frameSplitter"), m_details->frameSplitter()->saveState());
     s.setValue(QStringLiteral("window/leftSplitter"), m_leftSplitter->saveState());
-    s.setValue(QStringLiteral("window/flowHeader"), m_flowView->header()->saveState());
+    s.setValue(QStringLiteral("window/flowHeader"),
+               conversationsMode() ? m_flowHeaderState : m_flowView->header()->saveState());
     s.setValue(QStringLiteral("window/frameHeader"), m_frameView->horizontalHeader()->saveState());
 }
 
@@ -697,8 +767,10 @@ void MainWindow::showCurrentFlowDetails()
 {
     m_inspector->cancel();
     const QModelIndex current = m_flowView->currentIndex();
-    if (current.isValid())
-        m_details->showFlow(*m_model, m_model->flowAt(current.row()));
+    if (conversationsMode() && current.isValid() && !current.parent().isValid())
+        m_details->showConversation(*m_conversations, current);
+    else if (const std::optional<uint32_t> flow = currentFlow())
+        m_details->showFlow(*m_model, *flow);
     else
         m_details->showNothing();
 }
@@ -725,8 +797,18 @@ std::vector<uint32_t> MainWindow::selectedFlows() const
             flows.push_back(flow);
         }
     };
+    const bool conversations = conversationsMode();
+    std::vector<uint32_t> ofRow;
     for (const QItemSelectionRange& range : m_flowView->selectionModel()->selection())
-        for (int row = range.top(); row <= range.bottom(); ++row)
-            take(m_model->flowAt(row));
+        for (int row = range.top(); row <= range.bottom(); ++row) {
+            if (!conversations) {
+                take(m_model->flowAt(row));
+                continue;
+            }
+            ofRow.clear(); // a conversation's flows, or a flow row's one
+            m_conversations->appendFlowsOf(m_conversations->index(row, 0, range.parent()), ofRow);
+            for (uint32_t flow : ofRow)
+                take(flow);
+        }
     return flows;
 }

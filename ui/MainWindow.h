@@ -3,8 +3,12 @@
 #include "CaptureLoader.h"
 #include "ExportOptions.h"
 
+#include <QByteArray>
 #include <QMainWindow>
 
+#include <optional>
+
+class ConversationModel;
 class DetailsPane;
 class ExportController;
 class FlowPlot;
@@ -38,6 +42,11 @@ public:
     void openCapture(const QString& path);
 
     FlowTableModel* flowModel() const { return m_model; }
+    ConversationModel* conversationModel() const { return m_conversations; }
+    QComboBox* modeBox() const { return m_modeCombo; }
+    /// Conversations mode: the flow table shows conversations, their flows below.
+    void setConversationsMode(bool conversations);
+    bool conversationsMode() const;
     QTreeView* flowView() const { return m_flowView; }
     FrameTableModel* frameModel() const { return m_frames; }
     QTableView* frameView() const { return m_frameView; }
@@ -82,6 +91,10 @@ private:
     void onFailed(const QString& path, const QString& reason);
     void onCurrentFlowChanged(const QModelIndex& current);
     void onCurrentFrameChanged(const QModelIndex& current);
+    /// The flow of the flow table's current row (a conversation's: its first); nullopt if none.
+    std::optional<uint32_t> currentFlow() const;
+    /// The current and selected rows of the flow table's (new) selection model are followed.
+    void connectFlowSelection();
     /// The current flow's summary in the details pane (nothing when no flow is current).
     void showCurrentFlowDetails();
     /// The frames table and the plot follow the selected flows.
@@ -102,6 +115,7 @@ private:
     void onExportFinished(const fi::ExportResult& result);
 
     FlowTableModel* m_model;
+    ConversationModel* m_conversations;
     FrameTableModel* m_frames;
     CaptureLoader* m_loader;
     FrameInspector* m_inspector;
@@ -116,6 +130,8 @@ private:
     QTimer* m_selectionTimer = nullptr; ///< selection changes settle before the frames and plot follow
     QLineEdit* m_filterEdit = nullptr;
     QComboBox* m_stateCombo = nullptr;
+    QComboBox* m_modeCombo = nullptr;
+    QByteArray m_flowHeaderState; ///< the flows' header, kept while conversations are shown
     QTimer* m_filterTimer = nullptr;
     QLabel* m_flowCountLabel = nullptr;   ///< `12 of 29 flows` beside the filter
     QLabel* m_filterErrorLabel = nullptr; ///< why the filter text is not a filter, under it

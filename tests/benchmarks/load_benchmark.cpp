@@ -7,6 +7,7 @@
 // for the frames table and the plot, and sorts the frames table by payload, printing the
 // longest GUI-thread event of each.
 
+#include "ConversationModel.h"
 #include "FlowPlot.h"
 #include "FlowTableModel.h"
 #include "FrameTableModel.h"
@@ -163,5 +164,26 @@ int main(int argc, char** argv)
     QTest::keyClick(follow->view(), Qt::Key_End);
     follow->view()->viewport()->repaint();
     report("scrolled to the end and painted");
+
+    // Conversations: the mode switch, a sort, and a select all of every conversation.
+    window.setConversationsMode(true);
+    QCoreApplication::processEvents();
+    std::printf("conversations: %d; ", window.conversationModel()->shownConversations());
+    report("switched to conversations");
+    window.flowView()->sortByColumn(ConversationModel::ServerBytes, Qt::DescendingOrder);
+    QCoreApplication::processEvents();
+    report("conversations sorted by bytes from the server");
+    window.flowView()->clearSelection();
+    waitFor([&] { return window.frameModel()->rowCount() == 0 && window.plot()->flows().empty(); });
+    app.longestNs = 0;
+    clock.restart();
+    QTest::keyClick(window.flowView(), Qt::Key_A, Qt::ControlModifier);
+    waitFor([&] {
+        return window.plot()->flows().size() == result.summary.flows && !window.plot()->isBuilding() &&
+               !window.frameModel()->isScanning();
+    });
+    std::printf("select all conversations: %d frames, %zu flows plotted; ", window.frameModel()->rowCount(),
+                window.plot()->flows().size());
+    report("selected");
     return 0;
 }
