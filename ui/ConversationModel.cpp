@@ -41,8 +41,10 @@ ConversationModel::ConversationModel(FlowTableModel* flows, QObject* parent)
 
 bool ConversationModel::shown(uint32_t conversation) const
 {
-    const std::vector<uint32_t>& flows = m_index.flows(conversation);
-    return std::any_of(flows.begin(), flows.end(), [this](uint32_t f) { return m_flows->rowOf(f) >= 0; });
+    for (uint32_t f = m_index.firstFlow(conversation); f != ConversationIndex::kNone; f = m_index.nextFlow(f))
+        if (m_flows->rowOf(f) >= 0)
+            return true;
+    return false;
 }
 
 int ConversationModel::rowOf(uint32_t conversation) const
@@ -65,7 +67,7 @@ void ConversationModel::takeNewFlows()
     for (uint32_t f = from; f < m_index.flowsTaken(); ++f) {
         const uint32_t c = m_index.conversationOf(f);
         const int row = m_rowOfConversation[c];
-        const uint32_t count = uint32_t(m_index.flows(c).size());
+        const uint32_t count = m_index.flowCount(c);
         if (row >= 0 && m_exposed[c] < count) {
             beginInsertRows(index(row, 0), int(m_exposed[c]), int(count) - 1);
             m_exposed[c] = count;
@@ -82,7 +84,7 @@ void ConversationModel::takeNewFlows()
     for (uint32_t c : added) {
         m_rowOfConversation[c] = int(m_rows.size());
         m_rows.push_back(c);
-        m_exposed[c] = uint32_t(m_index.flows(c).size());
+        m_exposed[c] = m_index.flowCount(c);
     }
     endInsertRows();
 }
@@ -138,7 +140,7 @@ void ConversationModel::order(std::vector<uint32_t>& conversations) const
         case Start: return s.firstNs;
         case Duration: return s.lastNs - s.firstNs;
         case State: return int64_t(s.state);
-        case Flows: return int64_t(m_index.flows(c).size());
+        case Flows: return int64_t(m_index.flowCount(c));
         default: return 0;
         }
     });
@@ -174,7 +176,7 @@ void ConversationModel::setRows(std::vector<uint32_t> rows)
     m_rows = std::move(rows);
     m_rowOfConversation = std::move(rowOf);
     for (uint32_t c : m_rows)
-        m_exposed[c] = uint32_t(m_index.flows(c).size());
+        m_exposed[c] = m_index.flowCount(c);
     changePersistentIndexList(before, after);
     emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
@@ -184,10 +186,11 @@ void ConversationModel::appendFlowsOf(const QModelIndex& index, std::vector<uint
     if (!index.isValid())
         return;
     if (index.internalId() == kTopLevel) {
-        const std::vector<uint32_t>& flows = m_index.flows(m_rows[size_t(index.row())]);
-        out.insert(out.end(), flows.begin(), flows.end());
+        const uint32_t c = m_rows[size_t(index.row())];
+        for (uint32_t f = m_index.firstFlow(c); f != ConversationIndex::kNone; f = m_index.nextFlow(f))
+            out.push_back(f);
     } else {
-        out.push_back(m_index.flows(uint32_t(index.internalId()))[size_t(index.row())]);
+        out.push_back(flowAt(uint32_t(index.internalId()), index.row()));
     }
 }
 
@@ -196,8 +199,16 @@ std::optional<uint32_t> ConversationModel::flowOf(const QModelIndex& index) cons
     if (!index.isValid())
         return std::nullopt;
     if (index.internalId() == kTopLevel)
-        return m_index.flows(m_rows[size_t(index.row())]).front();
-    return m_index.flows(uint32_t(index.internalId()))[size_t(index.row())];
+        return m_index.firstFlow(m_rows[size_t(index.row())]);
+    return flowAt(uint32_t(index.internalId()), index.row());
+}
+
+uint32_t ConversationModel::flowAt(uint32_t conversation, int row) const
+{
+    uint32_t f = m_index.firstFlow(conversation);
+    for (int i = 0; i < row; ++i)
+        f = m_index.nextFlow(f);
+    return f;
 }
 
 QModelIndex ConversationModel::index(int row, int column, const QModelIndex& parent) const
@@ -280,11 +291,11 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
         case Start: return startText(s.firstNs);
         case Duration: return QString::fromStdString(FlowColumns::secondsText(s.lastNs - s.firstNs));
         case State: return tr(fi::conversationStateName(s.state));
-        case Flows: return locale.toString(qulonglong(m_index.flows(c).size()));
+        case Flows: return locale.toString(qulonglong(m_index.flowCount(c)));
         default: return {};
         }
     }
-    const uint32_t flow = m_index.flows(c)[size_t(index.row())];
+    const uint32_t flow = flowAt(c, index.row());
     const fi::FlowRecord& f = store.flows[flow];
     const int direction = m_index.direction(store, flow);
     switch (column) {

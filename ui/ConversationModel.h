@@ -70,6 +70,8 @@ private:
     static constexpr int kPending = -2; ///< a row of m_rowOfConversation about to be added
 
     bool shown(uint32_t conversation) const;
+    /// The conversation's flow of child row `row`.
+    uint32_t flowAt(uint32_t conversation, int row) const;
     /// Takes the flows the flow model added: new conversations at the end, new flows in theirs.
     void takeNewFlows();
     /// Rows again from the flow model's filter, in the current order, as one layout change.

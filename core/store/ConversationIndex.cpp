@@ -64,7 +64,28 @@ void ConversationIndex::clear()
 {
     m_conversations.clear();
     m_conversationOfFlow.clear();
-    m_current.clear();
+    m_nextFlow.clear();
+    m_slots.clear();
+    m_tuples = 0;
+}
+
+size_t ConversationIndex::slotOf(const CaptureStore& store, const BufferID& k, uint64_t hash) const
+{
+    const size_t mask = m_slots.size() - 1;
+    for (size_t slot = size_t(hash) & mask;; slot = (slot + 1) & mask)
+        if (m_slots[slot] == kNone || keyOf(store, m_slots[slot]) == k)
+            return slot;
+}
+
+void ConversationIndex::grow(const CaptureStore& store)
+{
+    std::vector<uint32_t> old(std::max<size_t>(1024, m_slots.size() * 2), kNone);
+    old.swap(m_slots);
+    for (uint32_t c : old)
+        if (c != kNone) {
+            const BufferID k = keyOf(store, c);
+            m_slots[slotOf(store, k, k.hash())] = c;
+        }
 }
 
 void ConversationIndex::update(const CaptureStore& store)
@@ -72,47 +93,73 @@ void ConversationIndex::update(const CaptureStore& store)
     for (uint32_t flow = flowsTaken(); flow < store.flows.size(); ++flow) {
         const FlowRecord& record = store.flows[flow];
         const BufferID k = key(record.id);
-        const auto [at, added] = m_current.try_emplace(k, kNone);
-        if (added || m_conversations[at->second].sides.startsNew(record, k)) {
-            at->second = uint32_t(m_conversations.size());
+        if ((m_tuples + 1) * 2 > m_slots.size())
+            grow(store);
+        const size_t slot = slotOf(store, k, k.hash());
+        if (m_slots[slot] == kNone)
+            ++m_tuples;
+        if (m_slots[slot] == kNone || m_conversations[m_slots[slot]].sides.startsNew(record, k)) {
+            m_slots[slot] = uint32_t(m_conversations.size());
             m_conversations.emplace_back();
         }
-        Conversation& c = m_conversations[at->second];
+        const uint32_t id = m_slots[slot];
+        Conversation& c = m_conversations[id];
+        if (c.count == 0)
+            c.first = flow;
+        else
+            m_nextFlow[c.last] = flow;
+        c.last = flow;
+        ++c.count;
         c.sides.take(record, k);
-        c.flows.push_back(flow);
+        m_nextFlow.push_back(kNone);
+        m_conversationOfFlow.push_back(id);
         // the client: the sender of the SYN, or the receiver of a SYN/ACK; until either is
         // seen, the sender of the first flow
         const uint8_t first = firstFlags(record);
+        const bool keySource = record.id == k;
         if (isSyn(first)) {
-            c.clientToServer = record.id;
+            c.clientIsSource = keySource;
             c.clientKnown = true;
         } else if (!c.clientKnown && isSynAck(first)) {
-            c.clientToServer = record.id.mirrored();
+            c.clientIsSource = !keySource;
             c.clientKnown = true;
-        } else if (c.flows.size() == 1) {
-            c.clientToServer = record.id;
+        } else if (c.count == 1) {
+            c.clientIsSource = keySource;
         }
-        m_conversationOfFlow.push_back(at->second);
     }
+}
+
+std::vector<uint32_t> ConversationIndex::flows(uint32_t conversation) const
+{
+    std::vector<uint32_t> out;
+    out.reserve(flowCount(conversation));
+    for (uint32_t f = firstFlow(conversation); f != kNone; f = nextFlow(f))
+        out.push_back(f);
+    return out;
+}
+
+BufferID ConversationIndex::clientToServer(const CaptureStore& store, uint32_t conversation) const
+{
+    const BufferID k = keyOf(store, conversation);
+    return m_conversations[conversation].clientIsSource ? k : k.mirrored();
 }
 
 int ConversationIndex::direction(const CaptureStore& store, uint32_t flow) const
 {
     const uint32_t c = conversationOf(flow);
-    return c != kNone && store.flows[flow].id == m_conversations[c].clientToServer ? 0 : 1;
+    return c != kNone && store.flows[flow].id == clientToServer(store, c) ? 0 : 1;
 }
 
 ConversationIndex::Summary ConversationIndex::summary(const CaptureStore& store, uint32_t conversation) const
 {
-    const Conversation& c = m_conversations[conversation];
     Summary s;
-    s.clientToServer = c.clientToServer;
+    s.clientToServer = clientToServer(store, conversation);
     bool fin[2] = {false, false};
     bool rst = false;
     bool any = false;
-    for (uint32_t flow : c.flows) {
+    for (uint32_t flow = firstFlow(conversation); flow != kNone; flow = nextFlow(flow)) {
         const FlowStats& st = store.flows[flow].stats;
-        const int d = store.flows[flow].id == c.clientToServer ? 0 : 1;
+        const int d = store.flows[flow].id == s.clientToServer ? 0 : 1;
         s.packets[d] += st.packets;
         s.bytes[d] += st.bytes;
         s.firstNs = any ? std::min(s.firstNs, st.firstNs) : st.firstNs;

@@ -3,7 +3,6 @@
 #include "CaptureStore.h"
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 namespace fi {
@@ -56,11 +55,12 @@ public:
     void clear();
 
     size_t size() const { return m_conversations.size(); }
-    /// The conversation's flows, in opening order.
-    const std::vector<uint32_t>& flows(uint32_t conversation) const
-    {
-        return m_conversations[conversation].flows;
-    }
+    /// The conversation's flows, in opening order: the first, and each one's next (kNone after
+    /// the last), or all of them at once.
+    uint32_t firstFlow(uint32_t conversation) const { return m_conversations[conversation].first; }
+    uint32_t nextFlow(uint32_t flow) const { return m_nextFlow[flow]; }
+    uint32_t flowCount(uint32_t conversation) const { return m_conversations[conversation].count; }
+    std::vector<uint32_t> flows(uint32_t conversation) const;
     /// The conversation of a flow update() has taken; kNone for one it has not.
     uint32_t conversationOf(uint32_t flow) const
     {
@@ -81,23 +81,35 @@ private:
         bool startsNew(const FlowRecord& flow, const BufferID& key) const;
         void take(const FlowRecord& flow, const BufferID& key) { seen[flow.id == key ? 0 : 1] = true; }
     };
+    /// 16 bytes: a capture has a conversation for every two or three flows.
     struct Conversation
     {
-        std::vector<uint32_t> flows;
-        BufferID clientToServer;
-        bool clientKnown = false; ///< a SYN (or SYN/ACK) said who the client is
+        uint32_t first = kNone;
+        uint32_t last = kNone;
+        uint32_t count = 0;
         Sides sides;
-    };
-    struct KeyHash
-    {
-        size_t operator()(const BufferID& id) const { return size_t(id.hash()); }
+        bool clientKnown = false;   ///< a SYN (or SYN/ACK) said who the client is
+        bool clientIsSource = true; ///< the client is the source of the 4-tuple's key
     };
     /// The 4-tuple's two BufferIDs as one: the one whose source sorts first.
     static BufferID key(const BufferID& id);
+    BufferID keyOf(const CaptureStore& store, uint32_t conversation) const
+    {
+        return key(store.flows[m_conversations[conversation].first].id);
+    }
+    BufferID clientToServer(const CaptureStore& store, uint32_t conversation) const;
+    /// The slot of the 4-tuple `k` in m_slots: its latest conversation's, or the empty one
+    /// where it would go.
+    size_t slotOf(const CaptureStore& store, const BufferID& k, uint64_t hash) const;
+    void grow(const CaptureStore& store);
 
     std::vector<Conversation> m_conversations;
     std::vector<uint32_t> m_conversationOfFlow; ///< by flow id
-    std::unordered_map<BufferID, uint32_t, KeyHash> m_current; ///< 4-tuple → its latest conversation
+    std::vector<uint32_t> m_nextFlow;           ///< by flow id: the next flow of its conversation
+    /// Open addressing, by the 4-tuple's hash: each 4-tuple's latest conversation (kNone: empty).
+    /// The 4-tuple itself is its conversation's first flow's: 4 bytes a slot.
+    std::vector<uint32_t> m_slots;
+    size_t m_tuples = 0;
 };
 
 const char* conversationStateName(ConversationIndex::State state);
