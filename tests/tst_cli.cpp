@@ -146,9 +146,8 @@ private slots:
         const Result r = cli({"trace", capture, "-o", out.path(), "-f", "payload"});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out, QByteArray("wrote 1 payload file (20 bytes) to " + out.path().toUtf8() +
-                                   ": 4 frames read, 4 flow packets, 2 flows\n"
-                                   "payload: 1 flow with bytes missing from the capture, 6 bytes "
-                                   "missing\n"));
+                                   ": 4 frames read, 4 flow packets, 2 flows; 1 flow with bytes "
+                                   "missing from the capture, 6 bytes missing\n"));
         QFile file(out.filePath("10.0.0.1_1234-10.0.0.2_80-1000.0.bin"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray("GET \0\0\0\0\0\0HTTP/1.1\r\n", 20));

@@ -86,20 +86,20 @@ bool exportWholeFile(const CliOptions& o, const CaptureStore& store, Written& wr
 int printTraceSummary(const CliOptions& o, const Written& written, const TraceSummary& s)
 {
     std::printf("wrote %zu %s file%s (%llu bytes) to %s: %u frames read, %llu flow packets, "
-                "%zu flows\n",
+                "%zu flows",
                 written.files, exportFormatName(o.format), written.files == 1 ? "" : "s",
                 static_cast<unsigned long long>(written.bytes), o.output.directory.c_str(),
                 s.framesRead, static_cast<unsigned long long>(s.flowPackets), s.flows);
     if (o.format == ExportFormat::Payload) {
-        std::printf("payload: %zu flow%s with bytes missing from the capture, %llu bytes missing",
+        std::printf("; %zu flow%s with bytes missing from the capture, %llu bytes missing",
                     written.gaps.flows, written.gaps.flows == 1 ? "" : "s",
                     static_cast<unsigned long long>(written.gaps.missingBytes));
         if (written.gaps.droppedBytes > 0)
             std::printf(", %llu bytes out of place not written (before a flow's first sequence "
                         "number, or inside a gap over 16 MiB)",
                         static_cast<unsigned long long>(written.gaps.droppedBytes));
-        std::printf("\n");
     }
+    std::printf("\n");
     return 0;
 }
 
