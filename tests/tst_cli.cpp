@@ -153,6 +153,46 @@ private slots:
         QCOMPARE(file.readAll(), QByteArray("GET \0\0\0\0\0\0HTTP/1.1\r\n", 20));
     }
 
+    void analyzeFlagsWhatTcpDid()
+    {
+        // a handshake, a request, its retransmission 200 ms later, a duplicate ACK
+        CaptureSpec spec;
+        auto add = [&spec](bool fromClient, uint8_t flags, uint32_t seq, uint32_t ack, size_t payload, uint32_t us) {
+            TcpSpec t;
+            t.srcPort = fromClient ? 1234 : 80;
+            t.dstPort = fromClient ? 80 : 1234;
+            t.flags = flags;
+            t.seq = seq;
+            t.ack = ack;
+            t.payload = payload;
+            spec.add(tcpOverIpv4(fromClient ? "10.0.0.1" : "10.0.0.2", fromClient ? "10.0.0.2" : "10.0.0.1", t), 1000, us);
+        };
+        using namespace fi::TcpFlag;
+        add(true, SYN, 100, 0, 0, 0);
+        add(false, SYN | ACK, 500, 101, 0, 1000);
+        add(true, ACK, 101, 501, 0, 2000);
+        add(true, ACK | PSH, 101, 501, 10, 3000);
+        add(true, ACK | PSH, 101, 501, 10, 203000);
+        add(false, ACK, 501, 111, 0, 204000);
+        add(false, ACK, 501, 111, 0, 205000);
+        const QString capture = m_dir.filePath("analyze.pcap");
+        writeFile(capture, pcapFile(spec));
+        const Result r = cli({"analyze", capture});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray flows = QJsonDocument::fromJson(r.out).object()["flows"].toArray();
+        QCOMPARE(flows.size(), 2);
+        const QJsonObject client = flows[0].toObject();
+        QCOMPARE(client["label"].toString(), QStringLiteral("10.0.0.1_1234-10.0.0.2_80-1000.0"));
+        QCOMPARE(client["stats"].toObject()["retransmission"].toInt(), 1);
+        QCOMPARE(client["frames"].toArray(),
+                 (QJsonArray{QJsonObject{{"frame", 5}, {"analysis", QJsonArray{"retransmission"}}}}));
+        const QJsonObject server = flows[1].toObject();
+        QCOMPARE(server["stats"].toObject()["duplicate_ack"].toInt(), 1);
+        QCOMPARE(server["frames"].toArray(),
+                 (QJsonArray{QJsonObject{{"frame", 7}, {"analysis", QJsonArray{"duplicate_ack"}},
+                                         {"duplicate_ack_num", 1}, {"duplicate_ack_frame", 6}}}));
+    }
+
     void usageErrors_data()
     {
         QTest::addColumn<QStringList>("args");

@@ -33,6 +33,9 @@ std::string cliUsage()
            "  trace CAPTURE -o DIR -f FORMAT [--flows LABEL[,LABEL...]]\n"
            "                           write the flows to files in DIR\n"
            "  stats CAPTURE            trace without output and print the counts\n"
+           "  analyze CAPTURE          print as JSON what TCP did, as Wireshark's sequence\n"
+           "                           analysis flags it: per flow the count of each flag,\n"
+           "                           and each flagged frame with its flags\n"
            "  follow CAPTURE LABEL [--hex]\n"
            "                           print the payload of the flow's connection, both\n"
            "                           directions in the order sent, each byte once, as\n"
@@ -139,7 +142,7 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
         }
     }
     if (positional.empty()) {
-        error = "no command given (index, trace, stats or follow)";
+        error = "no command given (index, trace, stats, follow or analyze)";
         return CliParse::Error;
     }
     std::string_view command = positional[0];
@@ -151,8 +154,10 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
         o.command = CliOptions::Command::Stats;
     else if (command == "follow")
         o.command = CliOptions::Command::Follow;
+    else if (command == "analyze")
+        o.command = CliOptions::Command::Analyze;
     else {
-        error = "unknown command '" + std::string(command) + "' (index, trace, stats or follow)";
+        error = "unknown command '" + std::string(command) + "' (index, trace, stats, follow or analyze)";
         return CliParse::Error;
     }
     if (o.command == CliOptions::Command::Follow) {

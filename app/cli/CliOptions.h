@@ -7,7 +7,7 @@
 
 struct CliOptions
 {
-    enum class Command { None, Index, Trace, Stats, Follow };
+    enum class Command { None, Index, Trace, Stats, Follow, Analyze };
     Command command = Command::None;
     std::string capture;
     /// trace: the format asked for; per-flow formats are also in output.format (None for

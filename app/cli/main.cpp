@@ -10,6 +10,7 @@
 #include "FlowTracker.h"
 #include "FollowStream.h"
 #include "LoadBatchBuilder.h"
+#include "TcpAnalysis.h"
 #include "TraceFlow.h"
 
 #include <algorithm>
@@ -205,6 +206,67 @@ int runFollow(const CliOptions& o, CaptureTracer& tracer)
     return 0;
 }
 
+/// `analyze`: Wireshark's TCP sequence analysis of every flow packet, per flow.
+int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
+{
+    TcpAnalyzer analyzer;
+    std::vector<SegmentAnalysis> byFrame; // by frame number (flow packets only)
+    std::vector<std::pair<uint32_t, uint32_t>> flagged; // (flow, frame)
+    TraceFlow trace;
+    tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
+        if (flow == FlowTracker::kNoFlow)
+            return;
+        Packet packet;
+        packet.frame = frame;
+        packet.tcp = tcp;
+        const SegmentAnalysis a = analyzer.analyze(packet);
+        if (a.flags == 0)
+            return;
+        if (byFrame.size() <= frame.number)
+            byFrame.resize(size_t(frame.number) + 1);
+        byFrame[frame.number] = a;
+        flagged.emplace_back(flow, frame.number);
+    });
+    const TraceSummary s = tracer.run(trace);
+    warnIfEndedEarly(o.capture, s);
+    std::vector<std::vector<uint32_t>> framesOf(trace.flows().size());
+    for (const auto& [flow, frame] : flagged)
+        framesOf[flow].push_back(frame);
+    std::vector<const Index*> flows = trace.index();
+    std::stable_sort(flows.begin(), flows.end(), [](const Index* a, const Index* b) { return a->index.front() < b->index.front(); });
+    std::string out = "{\n \"flows\": [";
+    for (size_t i = 0; i < flows.size(); ++i) {
+        const Index& f = *flows[i];
+        uint32_t counts[TcpAnalysisFlag::kCount] = {};
+        std::string frames;
+        for (uint32_t frame : framesOf[f.flow]) {
+            const SegmentAnalysis& a = byFrame[frame];
+            frames += frames.empty() ? "" : ",";
+            frames += "\n    {\"frame\": " + std::to_string(frame) + ", \"analysis\": [";
+            bool first = true;
+            for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
+                if (a.flags & (1u << bit)) {
+                    ++counts[bit];
+                    frames += std::string(first ? "" : ", ") + "\"" + tcpAnalysisFlagName(bit) + "\"";
+                    first = false;
+                }
+            frames += "]";
+            if (a.flags & TcpAnalysisFlag::DuplicateAck)
+                frames += ", \"duplicate_ack_num\": " + std::to_string(a.duplicateAckNumber) +
+                          ", \"duplicate_ack_frame\": " + std::to_string(a.duplicateOfFrame);
+            frames += "}";
+        }
+        std::string stats;
+        for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
+            stats += std::string(bit ? ", " : "") + "\"" + tcpAnalysisFlagName(bit) + "\": " + std::to_string(counts[bit]);
+        out += std::string(i ? "," : "") + "\n  {\"label\": \"" + f.label + "\", \"stats\": {" + stats +
+               "}, \"frames\": [" + frames + (frames.empty() ? "]}" : "\n  ]}");
+    }
+    out += "\n ]\n}\n";
+    std::fputs(out.c_str(), stdout);
+    return 0;
+}
+
 int run(const CliOptions& o)
 {
     CaptureTracer tracer;
@@ -215,6 +277,7 @@ int run(const CliOptions& o)
     case CliOptions::Command::Stats: status = runStats(o, tracer); break;
     case CliOptions::Command::Index: status = runIndex(o, tracer); break;
     case CliOptions::Command::Follow: status = runFollow(o, tracer); break;
+    case CliOptions::Command::Analyze: status = runAnalyze(o, tracer); break;
     case CliOptions::Command::Trace:
         status = o.output.format == OutputFormat::None ? runWholeFileTrace(o, tracer)
                                                        : runPerFlowTrace(o, tracer);

@@ -42,6 +42,7 @@ struct TcpPacket
     uint32_t payloadLength = 0;
     uint32_t payloadOffset = 0; ///< where the payload starts in the frame (its captured part
                                 ///< is what lies before the captured length)
+    int8_t windowScale = -1;    ///< a SYN's window scale option (shift count); -1: none
 
     bool syn() const { return flags & TcpFlag::SYN; }
     bool fin() const { return flags & TcpFlag::FIN; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 namespace fi {
 
@@ -27,6 +28,12 @@ uint64_t BufferID::hash() const
     h = mix(h, load64(dst.bytes.data()));
     h = mix(h, load64(dst.bytes.data() + 8));
     return h ^ (h >> 31);
+}
+
+BufferID BufferID::connectionKey() const
+{
+    auto endpoint = [](const IpAddress& a, uint16_t port) { return std::make_tuple(a.family, a.bytes, port); };
+    return endpoint(src, srcport) <= endpoint(dst, dstport) ? *this : mirrored();
 }
 
 std::string makeLabel(const BufferID& id, const Timestamp& first)

@@ -26,6 +26,9 @@ struct BufferID
     }
     /// The other direction of the same connection.
     BufferID mirrored() const { return {dst, dstport, src, srcport}; }
+    /// Both directions of the 4-tuple as one: this one or its mirror, whichever's source sorts
+    /// first (by address family, address bytes, port).
+    BufferID connectionKey() const;
     uint64_t hash() const;
 };
 

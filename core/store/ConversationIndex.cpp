@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <tuple>
 
 namespace fi {
 
@@ -33,12 +32,12 @@ bool ConversationIndex::Sides::startsNew(const FlowRecord& flow, const BufferID&
 
 std::vector<uint32_t> ConversationIndex::connection(const CaptureStore& store, uint32_t flow)
 {
-    const BufferID k = key(store.flows[flow].id);
+    const BufferID k = store.flows[flow].id.connectionKey();
     std::vector<uint32_t> group;
     Sides sides;
     for (uint32_t f = 0; f < store.flows.size(); ++f) {
         const FlowRecord& record = store.flows[f];
-        if (!(key(record.id) == k))
+        if (!(record.id.connectionKey() == k))
             continue;
         if (sides.startsNew(record, k)) {
             if (f > flow && !group.empty())
@@ -50,14 +49,6 @@ std::vector<uint32_t> ConversationIndex::connection(const CaptureStore& store, u
         group.push_back(f);
     }
     return group;
-}
-
-BufferID ConversationIndex::key(const BufferID& id)
-{
-    auto endpoint = [](const IpAddress& a, uint16_t port) {
-        return std::make_tuple(a.family, a.bytes, port);
-    };
-    return endpoint(id.src, id.srcport) <= endpoint(id.dst, id.dstport) ? id : id.mirrored();
 }
 
 void ConversationIndex::clear()
@@ -92,7 +83,7 @@ void ConversationIndex::update(const CaptureStore& store)
 {
     for (uint32_t flow = flowsTaken(); flow < store.flows.size(); ++flow) {
         const FlowRecord& record = store.flows[flow];
-        const BufferID k = key(record.id);
+        const BufferID k = record.id.connectionKey();
         if ((m_tuples + 1) * 2 > m_slots.size())
             grow(store);
         const size_t slot = slotOf(store, k, k.hash());

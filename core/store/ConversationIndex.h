@@ -91,11 +91,9 @@ private:
         bool clientKnown = false;   ///< a SYN (or SYN/ACK) said who the client is
         bool clientIsSource = true; ///< the client is the source of the 4-tuple's key
     };
-    /// The 4-tuple's two BufferIDs as one: the one whose source sorts first.
-    static BufferID key(const BufferID& id);
     BufferID keyOf(const CaptureStore& store, uint32_t conversation) const
     {
-        return key(store.flows[m_conversations[conversation].first].id);
+        return store.flows[m_conversations[conversation].first].id.connectionKey();
     }
     BufferID clientToServer(const CaptureStore& store, uint32_t conversation) const;
     /// The slot of the 4-tuple `k` in m_slots: its latest conversation's, or the empty one

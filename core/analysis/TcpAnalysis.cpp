@@ -1,0 +1,140 @@
+#include "TcpAnalysis.h"
+
+
+namespace fi {
+
+namespace {
+
+bool gt(uint32_t a, uint32_t b) { return int32_t(a - b) > 0; }
+bool lt(uint32_t a, uint32_t b) { return int32_t(a - b) < 0; }
+bool le(uint32_t a, uint32_t b) { return int32_t(a - b) <= 0; }
+
+constexpr int kScaleUnknown = -1; ///< no SYN seen
+constexpr int kNoScale = -2;      ///< a SYN without the window scale option
+constexpr uint8_t kSynFinRst = TcpFlag::SYN | TcpFlag::FIN | TcpFlag::RST;
+
+} // namespace
+
+const char* tcpAnalysisFlagName(int bit)
+{
+    static const char* const kNames[TcpAnalysisFlag::kCount] = {
+        "retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order",
+        "lost_segment", "ack_lost_segment", "duplicate_ack", "zero_window", "zero_window_probe",
+        "zero_window_probe_ack", "window_full", "window_update", "keep_alive", "keep_alive_ack"};
+    return bit >= 0 && bit < TcpAnalysisFlag::kCount ? kNames[bit] : "";
+}
+
+SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet)
+{
+    using namespace TcpAnalysisFlag;
+    const TcpPacket& tcp = packet.tcp;
+    const BufferID id = packet.bufferId();
+    const BufferID k = id.connectionKey();
+    const int64_t now = packet.timestamp().totalNanoseconds();
+    const uint32_t frame = packet.index();
+    const uint32_t seq = tcp.seq, ack = tcp.ack, seglen = tcp.payloadLength, window = tcp.window;
+    const uint8_t flags = tcp.flags;
+    const int s = id == k ? 0 : 1;
+
+    Connection& c = m_connections[k];
+    if ((flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN && c.side[s].sawSyn && c.side[s].isn != seq)
+        c = Connection(); // the 4-tuple used again: a new connection
+    Direction& fwd = c.side[s];
+    Direction& rev = c.side[1 - s];
+
+    if (flags & TcpFlag::SYN) {
+        if (!fwd.sawSyn) {
+            fwd.sawSyn = true;
+            fwd.isn = seq;
+        }
+        fwd.windowScale = tcp.windowScale >= 0 ? tcp.windowScale : kNoScale;
+        if (!(flags & TcpFlag::ACK) && c.synNs < 0) {
+            c.synNs = now;
+            c.synSide = s;
+        } else if (flags & TcpFlag::ACK) {
+            c.synAckSeen = true;
+        }
+    } else if ((flags & TcpFlag::ACK) && c.synAckSeen && s == c.synSide && c.firstRttNs == 0 && c.synNs >= 0) {
+        c.firstRttNs = now - c.synNs; // the ACK that completes the handshake
+    }
+
+    SegmentAnalysis a;
+    const bool plain = !(flags & kSynFinRst);
+    // A repeat of this side's previous segment: no data, the next sequence number, the same ACK.
+    const bool repeats = seglen == 0 && seq == fwd.nextSeq && ack == fwd.lastAck && plain;
+    // A zero window probe (one byte, the next expected, into a closed window) is nothing else.
+    if (seglen == 1 && seq == fwd.nextSeq && rev.window == 0) {
+        a.flags |= ZeroWindowProbe;
+    } else {
+        if (window == 0 && plain)
+            a.flags |= ZeroWindow;
+        if (fwd.nextSeq && gt(seq, fwd.nextSeq) && !(flags & TcpFlag::RST))
+            a.flags |= LostSegment;
+        if ((seglen == 0 || seglen == 1) && seq == fwd.nextSeq - 1 && plain)
+            a.flags |= KeepAlive;
+        if (repeats && window && window != fwd.window)
+            a.flags |= WindowUpdate;
+        if (seglen > 0 && rev.windowScale != kScaleUnknown && plain &&
+            seq + seglen == rev.lastAck + (rev.window << (rev.windowScale > 0 ? rev.windowScale : 0)))
+            a.flags |= WindowFull;
+        // a keep-alive's ACK, a zero window probe's ACK, or else a duplicate ACK
+        if (repeats && window && window == fwd.window && (rev.lastSegmentFlags & KeepAlive)) {
+            a.flags |= KeepAliveAck;
+        } else if (repeats && window == 0 && fwd.window == 0 && (rev.lastSegmentFlags & ZeroWindowProbe)) {
+            a.flags |= ZeroWindowProbeAck;
+        } else if (repeats && window && window == fwd.window) {
+            ++fwd.duplicateAcks;
+            a.flags |= DuplicateAck;
+            a.duplicateAckNumber = uint32_t(fwd.duplicateAcks);
+            a.duplicateOfFrame = fwd.lastNonDuplicateAck;
+        }
+    }
+    if (ack != fwd.lastAck) { // a new ACK: counting duplicates starts again
+        fwd.lastNonDuplicateAck = frame;
+        fwd.duplicateAcks = 0;
+    }
+
+    // An ACK for bytes the other side was never seen to send (said once: the limit moves on).
+    if (rev.maxSeqToBeAcked && gt(ack, rev.maxSeqToBeAcked) && (flags & TcpFlag::ACK)) {
+        a.flags |= AckLostSegment;
+        rev.maxSeqToBeAcked = rev.nextSeq;
+    }
+
+    // A segment with data (or a SYN or FIN) that does not advance the sequence: which repeat.
+    if ((seglen > 0 || (flags & (TcpFlag::SYN | TcpFlag::FIN))) && !(a.flags & KeepAlive)) {
+        bool notAdvanced = fwd.nextSeq && lt(seq, fwd.nextSeq);
+        if (seglen > 1 && fwd.nextSeq - 1 == seq)
+            notAdvanced = false; // new data after what may have been a zero window probe
+        const uint32_t end = seq + seglen + ((flags & (TcpFlag::SYN | TcpFlag::FIN)) ? 1 : 0);
+        const int64_t outOfOrderThreshold = c.firstRttNs > 0 ? c.firstRttNs : 3'000'000;
+        // (a spurious or fast retransmission is a retransmission too, as Wireshark's fields say)
+        if (seglen > 0 && rev.lastAck && le(seq + seglen, rev.lastAck))
+            a.flags |= SpuriousRetransmission | Retransmission; // only bytes already acknowledged
+        else if (notAdvanced && rev.duplicateAcks >= 2 && rev.lastAck == seq && now - rev.lastAckNs < 20'000'000)
+            a.flags |= FastRetransmission | Retransmission; // the bytes duplicate ACKs asked for
+        else if (notAdvanced && now - fwd.nextSeqNs < outOfOrderThreshold && fwd.nextSeq != end)
+            a.flags |= OutOfOrder; // soon after the highest, within the handshake's RTT
+        else if (notAdvanced)
+            a.flags |= Retransmission;
+    }
+
+    // the highest sequence number sent (a zero window probe does not advance it), and the
+    // highest sent without a hole, up to which the other side may acknowledge
+    uint32_t next = seq + seglen;
+    if (flags & (TcpFlag::SYN | TcpFlag::FIN))
+        next += 1;
+    if ((gt(next, fwd.nextSeq) || !fwd.nextSeq) && !(a.flags & ZeroWindowProbe)) {
+        fwd.nextSeq = next;
+        fwd.nextSeqFrame = frame;
+        fwd.nextSeqNs = now;
+    }
+    if ((seq == fwd.maxSeqToBeAcked || !fwd.maxSeqToBeAcked) && !(a.flags & ZeroWindowProbe))
+        fwd.maxSeqToBeAcked = fwd.nextSeq;
+    fwd.window = window;
+    fwd.lastAck = ack;
+    fwd.lastAckNs = now;
+    fwd.lastSegmentFlags = a.flags;
+    return a;
+}
+
+} // namespace fi
