@@ -1,7 +1,8 @@
 // Wireshark's TCP sequence analysis (TcpAnalyzer): each flag's defining case and its near
 // misses, on segments built here: a client 10.0.0.1:1000 and a server 10.0.0.2:80 after a
 // handshake (client ISN 100, server ISN 500, windows 1000, no window scale), then the
-// segments of each row, a millisecond apart unless a row says otherwise.
+// segments of each row, a millisecond apart unless a row says otherwise. Each direction is one
+// flow of the flow rule (the client flow 0, the server flow 1).
 
 #include "FlowPacketBuilder.h"
 
@@ -48,13 +49,13 @@ QString analyse(const QList<Segment>& segments)
     uint32_t frame = 0;
     for (const Segment& s : handshake) {
         ns += s.gapUs * 1000;
-        if (analyzer.analyze(packetOf(++frame, ns, s)).flags != 0)
+        if (analyzer.analyze(packetOf(++frame, ns, s), s.fromClient ? 0 : 1).flags != 0)
             return "handshake flagged";
     }
     QStringList out;
     for (const Segment& s : segments) {
         ns += s.gapUs * 1000;
-        const SegmentAnalysis a = analyzer.analyze(packetOf(++frame, ns, s));
+        const SegmentAnalysis a = analyzer.analyze(packetOf(++frame, ns, s), s.fromClient ? 0 : 1);
         QStringList names;
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
             if (a.flags & (1u << bit))
@@ -142,7 +143,7 @@ private slots:
         uint16_t last = 0;
         for (const Segment& s : segments) {
             ns += s.gapUs * 1000;
-            last = analyzer.analyze(packetOf(++frame, ns, s)).flags;
+            last = analyzer.analyze(packetOf(++frame, ns, s), s.fromClient ? 0 : 1).flags;
         }
         QCOMPARE(last, uint16_t(0));
     }

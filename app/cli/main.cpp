@@ -210,8 +210,8 @@ int runFollow(const CliOptions& o, CaptureTracer& tracer)
 int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
 {
     TcpAnalyzer analyzer;
-    std::vector<SegmentAnalysis> byFrame; // by frame number (flow packets only)
-    std::vector<std::pair<uint32_t, uint32_t>> flagged; // (flow, frame)
+    std::vector<std::pair<uint32_t, SegmentAnalysis>> byFrame; // flagged frames (number, analysis)
+    std::vector<std::pair<uint32_t, uint32_t>> flagged;         // (flow, its index in byFrame)
     TraceFlow trace;
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
         if (flow == FlowTracker::kNoFlow)
@@ -219,51 +219,54 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
         Packet packet;
         packet.frame = frame;
         packet.tcp = tcp;
-        const SegmentAnalysis a = analyzer.analyze(packet);
+        const SegmentAnalysis a = analyzer.analyze(packet, flow);
         if (a.flags == 0)
             return;
-        if (byFrame.size() <= frame.number)
-            byFrame.resize(size_t(frame.number) + 1);
-        byFrame[frame.number] = a;
-        flagged.emplace_back(flow, frame.number);
+        byFrame.emplace_back(frame.number, a);
+        flagged.emplace_back(flow, uint32_t(byFrame.size() - 1));
     });
     const TraceSummary s = tracer.run(trace);
     warnIfEndedEarly(o.capture, s);
     std::vector<std::vector<uint32_t>> framesOf(trace.flows().size());
-    for (const auto& [flow, frame] : flagged)
-        framesOf[flow].push_back(frame);
+    for (const auto& [flow, at] : flagged)
+        framesOf[flow].push_back(at);
     std::vector<const Index*> flows = trace.index();
     std::stable_sort(flows.begin(), flows.end(), [](const Index* a, const Index* b) { return a->index.front() < b->index.front(); });
+    // Written flow by flow through one buffer, appended to in place.
     std::string out = "{\n \"flows\": [";
+    std::string frames;
     for (size_t i = 0; i < flows.size(); ++i) {
         const Index& f = *flows[i];
         uint32_t counts[TcpAnalysisFlag::kCount] = {};
-        std::string frames;
-        for (uint32_t frame : framesOf[f.flow]) {
-            const SegmentAnalysis& a = byFrame[frame];
-            frames += frames.empty() ? "" : ",";
-            frames += "\n    {\"frame\": " + std::to_string(frame) + ", \"analysis\": [";
-            bool first = true;
+        frames.clear();
+        for (uint32_t at : framesOf[f.flow]) {
+            const auto& [frame, a] = byFrame[at];
+            frames.append(frames.empty() ? "\n    {\"frame\": " : ",\n    {\"frame\": ").append(std::to_string(frame));
+            frames.append(", \"analysis\": [");
+            const char* separator = "";
             for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
                 if (a.flags & (1u << bit)) {
                     ++counts[bit];
-                    frames += std::string(first ? "" : ", ") + "\"" + tcpAnalysisFlagName(bit) + "\"";
-                    first = false;
+                    frames.append(separator).append("\"").append(tcpAnalysisFlagName(bit)).append("\"");
+                    separator = ", ";
                 }
-            frames += "]";
+            frames.append("]");
             if (a.flags & TcpAnalysisFlag::DuplicateAck)
-                frames += ", \"duplicate_ack_num\": " + std::to_string(a.duplicateAckNumber) +
-                          ", \"duplicate_ack_frame\": " + std::to_string(a.duplicateOfFrame);
-            frames += "}";
+                frames.append(", \"duplicate_ack_num\": ").append(std::to_string(a.duplicateAckNumber))
+                    .append(", \"duplicate_ack_frame\": ").append(std::to_string(a.duplicateOfFrame));
+            frames.append("}");
         }
-        std::string stats;
+        out.append(i ? ",\n  {\"label\": \"" : "\n  {\"label\": \"").append(f.label).append("\", \"stats\": {");
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
-            stats += std::string(bit ? ", " : "") + "\"" + tcpAnalysisFlagName(bit) + "\": " + std::to_string(counts[bit]);
-        out += std::string(i ? "," : "") + "\n  {\"label\": \"" + f.label + "\", \"stats\": {" + stats +
-               "}, \"frames\": [" + frames + (frames.empty() ? "]}" : "\n  ]}");
+            out.append(bit ? ", \"" : "\"").append(tcpAnalysisFlagName(bit)).append("\": ").append(std::to_string(counts[bit]));
+        out.append("}, \"frames\": [").append(frames).append(frames.empty() ? "]}" : "\n  ]}");
+        if (out.size() > (1 << 16)) {
+            std::fwrite(out.data(), 1, out.size(), stdout);
+            out.clear();
+        }
     }
-    out += "\n ]\n}\n";
-    std::fputs(out.c_str(), stdout);
+    out.append("\n ]\n}\n");
+    std::fwrite(out.data(), 1, out.size(), stdout);
     return 0;
 }
 

@@ -24,7 +24,23 @@ const char* tcpAnalysisFlagName(int bit)
     return bit >= 0 && bit < TcpAnalysisFlag::kCount ? kNames[bit] : "";
 }
 
-SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet)
+uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID& key)
+{
+    if (flow >= m_connectionOfFlow.size())
+        m_connectionOfFlow.resize(size_t(flow) + 1, UINT32_MAX);
+    uint32_t& c = m_connectionOfFlow[flow];
+    if (c == UINT32_MAX) {
+        const auto [at, added] = m_latest.try_emplace(key, uint32_t(m_connections.size()));
+        if (added)
+            m_connections.emplace_back();
+        c = at->second;
+    }
+    while (m_connections[c].replacedBy != UINT32_MAX)
+        c = m_connections[c].replacedBy;
+    return c;
+}
+
+SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
 {
     using namespace TcpAnalysisFlag;
     const TcpPacket& tcp = packet.tcp;
@@ -36,9 +52,16 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet)
     const uint8_t flags = tcp.flags;
     const int s = id == k ? 0 : 1;
 
-    Connection& c = m_connections[k];
-    if ((flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN && c.side[s].sawSyn && c.side[s].isn != seq)
-        c = Connection(); // the 4-tuple used again: a new connection
+    uint32_t index = connectionOf(flow, k);
+    if ((flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN && m_connections[index].side[s].sawSyn &&
+        m_connections[index].side[s].isn != seq) { // the 4-tuple used again: a new connection
+        const uint32_t fresh = uint32_t(m_connections.size());
+        m_connections.emplace_back();
+        m_connections[index].replacedBy = fresh;
+        m_latest[k] = fresh;
+        m_connectionOfFlow[flow] = index = fresh;
+    }
+    Connection& c = m_connections[index];
     Direction& fwd = c.side[s];
     Direction& rev = c.side[1 - s];
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace fi {
 
@@ -51,7 +52,9 @@ struct SegmentAnalysis
 class TcpAnalyzer
 {
 public:
-    SegmentAnalysis analyze(const Packet& packet);
+    /// Analyses the next flow packet, of flow `flow` (the flow rule's id): the flow finds its
+    /// connection once, by its 4-tuple, and keeps it.
+    SegmentAnalysis analyze(const Packet& packet, uint32_t flow);
 
 private:
     struct Direction
@@ -77,13 +80,19 @@ private:
         int64_t firstRttNs = 0;   ///< SYN to the ACK that completed the handshake; 0: not known
         int synSide = -1;
         bool synAckSeen = false;
+        uint32_t replacedBy = UINT32_MAX; ///< the connection that reused its 4-tuple
     };
     struct KeyHash
     {
         size_t operator()(const BufferID& id) const { return size_t(id.hash()); }
     };
 
-    std::unordered_map<BufferID, Connection, KeyHash> m_connections;
+    /// The connection of a flow's packets (following replacedBy).
+    uint32_t connectionOf(uint32_t flow, const BufferID& key);
+
+    std::vector<Connection> m_connections;
+    std::vector<uint32_t> m_connectionOfFlow;                      ///< by flow id
+    std::unordered_map<BufferID, uint32_t, KeyHash> m_latest;      ///< 4-tuple → its latest connection
 };
 
 } // namespace fi
