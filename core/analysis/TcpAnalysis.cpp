@@ -71,14 +71,10 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
             fwd.isn = seq;
         }
         fwd.windowScale = tcp.windowScale >= 0 ? tcp.windowScale : kNoScale;
-        if (!(flags & TcpFlag::ACK) && c.synNs < 0) {
-            c.synNs = now;
-            c.synSide = s;
-        } else if (flags & TcpFlag::ACK) {
-            c.synAckSeen = true;
-        }
-    } else if ((flags & TcpFlag::ACK) && c.synAckSeen && s == c.synSide && c.firstRttNs == 0 && c.synNs >= 0) {
-        c.firstRttNs = now - c.synNs; // the ACK that completes the handshake
+        if (!(flags & TcpFlag::ACK))
+            c.synNs = now; // the latest SYN
+    } else if ((flags & TcpFlag::ACK) && c.firstRttNs == 0 && c.synNs >= 0) {
+        c.firstRttNs = now - c.synNs; // the first ACK after it, from either side
     }
 
     SegmentAnalysis a;

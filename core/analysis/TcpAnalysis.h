@@ -76,10 +76,8 @@ private:
     struct Connection
     {
         Direction side[2]; ///< [0] the key's source, [1] the other
-        int64_t synNs = -1;       ///< the client's SYN
-        int64_t firstRttNs = 0;   ///< SYN to the ACK that completed the handshake; 0: not known
-        int synSide = -1;
-        bool synAckSeen = false;
+        int64_t synNs = -1;       ///< the latest SYN (without ACK)
+        int64_t firstRttNs = 0;   ///< from it to the first ACK (not a SYN) after; 0: not known
         uint32_t replacedBy = UINT32_MAX; ///< the connection that reused its 4-tuple
     };
     struct KeyHash
