@@ -11,6 +11,7 @@ bool le(uint32_t a, uint32_t b) { return int32_t(a - b) <= 0; }
 
 constexpr int kScaleUnknown = -1; ///< no SYN seen
 constexpr int kNoScale = -2;      ///< a SYN without the window scale option
+constexpr uint32_t kMuted = UINT32_MAX; ///< a duplicate ACK count after an ACK of unseen bytes
 constexpr uint8_t kSynFinRst = TcpFlag::SYN | TcpFlag::FIN | TcpFlag::RST;
 
 } // namespace
@@ -53,8 +54,9 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     const int s = id == k ? 0 : 1;
 
     uint32_t index = connectionOf(flow, k);
-    if ((flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN && m_connections[index].side[s].sawSyn &&
-        m_connections[index].side[s].isn != seq) { // the 4-tuple used again: a new connection
+    const bool pureSyn = (flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN;
+    if (pureSyn && m_connections[index].side[s].baseSet && m_connections[index].side[s].base != seq) {
+        // a SYN that does not repeat this side's first sequence number: the 4-tuple used again
         const uint32_t fresh = uint32_t(m_connections.size());
         m_connections.emplace_back();
         m_connections[index].replacedBy = fresh;
@@ -64,12 +66,22 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     Connection& c = m_connections[index];
     Direction& fwd = c.side[s];
     Direction& rev = c.side[1 - s];
+    // each side's base: its SYN's sequence number, else one before its first segment's, else
+    // one before the other side's first ACK of it
+    if (pureSyn && fwd.baseSet)
+        fwd.nextSeq = fwd.maxSeqToBeAcked; // the SYN again
+    else if ((flags & TcpFlag::SYN) && fwd.baseSet && fwd.base != seq)
+        fwd.base = seq; // a SYN/ACK answering anew
+    if (!fwd.baseSet) {
+        fwd.base = (flags & TcpFlag::SYN) ? seq : seq - 1;
+        fwd.baseSet = true;
+    }
+    if (!rev.baseSet && (flags & TcpFlag::ACK)) {
+        rev.base = ack - 1;
+        rev.baseSet = true;
+    }
 
     if (flags & TcpFlag::SYN) {
-        if (!fwd.sawSyn) {
-            fwd.sawSyn = true;
-            fwd.isn = seq;
-        }
         fwd.windowScale = tcp.windowScale >= 0 ? tcp.windowScale : kNoScale;
         if (!(flags & TcpFlag::ACK))
             c.synNs = now; // the latest SYN
@@ -102,7 +114,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
         } else if (repeats && window == 0 && fwd.window == 0 && (rev.lastSegmentFlags & ZeroWindowProbe)) {
             a.flags |= ZeroWindowProbeAck;
         } else if (repeats && window && window == fwd.window) {
-            ++fwd.duplicateAcks;
+            fwd.duplicateAcks = fwd.duplicateAcks == kMuted ? 1 : fwd.duplicateAcks + 1;
             a.flags |= DuplicateAck;
             a.duplicateAckNumber = uint32_t(fwd.duplicateAcks);
             a.duplicateOfFrame = fwd.lastNonDuplicateAck;
@@ -113,10 +125,18 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
         fwd.duplicateAcks = 0;
     }
 
-    // An ACK for bytes the other side was never seen to send (said once: the limit moves on).
+    // An ACK for bytes the other side was never seen to send. Said once for each hole: the
+    // limit moves on to what was sent; an ACK beyond anything sent mutes the other side's
+    // duplicate ACK count (Wireshark's "-1", which then also counts as two or more).
     if (rev.maxSeqToBeAcked && gt(ack, rev.maxSeqToBeAcked) && (flags & TcpFlag::ACK)) {
-        a.flags |= AckLostSegment;
-        rev.maxSeqToBeAcked = rev.nextSeq;
+        if (lt(rev.maxSeqToBeAcked, rev.nextSeq)) {
+            rev.maxSeqToBeAcked = rev.nextSeq;
+            a.flags |= AckLostSegment;
+        } else {
+            if (rev.duplicateAcks == 0)
+                a.flags |= AckLostSegment;
+            rev.duplicateAcks = kMuted;
+        }
     }
 
     // A segment with data (or a SYN or FIN) that does not advance the sequence: which repeat.

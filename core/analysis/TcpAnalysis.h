@@ -47,7 +47,8 @@ struct SegmentAnalysis
 /// expected sequence number (and the frame and time that set it), the highest sequence number
 /// to be acknowledged, the last ACK (its time and the last frame that was not a duplicate),
 /// the duplicate ACK count, the window and its scale, and the last segment's flags. A SYN
-/// without ACK whose ISN differs from the one seen starts the 4-tuple over (a port reused).
+/// without ACK that does not repeat its side's first sequence number starts the 4-tuple over
+/// (a port reused).
 /// Where the decisions differ from Wireshark's on purpose, the README says so.
 class TcpAnalyzer
 {
@@ -69,8 +70,8 @@ private:
         uint32_t duplicateAcks = 0;
         uint32_t window = UINT32_MAX; ///< as sent (not scaled); UINT32_MAX: none seen yet
         int windowScale = -1;         ///< -1: no SYN seen; -2: a SYN without the option
-        bool sawSyn = false;
-        uint32_t isn = 0;
+        bool baseSet = false;
+        uint32_t base = 0;            ///< the SYN's sequence number, or one before the first
         uint16_t lastSegmentFlags = 0;
     };
     struct Connection
