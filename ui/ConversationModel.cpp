@@ -247,8 +247,7 @@ int ConversationModel::columnCount(const QModelIndex&) const
 
 QString ConversationModel::endpoint(const fi::IpAddress& address, uint16_t port) const
 {
-    const QString text = QString::fromStdString(address.toString());
-    return (address.isV6() ? QLatin1Char('[') + text + QLatin1Char(']') : text) + QLatin1Char(':') + QString::number(port);
+    return QString::fromStdString(address.endpointText(port));
 }
 
 QVariant ConversationModel::data(const QModelIndex& index, int role) const

@@ -22,9 +22,7 @@ namespace {
 
 QString endpoint(const fi::IpAddress& address, uint16_t port)
 {
-    const QString text = QString::fromStdString(address.toString());
-    return (address.isV6() ? QLatin1Char('[') + text + QLatin1Char(']') : text) + QLatin1Char(':') +
-           QString::number(port);
+    return QString::fromStdString(address.endpointText(port));
 }
 
 } // namespace

@@ -172,14 +172,11 @@ int runFollow(const CliOptions& o, CaptureTracer& tracer)
     std::string error;
     if (!stream.build(store, flow, error))
         return fail(o.capture + ": " + error);
-    auto endpoint = [](const IpAddress& a, uint16_t port) {
-        return (a.isV6() ? "[" + a.toString() + "]" : a.toString()) + ":" + std::to_string(port);
-    };
     const BufferID& id = store.flows[flow].id;
     std::printf("\n===================================================================\n"
                 "Follow: tcp,%s\nFlow: %s\nNode 0: %s\nNode 1: %s\n",
-                o.hex ? "raw" : "ascii", o.followLabel.c_str(), endpoint(id.src, id.srcport).c_str(),
-                endpoint(id.dst, id.dstport).c_str());
+                o.hex ? "raw" : "ascii", o.followLabel.c_str(), id.src.endpointText(id.srcport).c_str(),
+                id.dst.endpointText(id.dstport).c_str());
     for (const FollowStream::Chunk& c : stream.chunks()) {
         const char* indent = c.direction == 1 ? "\t" : "";
         // A gap is a chunk of its own holding the words that say so, with the terminating NUL,

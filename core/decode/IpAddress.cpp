@@ -98,4 +98,9 @@ size_t IpAddress::writeText(char* const out) const
     return size_t(p - out);
 }
 
+std::string IpAddress::endpointText(uint16_t port) const
+{
+    return (isV6() ? "[" + toString() + "]" : toString()) + ":" + std::to_string(port);
+}
+
 } // namespace fi

@@ -45,6 +45,8 @@ struct IpAddress
     /// Canonical text: dotted quad, or RFC 5952 compressed lower-case IPv6
     /// (`::ffff:1.2.3.4` for IPv4-mapped addresses).
     std::string toString() const;
+    /// `10.0.0.1:80`, `[2001:db8::1]:443`: the address with a port.
+    std::string endpointText(uint16_t port) const;
 
     /// The longest canonical text: eight groups of four hex digits and seven colons.
     static constexpr size_t kMaxTextLength = 39;

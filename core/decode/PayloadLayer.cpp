@@ -178,8 +178,7 @@ void addPayloadLayer(LayerTree& tree, int linkType, const uint8_t* data, size_t 
     FieldNode* tcpLayer = innermostLayer(tree.root);
     if (!tcp.valid || tcp.payloadLength == 0 || !tcpLayer || tcpLayer->name != "tcp")
         return;
-    const size_t from = std::min<size_t>(tcp.payloadOffset, capturedLength);
-    const size_t captured = std::min<size_t>(size_t(tcp.payloadOffset) + tcp.payloadLength, capturedLength) - from;
+    const auto [from, captured] = tcp.capturedPayload(capturedLength);
     FieldNode payload = node("payload", FieldNode::Type::Layer, from, captured);
     payload.text = "Payload";
     payload.children.push_back(numberField("length", tcp.payloadLength, from, captured));

@@ -2,7 +2,9 @@
 
 #include "IpAddress.h"
 
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace fi {
 
@@ -43,6 +45,15 @@ struct TcpPacket
     uint32_t payloadOffset = 0; ///< where the payload starts in the frame (its captured part
                                 ///< is what lies before the captured length)
     int8_t windowScale = -1;    ///< a SYN's window scale option (shift count); -1: none
+
+    /// Where the payload starts in a frame of `capturedLength` bytes and how much of it was
+    /// captured (a snapshot length may have cut it short): [first, first + second).
+    std::pair<size_t, size_t> capturedPayload(size_t capturedLength) const
+    {
+        const size_t from = payloadOffset < capturedLength ? payloadOffset : capturedLength;
+        const size_t to = size_t(payloadOffset) + payloadLength;
+        return {from, (to < capturedLength ? to : capturedLength) - from};
+    }
 
     bool syn() const { return flags & TcpFlag::SYN; }
     bool fin() const { return flags & TcpFlag::FIN; }

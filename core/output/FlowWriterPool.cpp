@@ -183,15 +183,12 @@ bool FlowWriterPool::writePayload(uint32_t flow, Slot& slot, const FrameView& fr
                                     record.originalLength);
     if (!tcp.valid)
         return true; // (a flow packet is valid TCP)
-    // the payload as captured: a snapshot length may have cut it short
-    const size_t from = std::min<size_t>(tcp.payloadOffset, record.capturedLength);
-    const size_t to = std::min<size_t>(size_t(tcp.payloadOffset) + tcp.payloadLength,
-                                       record.capturedLength);
+    const auto [from, captured] = tcp.capturedPayload(record.capturedLength);
     if (flow >= m_layouts.size())
         m_layouts.resize(size_t(flow) + 1);
     if (!m_layouts[flow])
         m_layouts[flow] = std::make_unique<PayloadLayout>();
-    const std::span<const uint8_t> payload(frame.data + from, to - from);
+    const std::span<const uint8_t> payload(frame.data + from, captured);
     std::string& bytes = m_buffers.bufferOf(flow);
     for (const PayloadLayout::Run& run :
          m_layouts[flow]->add(tcp.seq, tcp.syn(), tcp.fin(), tcp.payloadLength, payload)) {

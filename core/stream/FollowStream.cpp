@@ -60,11 +60,9 @@ bool FollowStream::build(const Input& input, std::string& error, const std::atom
         const TcpPacket tcp = decodeTcp(input.linkType, bytes.data(), bytes.size(), frame.record.originalLength);
         if (!tcp.valid)
             continue; // (cannot happen: it was a flow packet when traced)
-        // the payload as captured: a snapshot length may have cut it short
-        const size_t from = std::min<size_t>(tcp.payloadOffset, bytes.size());
-        const size_t to = std::min<size_t>(size_t(tcp.payloadOffset) + tcp.payloadLength, bytes.size());
+        const auto [from, length] = tcp.capturedPayload(bytes.size());
         m_streams[size_t(frame.direction)].add(frame.number, tcp.seq, tcp.syn(), tcp.fin(),
-                                               std::span(bytes.data() + from, to - from));
+                                               std::span(bytes.data() + from, length));
     }
     return true;
 }
