@@ -191,6 +191,28 @@ private slots:
         QCOMPARE(server["frames"].toArray(),
                  (QJsonArray{QJsonObject{{"frame", 7}, {"analysis", QJsonArray{"duplicate_ack"}},
                                          {"duplicate_ack_num", 1}, {"duplicate_ack_frame", 6}}}));
+
+        // the figures: the request's RTT is timed from its first copy (frame 4 to frame 6)
+        const QJsonObject figures = client["figures"].toObject();
+        QCOMPARE(figures["retransmissions"].toInt(), 1);
+        QCOMPARE(figures["retransmitted_bytes"].toInt(), 10);
+        QCOMPARE(figures["handshake_rtt"].toDouble(), 0.002);
+        QCOMPARE(figures["rtt_samples"].toInt(), 2); // the SYN, the request
+        QCOMPARE(figures["rtt_max"].toDouble(), 0.201);
+        QCOMPARE(figures["max_bytes_in_flight"].toInt(), 10);
+        QCOMPARE(server["figures"].toObject()["duplicate_acks"].toInt(), 1);
+        QVERIFY(server["figures"].toObject()["rtt_min"].isDouble()); // the SYN/ACK, by frame 3
+
+        // --all-frames: every flow packet, with what its ACK acknowledged
+        const QJsonArray all = QJsonDocument::fromJson(cli({"analyze", capture, "--all-frames"}).out)
+                                   .object()["flows"].toArray()[1].toObject()["frames"].toArray();
+        QCOMPARE(all.size(), 3);
+        QCOMPARE(all[0].toObject(), (QJsonObject{{"frame", 2}, {"analysis", QJsonArray{}}, {"acks_frame", 1}, {"ack_rtt", 0.001}}));
+        QCOMPARE(all[1].toObject()["acks_frame"].toInt(), 4);
+
+        // and the index carries the same figures
+        const QJsonArray index = QJsonDocument::fromJson(cli({"index", capture}).out).object()["flows"].toArray();
+        QCOMPARE(index[0].toObject()["analysis"].toObject(), figures);
     }
 
     void usageErrors_data()
@@ -198,6 +220,7 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::newRow("nothing") << QStringList{};
         QTest::newRow("unknown command") << QStringList{"frobnicate", "x.pcap"};
+        QTest::newRow("--all-frames outside analyze") << QStringList{"index", "x.pcap", "--all-frames"};
         QTest::newRow("no capture") << QStringList{"index"};
         QTest::newRow("two captures") << QStringList{"index", "a", "b"};
         QTest::newRow("unknown option") << QStringList{"index", "a", "--fast"};

@@ -1118,6 +1118,50 @@ private slots:
         QCOMPARE(p.payloadOffset, payloadOffset);
     }
 
+    /// The options the analysis reads: a SYN's window scale (at most 14), and the bytes the
+    /// first three SACK blocks cover; a malformed option ends the reading.
+    void tcpOptions_data()
+    {
+        QTest::addColumn<QByteArray>("options"); // padded with NOPs to a 4-byte multiple
+        QTest::addColumn<int>("flags");
+        QTest::addColumn<int>("windowScale");
+        QTest::addColumn<uint>("sackedBytes");
+        const int syn = 0x02, ack = 0x10;
+        QTest::newRow("SYN with window scale 7") << QByteArray("\x03\x03\x07", 3) << syn << 7 << 0u;
+        QTest::newRow("window scale above 14 is 14") << QByteArray("\x03\x03\x0f", 3) << syn << 14 << 0u;
+        QTest::newRow("no window scale outside a SYN") << QByteArray("\x03\x03\x07", 3) << ack << -1 << 0u;
+        QTest::newRow("after MSS and timestamps")
+            << QByteArray("\x02\x04\x05\xb4\x08\x0a\0\0\0\1\0\0\0\0\x03\x03\x02", 17) << syn << 2 << 0u;
+        QTest::newRow("one SACK block of 100 bytes")
+            << QByteArray("\x05\x0a\0\0\x03\xe8\0\0\x04\x4c", 10) << ack << -1 << 100u;
+        QTest::newRow("two blocks, one across the wrap")
+            << QByteArray("\x05\x12\xff\xff\xff\xf0\0\0\0\x10\0\0\0\0\0\0\0\x05", 18) << ack << -1 << 37u;
+        QTest::newRow("only three of four blocks count")
+            << QByteArray("\x05\x22" "\0\0\0\0\0\0\0\1" "\0\0\0\0\0\0\0\1" "\0\0\0\0\0\0\0\1" "\0\0\0\0\0\0\0\1", 34)
+            << ack << -1 << 3u;
+        QTest::newRow("a zero option length ends the options")
+            << QByteArray("\x13\x00\x05\x0a\0\0\0\0\0\0\0\x09", 12) << ack << -1 << 0u;
+    }
+    void tcpOptions()
+    {
+        QFETCH(QByteArray, options);
+        QFETCH(int, flags);
+        QFETCH(int, windowScale);
+        QFETCH(uint, sackedBytes);
+        while (options.size() % 4)
+            options.append('\x01');
+        TcpSpec spec;
+        spec.flags = uint8_t(flags);
+        spec.dataOffset = uint8_t(5 + options.size() / 4);
+        Bytes segment = tcp(spec);
+        std::copy(options.begin(), options.end(), segment.begin() + 20);
+        const Bytes frame = ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, segment));
+        const TcpPacket p = decodeTcp(1, frame.data(), frame.size());
+        QVERIFY(p.valid);
+        QCOMPARE(int(p.windowScale), windowScale);
+        QCOMPARE(p.sackedBytes, sackedBytes);
+    }
+
     /// The decoder says it knows every link type it decodes.
     void knownLinkTypes_data()
     {

@@ -24,6 +24,7 @@ struct Segment
     uint16_t window = 1000;
     uint8_t flags = TcpFlag::ACK;
     int64_t gapUs = 1000; ///< after the previous segment
+    uint32_t sacked = 0;  ///< bytes its SACK blocks report
 };
 
 Packet packetOf(uint32_t frame, int64_t ns, const Segment& s)
@@ -35,27 +36,36 @@ Packet packetOf(uint32_t frame, int64_t ns, const Segment& s)
     p.tcp.ack = s.ack;
     p.tcp.payloadLength = s.length;
     p.tcp.window = s.window;
+    p.tcp.sackedBytes = s.sacked;
     return p;
+}
+
+/// Feeds `analyzer` the handshake (frames 1-3: SYN, SYN/ACK 50 ms later, ACK 50 ms later),
+/// then `segments` (frames 4…); `seen(segment analysis)` is told each one's analysis.
+template <typename Seen>
+void feed(TcpAnalyzer& analyzer, const QList<Segment>& segments, Seen seen)
+{
+    const QList<Segment> handshake = {{true, 100, 0, 0, 1000, TcpFlag::SYN},
+                                      {false, 500, 101, 0, 1000, TcpFlag::SYN | TcpFlag::ACK, 50'000},
+                                      {true, 101, 501, 0, 1000, TcpFlag::ACK, 50'000}};
+    int64_t ns = 1'000'000'000'000;
+    uint32_t frame = 0;
+    for (const Segment& s : handshake + segments) {
+        ns += s.gapUs * 1000;
+        const SegmentAnalysis a = analyzer.analyze(packetOf(++frame, ns, s), s.fromClient ? 0 : 1);
+        if (frame > 3)
+            seen(a);
+        else if (a.flags != 0)
+            QFAIL("the handshake is flagged");
+    }
 }
 
 /// The flags of each segment after the handshake, as names joined by '+', segments by ' '.
 QString analyse(const QList<Segment>& segments)
 {
-    const QList<Segment> handshake = {{true, 100, 0, 0, 1000, TcpFlag::SYN},
-                                      {false, 500, 101, 0, 1000, TcpFlag::SYN | TcpFlag::ACK, 50'000},
-                                      {true, 101, 501, 0, 1000, TcpFlag::ACK, 50'000}};
     TcpAnalyzer analyzer;
-    int64_t ns = 1'000'000'000'000;
-    uint32_t frame = 0;
-    for (const Segment& s : handshake) {
-        ns += s.gapUs * 1000;
-        if (analyzer.analyze(packetOf(++frame, ns, s), s.fromClient ? 0 : 1).flags != 0)
-            return "handshake flagged";
-    }
     QStringList out;
-    for (const Segment& s : segments) {
-        ns += s.gapUs * 1000;
-        const SegmentAnalysis a = analyzer.analyze(packetOf(++frame, ns, s), s.fromClient ? 0 : 1);
+    feed(analyzer, segments, [&](const SegmentAnalysis& a) {
         QStringList names;
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
             if (a.flags & (1u << bit))
@@ -63,7 +73,24 @@ QString analyse(const QList<Segment>& segments)
         if (a.flags & TcpAnalysisFlag::DuplicateAck)
             names << QStringLiteral("#%1of%2").arg(a.duplicateAckNumber).arg(a.duplicateOfFrame);
         out << (names.isEmpty() ? QStringLiteral("-") : names.join('+'));
-    }
+    });
+    return out.join(' ');
+}
+
+/// What each segment after the handshake acknowledged and had in flight: `acks F after Nus`,
+/// `flight N`, both, or `-`; segments joined by ' '.
+QString ackedAndInFlight(const QList<Segment>& segments)
+{
+    TcpAnalyzer analyzer;
+    QStringList out;
+    feed(analyzer, segments, [&](const SegmentAnalysis& a) {
+        QStringList parts;
+        if (a.acksFrame)
+            parts << QStringLiteral("acks %1 after %2us").arg(a.acksFrame).arg(a.ackRttNs / 1000);
+        if (a.bytesInFlight)
+            parts << QStringLiteral("flight %1").arg(a.bytesInFlight);
+        out << (parts.isEmpty() ? QStringLiteral("-") : parts.join(", "));
+    });
     return out.join(' ');
 }
 
@@ -130,6 +157,74 @@ private slots:
         QFETCH(QList<Segment>, segments);
         QFETCH(QString, expected);
         QCOMPARE(analyse(segments), expected);
+    }
+
+    void ackRttAndBytesInFlight_data()
+    {
+        QTest::addColumn<QList<Segment>>("segments");
+        QTest::addColumn<QString>("expected");
+        // (frame 3, the handshake's ACK, acknowledged the SYN/ACK of frame 2)
+        QTest::newRow("one segment and its ACK")
+            << QList<Segment>{{true, 101, 501, 10}, {false, 501, 111, 0, 1000, A, 7000}}
+            << "flight 10 acks 4 after 7000us";
+        QTest::newRow("two in flight, one ACK for both: the later one's RTT")
+            << QList<Segment>{{true, 101, 501, 10}, {true, 111, 501, 20}, {false, 501, 131, 0, 1000, A, 3000}}
+            << "flight 10 flight 30 acks 5 after 3000us";
+        QTest::newRow("a partial ACK measures nothing and leaves the rest in flight")
+            << QList<Segment>{{true, 101, 501, 10}, {false, 501, 105}, {true, 111, 501, 10}}
+            << "flight 10 - flight 16";
+        QTest::newRow("a retransmission: the ACK is timed from the first copy")
+            << QList<Segment>{{true, 101, 501, 10}, {true, 101, 501, 10, 1000, A, 200'000}, {false, 501, 111, 0, 1000, A, 1000}}
+            << "flight 10 flight 10 acks 4 after 201000us";
+        QTest::newRow("SACKed bytes are not in flight")
+            << QList<Segment>{{true, 101, 501, 10}, {true, 111, 501, 10}, {false, 501, 101, 0, 1000, A, 1000, 10}, {true, 121, 501, 10}}
+            << "flight 10 flight 20 - flight 20";
+        QTest::newRow("after a lost segment, nothing until the other side ACKs")
+            << QList<Segment>{{true, 111, 501, 10}, {true, 121, 501, 10}, {false, 501, 101}, {true, 131, 501, 10}}
+            << "- - - flight 30";
+        QTest::newRow("a FIN with data counts its bytes, not the FIN")
+            << QList<Segment>{{true, 101, 501, 10, 1000, FA}} << "flight 10";
+    }
+    void ackRttAndBytesInFlight()
+    {
+        QFETCH(QList<Segment>, segments);
+        QFETCH(QString, expected);
+        QCOMPARE(ackedAndInFlight(segments), expected);
+    }
+
+    void flowFigures()
+    {
+        TcpAnalyzer analyzer;
+        // client data: a segment, a lost one (the next seen after a hole), its retransmission
+        // 0.3 s on, then the server's ACKs: duplicates, then one for everything; a zero window
+        feed(analyzer,
+             {{true, 101, 501, 10}, {true, 121, 501, 10}, {false, 501, 111, 0, 1000, A, 4000},
+              {false, 501, 111, 0, 1000, A, 100}, {false, 501, 111, 0, 1000, A, 100},
+              {true, 111, 501, 10, 1000, A, 300'000}, {false, 501, 131, 0, 0, A, 6000}},
+             [](const SegmentAnalysis&) {});
+        const FlowAnalysis& client = analyzer.flowAnalysis(0);
+        QCOMPARE(client.retransmissions, 1u);
+        QCOMPARE(client.retransmittedBytes, uint64_t(10));
+        QCOMPARE(client.lostSegments, 1u);
+        QCOMPARE(client.outOfOrder, 0u);
+        QCOMPARE(client.handshakeRttNs, int64_t(100'000'000)); // SYN to the handshake's ACK
+        // RTT samples: the SYN by the SYN/ACK (50 ms), the first segment by the first ACK
+        // (5 ms), and the segment after the hole by the last ACK (310.2 ms); the last ACK ends
+        // past the retransmission, which so measures nothing
+        QCOMPARE(client.rttSamples, 3u);
+        QCOMPARE(client.rttMinNs, int64_t(5'000'000));
+        QCOMPARE(client.rttMaxNs, int64_t(310'200'000));
+        QCOMPARE(client.rttMeanNs(), int64_t(365'200'000 / 3));
+        // (after the hole nothing counts until the server's ACK; then the retransmission
+        // makes 111-131 unacknowledged)
+        QCOMPARE(client.maxBytesInFlight, 20u);
+        const FlowAnalysis& server = analyzer.flowAnalysis(1);
+        QCOMPARE(server.duplicateAcks, 2u);
+        QCOMPARE(server.zeroWindows, 1u);
+        QCOMPARE(server.rttSamples, 1u); // its SYN/ACK, by the handshake's ACK
+        QCOMPARE(server.rttMaxNs, int64_t(50'000'000));
+        QCOMPARE(server.handshakeRttNs, int64_t(100'000'000));
+        QCOMPARE(analyzer.flowAnalysis(7).rttSamples, 0u); // a flow never seen
     }
 
     void aReusedPortStartsOver()

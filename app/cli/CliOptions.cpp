@@ -33,9 +33,16 @@ std::string cliUsage()
            "  trace CAPTURE -o DIR -f FORMAT [--flows LABEL[,LABEL...]]\n"
            "                           write the flows to files in DIR\n"
            "  stats CAPTURE            trace without output and print the counts\n"
-           "  analyze CAPTURE          print as JSON what TCP did, as Wireshark's sequence\n"
-           "                           analysis flags it: per flow the count of each flag,\n"
-           "                           and each flagged frame with its flags\n"
+           "  analyze CAPTURE [--all-frames]\n"
+           "                           print as JSON what TCP did, as Wireshark's sequence\n"
+           "                           analysis says it: per flow the count of each flag\n"
+           "                           and its figures (retransmitted packets and bytes,\n"
+           "                           segments out of order and lost, duplicate ACKs, zero\n"
+           "                           windows, handshake RTT, RTT min/mean/max over its\n"
+           "                           ACKed segments, most bytes in flight; times in\n"
+           "                           seconds), and each flagged frame with its flags;\n"
+           "                           --all-frames: every frame, with the frame its ACK\n"
+           "                           acknowledged, that RTT and the bytes in flight\n"
            "  follow CAPTURE LABEL [--hex]\n"
            "                           print the payload of the flow's connection, both\n"
            "                           directions in the order sent, each byte once, as\n"
@@ -131,6 +138,8 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
             byteOrderGiven = true;
         } else if (a == "--hex") {
             o.hex = true;
+        } else if (a == "--all-frames") {
+            o.allFrames = true;
         } else if (a == "--nanosecond") {
             o.output.nanosecond = true;
             byteOrderGiven = true;
@@ -171,6 +180,10 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
         return CliParse::Error;
     } else if (o.hex) {
         error = "--hex belongs to the follow command";
+        return CliParse::Error;
+    }
+    if (o.allFrames && o.command != CliOptions::Command::Analyze) {
+        error = "--all-frames belongs to the analyze command";
         return CliParse::Error;
     }
     o.capture = std::string(positional[1]);

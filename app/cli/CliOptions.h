@@ -17,6 +17,8 @@ struct CliOptions
     /// follow: the label of the flow whose connection to print, and whether as hex.
     std::string followLabel;
     bool hex = false;
+    /// analyze: every flow packet, not only the flagged ones.
+    bool allFrames = false;
 };
 
 enum class CliParse { Run, Help, Version, Error };

@@ -1,6 +1,7 @@
 // flowinspector-cli: the tracing core, headless.
 
 #include "CliOptions.h"
+#include "FlowAnalysisJson.h"
 #include "FlowIndexJson.h"
 
 #include "CaptureStore.h"
@@ -14,6 +15,7 @@
 #include "TraceFlow.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <string>
 #include <unordered_map>
@@ -116,15 +118,6 @@ int runStats(const CliOptions& o, CaptureTracer& tracer)
 }
 
 /// `index`: the seed's TraceFlow, printed as JSON.
-int runIndex(const CliOptions& o, CaptureTracer& tracer)
-{
-    TraceFlow trace;
-    const TraceSummary s = tracer.run(trace);
-    warnIfEndedEarly(o.capture, s);
-    std::fputs(flowIndexJson(trace).c_str(), stdout);
-    return 0;
-}
-
 /// `trace` to per-flow files: the flow rule and the file writer, while reading.
 int runPerFlowTrace(const CliOptions& o, CaptureTracer& tracer)
 {
@@ -203,29 +196,55 @@ int runFollow(const CliOptions& o, CaptureTracer& tracer)
     return 0;
 }
 
-/// `analyze`: Wireshark's TCP sequence analysis of every flow packet, per flow.
-int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
+/// Runs `trace` over the capture with `analyzer` analysing every flow packet as it is traced;
+/// `seen(frame, flow, analysis)` is told each one's analysis.
+template <typename Seen>
+TraceSummary traceAndAnalyze(CaptureTracer& tracer, TraceFlow& trace, TcpAnalyzer& analyzer, Seen seen)
 {
-    TcpAnalyzer analyzer;
-    std::vector<std::pair<uint32_t, SegmentAnalysis>> byFrame; // flagged frames (number, analysis)
-    std::vector<std::pair<uint32_t, uint32_t>> flagged;         // (flow, its index in byFrame)
-    TraceFlow trace;
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
         if (flow == FlowTracker::kNoFlow)
             return;
         Packet packet;
         packet.frame = frame;
         packet.tcp = tcp;
-        const SegmentAnalysis a = analyzer.analyze(packet, flow);
-        if (a.flags == 0)
-            return;
-        byFrame.emplace_back(frame.number, a);
-        flagged.emplace_back(flow, uint32_t(byFrame.size() - 1));
+        seen(frame.number, flow, analyzer.analyze(packet, flow));
     });
     const TraceSummary s = tracer.run(trace);
+    tracer.setFrameHook(nullptr);
+    return s;
+}
+
+int runIndex(const CliOptions& o, CaptureTracer& tracer)
+{
+    TraceFlow trace;
+    TcpAnalyzer analyzer;
+    const TraceSummary s = traceAndAnalyze(tracer, trace, analyzer, [](uint32_t, uint32_t, const SegmentAnalysis&) {});
+    warnIfEndedEarly(o.capture, s);
+    std::fputs(flowIndexJson(trace, &analyzer).c_str(), stdout);
+    return 0;
+}
+
+/// `analyze`: Wireshark's TCP sequence analysis of every flow packet, per flow.
+int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
+{
+    TcpAnalyzer analyzer;
+    std::vector<std::pair<uint32_t, SegmentAnalysis>> byFrame; // frames listed (number, analysis)
+    std::vector<std::pair<uint32_t, uint32_t>> listed;          // (flow, its index in byFrame)
+    std::vector<std::array<uint32_t, TcpAnalysisFlag::kCount>> counts; // by flow: each flag's count
+    TraceFlow trace;
+    const TraceSummary s = traceAndAnalyze(tracer, trace, analyzer, [&](uint32_t frame, uint32_t flow, const SegmentAnalysis& a) {
+        if (flow >= counts.size())
+            counts.resize(size_t(flow) + 1);
+        for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
+            counts[flow][size_t(bit)] += (a.flags >> bit) & 1u;
+        if (a.flags == 0 && !o.allFrames)
+            return;
+        byFrame.emplace_back(frame, a);
+        listed.emplace_back(flow, uint32_t(byFrame.size() - 1));
+    });
     warnIfEndedEarly(o.capture, s);
     std::vector<std::vector<uint32_t>> framesOf(trace.flows().size());
-    for (const auto& [flow, at] : flagged)
+    for (const auto& [flow, at] : listed)
         framesOf[flow].push_back(at);
     std::vector<const Index*> flows = trace.index();
     std::stable_sort(flows.begin(), flows.end(), [](const Index* a, const Index* b) { return a->index.front() < b->index.front(); });
@@ -234,7 +253,6 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
     std::string frames;
     for (size_t i = 0; i < flows.size(); ++i) {
         const Index& f = *flows[i];
-        uint32_t counts[TcpAnalysisFlag::kCount] = {};
         frames.clear();
         for (uint32_t at : framesOf[f.flow]) {
             const auto& [frame, a] = byFrame[at];
@@ -243,7 +261,6 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
             const char* separator = "";
             for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
                 if (a.flags & (1u << bit)) {
-                    ++counts[bit];
                     frames.append(separator).append("\"").append(tcpAnalysisFlagName(bit)).append("\"");
                     separator = ", ";
                 }
@@ -251,12 +268,19 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
             if (a.flags & TcpAnalysisFlag::DuplicateAck)
                 frames.append(", \"duplicate_ack_num\": ").append(std::to_string(a.duplicateAckNumber))
                     .append(", \"duplicate_ack_frame\": ").append(std::to_string(a.duplicateOfFrame));
+            if (o.allFrames && a.acksFrame)
+                frames.append(", \"acks_frame\": ").append(std::to_string(a.acksFrame))
+                    .append(", \"ack_rtt\": ").append(secondsText(a.ackRttNs));
+            if (o.allFrames && a.bytesInFlight)
+                frames.append(", \"bytes_in_flight\": ").append(std::to_string(a.bytesInFlight));
             frames.append("}");
         }
         out.append(i ? ",\n  {\"label\": \"" : "\n  {\"label\": \"").append(f.label).append("\", \"stats\": {");
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
-            out.append(bit ? ", \"" : "\"").append(tcpAnalysisFlagName(bit)).append("\": ").append(std::to_string(counts[bit]));
-        out.append("}, \"frames\": [").append(frames).append(frames.empty() ? "]}" : "\n  ]}");
+            out.append(bit ? ", \"" : "\"").append(tcpAnalysisFlagName(bit)).append("\": ")
+                .append(std::to_string(f.flow < counts.size() ? counts[f.flow][size_t(bit)] : 0));
+        out.append("}, \"figures\": ").append(flowAnalysisJson(analyzer.flowAnalysis(f.flow)));
+        out.append(", \"frames\": [").append(frames).append(frames.empty() ? "]}" : "\n  ]}");
         if (out.size() > (1 << 16)) {
             std::fwrite(out.data(), 1, out.size(), stdout);
             out.clear();

@@ -41,6 +41,83 @@ uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID& key)
     return c;
 }
 
+const FlowAnalysis& TcpAnalyzer::flowAnalysis(uint32_t flow) const
+{
+    static const FlowAnalysis kNothing;
+    return flow < m_figures.size() ? m_figures[flow] : kNothing;
+}
+
+FlowAnalysis& TcpAnalyzer::figuresOf(uint32_t flow)
+{
+    if (flow >= m_figures.size())
+        m_figures.resize(size_t(flow) + 1);
+    return m_figures[flow];
+}
+
+void TcpAnalyzer::remember(Direction& side, const Unacked& segment)
+{
+    uint32_t at = m_freeUnacked;
+    if (at != kNone) {
+        m_freeUnacked = m_unacked[at].next;
+        m_unacked[at] = segment;
+    } else {
+        at = uint32_t(m_unacked.size());
+        m_unacked.push_back(segment);
+    }
+    m_unacked[at].next = side.unacked;
+    side.unacked = at;
+    ++side.unackedCount;
+}
+
+void TcpAnalyzer::acknowledge(Direction& side, uint32_t ack, int64_t now, SegmentAnalysis& a)
+{
+    uint32_t* link = &side.unacked;
+    while (*link != kNone) {
+        Unacked& u = m_unacked[*link];
+        if (ack == u.nextSeq) { // exactly this one: the oldest such is the last to match
+            a.acksFrame = u.frame;
+            a.ackedFlow = u.flow;
+            a.ackRttNs = now - u.ns;
+        } else if (gt(ack, u.seq) && le(ack, u.nextSeq)) {
+            u.seq = ack; // partly acknowledged: the rest still waits
+            link = &u.next;
+            continue;
+        } else if (gt(u.nextSeq, ack)) {
+            link = &u.next; // not reached yet
+            continue;
+        }
+        const uint32_t done = *link; // acknowledged: back to the pool
+        *link = u.next;
+        u.next = m_freeUnacked;
+        m_freeUnacked = done;
+        --side.unackedCount;
+    }
+}
+
+uint32_t TcpAnalyzer::inFlight(const Direction& side) const
+{
+    uint32_t first = UINT32_MAX, last = 0;
+    for (uint32_t at = side.unacked; at != kNone; at = m_unacked[at].next) {
+        const uint32_t from = m_unacked[at].seq - side.base, to = m_unacked[at].nextSeq - side.base;
+        first = from < first ? from : first;
+        last = to > last ? to : last;
+    }
+    return last - first;
+}
+
+void TcpAnalyzer::forget(Connection& c)
+{
+    for (Direction& side : c.side) {
+        while (side.unacked != kNone) {
+            const uint32_t at = side.unacked;
+            side.unacked = m_unacked[at].next;
+            m_unacked[at].next = m_freeUnacked;
+            m_freeUnacked = at;
+        }
+        side.unackedCount = 0;
+    }
+}
+
 SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
 {
     using namespace TcpAnalysisFlag;
@@ -58,6 +135,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     if (pureSyn && m_connections[index].side[s].baseSet && m_connections[index].side[s].base != seq) {
         // a SYN that does not repeat this side's first sequence number: the 4-tuple used again
         const uint32_t fresh = uint32_t(m_connections.size());
+        forget(m_connections[index]);
         m_connections.emplace_back();
         m_connections[index].replacedBy = fresh;
         m_latest[k] = fresh;
@@ -66,6 +144,9 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     Connection& c = m_connections[index];
     Direction& fwd = c.side[s];
     Direction& rev = c.side[1 - s];
+    fwd.flow = flow;
+    if (flags & TcpFlag::ACK)
+        rev.bytesInFlightValid = true;
     // each side's base: its SYN's sequence number, else one before its first segment's, else
     // one before the other side's first ACK of it
     if (pureSyn && fwd.baseSet)
@@ -87,6 +168,8 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
             c.synNs = now; // the latest SYN
     } else if ((flags & TcpFlag::ACK) && c.firstRttNs == 0 && c.synNs >= 0) {
         c.firstRttNs = now - c.synNs; // the first ACK after it, from either side
+        if (rev.flow != kNone)
+            figuresOf(rev.flow).handshakeRttNs = c.firstRttNs;
     }
 
     SegmentAnalysis a;
@@ -99,8 +182,10 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     } else {
         if (window == 0 && plain)
             a.flags |= ZeroWindow;
-        if (fwd.nextSeq && gt(seq, fwd.nextSeq) && !(flags & TcpFlag::RST))
+        if (fwd.nextSeq && gt(seq, fwd.nextSeq) && !(flags & TcpFlag::RST)) {
             a.flags |= LostSegment;
+            fwd.bytesInFlightValid = false; // until the other side ACKs again
+        }
         if ((seglen == 0 || seglen == 1) && seq == fwd.nextSeq - 1 && plain)
             a.flags |= KeepAlive;
         if (repeats && window && window != fwd.window)
@@ -159,9 +244,13 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
 
     // the highest sequence number sent (a zero window probe does not advance it), and the
     // highest sent without a hole, up to which the other side may acknowledge
+    // (a SYN or FIN counts one more, except when too many segments wait: as Wireshark)
     uint32_t next = seq + seglen;
-    if (flags & (TcpFlag::SYN | TcpFlag::FIN))
-        next += 1;
+    if ((seglen > 0 || (flags & (TcpFlag::SYN | TcpFlag::FIN))) && fwd.unackedCount < kMaxUnacked) {
+        if (flags & (TcpFlag::SYN | TcpFlag::FIN))
+            next += 1;
+        remember(fwd, {seq, next, frame, kNone, flow, now});
+    }
     if ((gt(next, fwd.nextSeq) || !fwd.nextSeq) && !(a.flags & ZeroWindowProbe)) {
         fwd.nextSeq = next;
         fwd.nextSeqFrame = frame;
@@ -173,6 +262,29 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     fwd.lastAck = ack;
     fwd.lastAckNs = now;
     fwd.lastSegmentFlags = a.flags;
+    fwd.sackedBytes = tcp.sackedBytes;
+
+    // what this ACK acknowledged of the other side, then what this side has in flight
+    acknowledge(rev, ack, now, a);
+    if (a.acksFrame)
+        figuresOf(a.ackedFlow).addRtt(a.ackRttNs);
+    if (seglen > 0 && fwd.unacked != kNone && fwd.bytesInFlightValid) {
+        const uint32_t bytes = inFlight(fwd) - rev.sackedBytes;
+        if (bytes > 0 && bytes < 2'000'000'000)
+            a.bytesInFlight = bytes - ((flags & (TcpFlag::SYN | TcpFlag::FIN)) ? 1 : 0);
+    }
+
+    FlowAnalysis& f = figuresOf(flow);
+    f.handshakeRttNs = c.firstRttNs;
+    if (a.flags & Retransmission) {
+        ++f.retransmissions;
+        f.retransmittedBytes += seglen;
+    }
+    f.outOfOrder += (a.flags & OutOfOrder) ? 1 : 0;
+    f.lostSegments += (a.flags & LostSegment) ? 1 : 0;
+    f.duplicateAcks += (a.flags & DuplicateAck) ? 1 : 0;
+    f.zeroWindows += (a.flags & ZeroWindow) ? 1 : 0;
+    f.maxBytesInFlight = a.bytesInFlight > f.maxBytesInFlight ? a.bytesInFlight : f.maxBytesInFlight;
     return a;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "FlowAnalysis.h"
 #include "FlowTypes.h"
 
 #include <cstdint>
@@ -40,6 +41,15 @@ struct SegmentAnalysis
     uint16_t flags = 0;           ///< TcpAnalysisFlag bits
     uint32_t duplicateAckNumber = 0; ///< DuplicateAck: the how-many-th duplicate of its ACK
     uint32_t duplicateOfFrame = 0;   ///< DuplicateAck: the frame whose ACK it repeats
+    /// The other side's segment this ACK acknowledged: the oldest not yet acknowledged whose
+    /// end is exactly the ACK number; 0: none.
+    uint32_t acksFrame = 0;
+    uint32_t ackedFlow = UINT32_MAX; ///< the flow of acksFrame
+    int64_t ackRttNs = 0;            ///< from acksFrame to this ACK (negative if time ran back)
+    /// A segment with data: the bytes sent and not yet acknowledged once it is sent, less what
+    /// the other side's latest SACK reported (as Wireshark's default way, from the segments
+    /// not yet acknowledged); 0: not known.
+    uint32_t bytesInFlight = 0;
 };
 
 /// Wireshark's TCP sequence analysis, computed over both directions of every connection, one
@@ -56,8 +66,25 @@ public:
     /// Analyses the next flow packet, of flow `flow` (the flow rule's id): the flow finds its
     /// connection once, by its 4-tuple, and keeps it.
     SegmentAnalysis analyze(const Packet& packet, uint32_t flow);
+    /// What the analysis found over flow `flow` so far (an empty value for a flow not seen).
+    const FlowAnalysis& flowAnalysis(uint32_t flow) const;
+
+    /// At most this many segments of a side wait for their ACK (as Wireshark); later ones are
+    /// not remembered until ACKs make room.
+    static constexpr uint32_t kMaxUnacked = 10'000;
 
 private:
+    static constexpr uint32_t kNone = UINT32_MAX;
+    /// A segment (data, SYN or FIN) not yet acknowledged; in a pool, chained newest first.
+    struct Unacked
+    {
+        uint32_t seq;
+        uint32_t nextSeq;
+        uint32_t frame;
+        uint32_t next;
+        uint32_t flow;
+        int64_t ns;
+    };
     struct Direction
     {
         uint32_t nextSeq = 0;         ///< 0: not known yet (as Wireshark)
@@ -73,6 +100,11 @@ private:
         bool baseSet = false;
         uint32_t base = 0;            ///< the SYN's sequence number, or one before the first
         uint16_t lastSegmentFlags = 0;
+        uint32_t sackedBytes = 0;       ///< what its latest segment's SACK blocks cover
+        bool bytesInFlightValid = true; ///< false from a lost segment to the other side's next ACK
+        uint32_t flow = kNone;          ///< the flow of this side's latest segment
+        uint32_t unacked = kNone;       ///< its segments not yet acknowledged, newest first
+        uint32_t unackedCount = 0;
     };
     struct Connection
     {
@@ -88,10 +120,23 @@ private:
 
     /// The connection of a flow's packets (following replacedBy).
     uint32_t connectionOf(uint32_t flow, const BufferID& key);
+    FlowAnalysis& figuresOf(uint32_t flow);
+    void remember(Direction& side, const Unacked& segment);
+    /// Walks `side`'s segments for those ACK number `ack` acknowledges: drops them, trims the
+    /// partly acknowledged, and says which one it matched exactly.
+    void acknowledge(Direction& side, uint32_t ack, int64_t now, SegmentAnalysis& a);
+    /// The bytes `side` has in flight: from the lowest start to the highest end of its
+    /// segments not yet acknowledged.
+    uint32_t inFlight(const Direction& side) const;
+    /// Returns a connection's segments to the pool.
+    void forget(Connection& c);
 
     std::vector<Connection> m_connections;
     std::vector<uint32_t> m_connectionOfFlow;                      ///< by flow id
     std::unordered_map<BufferID, uint32_t, KeyHash> m_latest;      ///< 4-tuple → its latest connection
+    std::vector<FlowAnalysis> m_figures;                           ///< by flow id
+    std::vector<Unacked> m_unacked;                                ///< the pool
+    uint32_t m_freeUnacked = kNone;                                ///< its free entries, chained
 };
 
 } // namespace fi

@@ -968,22 +968,26 @@ void DecoderEngine<Sink>::tcp(size_t off, size_t end)
     const size_t reported = m_reportedEnd > end ? m_reportedEnd : end;
     m_out.payloadLength = off + headerLength < reported ? uint32_t(reported - off - headerLength) : 0;
     m_out.payloadOffset = uint32_t(off + headerLength);
-    if (flags & TcpFlag::SYN) { // the window scale option, which only a SYN carries
-        const size_t optionsEnd = off + headerLength < end ? off + headerLength : end;
-        for (size_t p = off + 20; p < optionsEnd;) {
-            const uint8_t kind = u8(p);
-            if (kind == 0)
-                break;
-            if (kind == 1) {
-                ++p;
-                continue;
-            }
-            if (p + 2 > optionsEnd || u8(p + 1) < 2)
-                break;
-            if (kind == 3 && u8(p + 1) == 3 && p + 3 <= optionsEnd)
-                m_out.windowScale = int8_t(u8(p + 2) > 14 ? 14 : u8(p + 2)); // RFC 7323: at most 14
-            p += u8(p + 1);
+    // the options the analysis needs: a SYN's window scale, and the bytes SACK blocks report
+    const size_t optionsEnd = off + headerLength < end ? off + headerLength : end;
+    m_out.sackedBytes = 0;
+    for (size_t p = off + 20; p < optionsEnd;) {
+        const uint8_t kind = u8(p);
+        if (kind == 0)
+            break;
+        if (kind == 1) {
+            ++p;
+            continue;
         }
+        if (p + 2 > optionsEnd || u8(p + 1) < 2)
+            break;
+        const size_t optionEnd = p + u8(p + 1) < optionsEnd ? p + u8(p + 1) : optionsEnd;
+        if (kind == 3 && (flags & TcpFlag::SYN) && u8(p + 1) == 3 && p + 3 <= optionsEnd)
+            m_out.windowScale = int8_t(u8(p + 2) > 14 ? 14 : u8(p + 2)); // RFC 7323: at most 14
+        if (kind == 5) // up to three blocks count, as Wireshark keeps them
+            for (size_t b = p + 2, n = 0; b + 8 <= optionEnd && n < 3; b += 8, ++n)
+                m_out.sackedBytes += be32(b + 4) - be32(b);
+        p += u8(p + 1);
     }
 }
 

@@ -45,6 +45,7 @@ struct TcpPacket
     uint32_t payloadOffset = 0; ///< where the payload starts in the frame (its captured part
                                 ///< is what lies before the captured length)
     int8_t windowScale = -1;    ///< a SYN's window scale option (shift count); -1: none
+    uint32_t sackedBytes = 0;   ///< the bytes its SACK option's first three blocks cover
 
     /// Where the payload starts in a frame of `capturedLength` bytes and how much of it was
     /// captured (a snapshot length may have cut it short): [first, first + second).

@@ -1,12 +1,13 @@
 #include "FlowIndexJson.h"
 
+#include "FlowAnalysisJson.h"
 #include "FrameDocument.h"
 
 #include <algorithm>
 
 namespace fi {
 
-std::string flowIndexJson(const TraceFlow& trace)
+std::string flowIndexJson(const TraceFlow& trace, const TcpAnalyzer* analyzer)
 {
     std::vector<const Index*> flows = trace.index();
     std::stable_sort(flows.begin(), flows.end(), [](const Index* a, const Index* b) {
@@ -34,6 +35,8 @@ std::string flowIndexJson(const TraceFlow& trace)
         out += "   \"fin\": " + std::to_string(stats.fin) + ",\n";
         out += "   \"rst\": " + std::to_string(stats.rst) + ",\n";
         out += std::string("   \"closed\": ") + (stats.closedByFin ? "true" : "false");
+        if (analyzer)
+            out += ",\n   \"analysis\": " + flowAnalysisJson(analyzer->flowAnalysis(f.flow));
         if (!f.fpout.empty())
             out += ",\n   \"file\": \"" + jsonEscaped(f.fpout) + "\"";
         out += "\n  }";
