@@ -423,12 +423,15 @@ private slots:
         QCOMPARE(rows.size(), 4);
         QCOMPARE(rows[0],
                  (QStringList{"Label", "Source", "Src port", "Destination", "Dst port", "Packets",
-                              "Bytes", "Start", "Duration", "SYN", "FIN", "RST", "State"}));
+                              "Bytes", "Start", "Duration", "SYN", "FIN", "RST", "State", "Retrans",
+                              "Retrans bytes", "Out of order", "Lost", "Dup ACKs", "Zero win",
+                              "Handshake RTT", "RTT min", "RTT mean", "RTT max", "Max in flight",
+                              "Throughput"}));
         int row = 1;
         for (uint32_t id : {0, 2, 5}) {
             const FlowRecord& f = store.flows[id];
             const QStringList& fields = rows[row++];
-            QCOMPARE(fields.size(), 13);
+            QCOMPARE(fields.size(), 25);
             QCOMPARE(fields[0], QString::fromStdString(f.label));
             QCOMPARE(fields[1], QString::fromStdString(f.id.src.toString()));
             QCOMPARE(fields[2].toInt(), int(f.id.srcport));
@@ -444,6 +447,9 @@ private slots:
             QCOMPARE(fields[10].toUInt(), f.stats.fin);
             QCOMPARE(fields[11].toUInt(), f.stats.rst);
             QCOMPARE(fields[12], f.stats.closedByFin ? "closed by FIN" : "open at end");
+            QCOMPARE(fields[13].toUInt(), f.analysis.retransmissions);
+            QCOMPARE(fields[20], f.analysis.rttSamples ? QString::number(double(f.analysis.rttMinNs) / 1e9, 'f', 6) : QString());
+            QCOMPARE(fields[23].toUInt(), f.analysis.maxBytesInFlight);
         }
 
         // the CLI writes the same table for the same flows

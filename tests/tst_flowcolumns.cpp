@@ -47,7 +47,9 @@ private slots:
             titles << FlowColumns::title(column);
         }
         QCOMPARE(titles.join(','), "Label,Source,Src port,Destination,Dst port,Packets,Bytes,Start,"
-                                   "Duration,SYN,FIN,RST,State");
+                                   "Duration,SYN,FIN,RST,State,Retrans,Retrans bytes,Out of order,Lost,"
+                                   "Dup ACKs,Zero win,Handshake RTT,RTT min,RTT mean,RTT max,"
+                                   "Max in flight,Throughput");
         QVERIFY(!FlowColumns::isNumeric(FlowColumns::Label));
         QVERIFY(!FlowColumns::isNumeric(FlowColumns::Source));
         QVERIFY(FlowColumns::isNumeric(FlowColumns::Bytes));
@@ -71,6 +73,19 @@ private slots:
         QTest::newRow("fin") << int(FlowColumns::Fin) << "0" << 0ll;
         QTest::newRow("rst") << int(FlowColumns::Rst) << "2" << 2ll;
         QTest::newRow("state") << int(FlowColumns::State) << "open at end" << 0ll;
+        QTest::newRow("retransmissions") << int(FlowColumns::Retransmissions) << "4" << 4ll;
+        QTest::newRow("retransmitted bytes") << int(FlowColumns::RetransmittedBytes) << "1400" << 1400ll;
+        QTest::newRow("out of order") << int(FlowColumns::OutOfOrder) << "1" << 1ll;
+        QTest::newRow("lost") << int(FlowColumns::LostSegments) << "2" << 2ll;
+        QTest::newRow("dup acks") << int(FlowColumns::DuplicateAcks) << "3" << 3ll;
+        QTest::newRow("zero windows") << int(FlowColumns::ZeroWindows) << "0" << 0ll;
+        QTest::newRow("handshake rtt not measured") << int(FlowColumns::HandshakeRtt) << "" << -1ll;
+        QTest::newRow("rtt min") << int(FlowColumns::RttMin) << "0.000010" << 10'000ll;
+        QTest::newRow("rtt mean") << int(FlowColumns::RttMean) << "0.000020" << 20'000ll;
+        QTest::newRow("rtt max") << int(FlowColumns::RttMax) << "0.000030" << 30'000ll;
+        QTest::newRow("max in flight") << int(FlowColumns::MaxInFlight) << "2920" << 2920ll;
+        // 5 GB in 250 us
+        QTest::newRow("throughput") << int(FlowColumns::Throughput) << "20000000000000" << 20'000'000'000'000ll;
     }
     void textsAndNumbersOfAFlow()
     {
@@ -86,11 +101,32 @@ private slots:
         f.stats.lastNs = 1001'500'250'000;
         f.stats.syn = 1;
         f.stats.rst = 2;
+        f.analysis.retransmissions = 4;
+        f.analysis.retransmittedBytes = 1400;
+        f.analysis.outOfOrder = 1;
+        f.analysis.lostSegments = 2;
+        f.analysis.duplicateAcks = 3;
+        for (int64_t rtt : {10'000, 30'000, 20'000})
+            f.analysis.addRtt(rtt);
+        f.analysis.maxBytesInFlight = 2920;
         f.label = makeLabel(f.id, f.stats.first());
         const int64_t captureStart = 1000'000'000'000;
         const auto c = FlowColumns::Column(column);
         QCOMPARE(QString::fromStdString(FlowColumns::text(f, c, captureStart)), text);
         QCOMPARE(qlonglong(FlowColumns::number(f, c, captureStart)), number);
+    }
+
+    void figuresNotMeasuredAreNotKnown()
+    {
+        FlowRecord f;
+        f.stats.packets = 1;
+        f.stats.firstNs = f.stats.lastNs = 5;
+        for (auto c : {FlowColumns::HandshakeRtt, FlowColumns::RttMin, FlowColumns::RttMean, FlowColumns::RttMax,
+                       FlowColumns::Throughput})
+            QVERIFY2(!FlowColumns::known(f, c), FlowColumns::title(c));
+        QVERIFY(FlowColumns::known(f, FlowColumns::Retransmissions));
+        f.analysis.handshakeRttNs = -2; // (time ran back: a value still)
+        QVERIFY(FlowColumns::known(f, FlowColumns::HandshakeRtt));
     }
 
     void stateInWords()

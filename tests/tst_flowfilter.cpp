@@ -80,10 +80,13 @@ FlowRecord flowOf(const FlowSpec& s)
     return f;
 }
 
-/// Six flows, named A to F; the capture starts at 1000 s (A's first frame).
+/// Six flows, named A to F; the capture starts at 1000 s (A's first frame). TCP analysis:
+/// A 3 retransmissions, RTTs 10 and 250 ms; B 2 duplicate ACKs, one RTT of 10 ms, handshake
+/// RTT 20 ms as A's; C 2 lost segments; the others nothing, and no RTT measured.
 const std::vector<FlowRecord>& flows()
 {
-    static const std::vector<FlowRecord> all = {
+    static const std::vector<FlowRecord> all = [] {
+        std::vector<FlowRecord> made = {
         // A: 10.0.0.1_51000-10.0.0.2_80-1000.0, 2.5 s, closed
         flowOf({"10.0.0.1", 51000, "10.0.0.2", 80, 12, 1500, kCaptureStart, kCaptureStart + 5 * kSecond / 2, 1, 1, 0, true}),
         // B: the reverse direction, 0.4 s from 1000.1 s, one RST
@@ -101,7 +104,16 @@ const std::vector<FlowRecord>& flows()
         // F: 192.150.187.4_1000-8.8.8.8_53-1003.0, 500 us, two RSTs
         flowOf({"192.150.187.4", 1000, "8.8.8.8", 53, 2, 120, kCaptureStart + 3 * kSecond,
                 kCaptureStart + 3 * kSecond + 500'000, 0, 0, 2, false}),
-    };
+        };
+        made[0].analysis.retransmissions = 3;
+        made[0].analysis.addRtt(10'000'000);
+        made[0].analysis.addRtt(250'000'000);
+        made[0].analysis.handshakeRttNs = made[1].analysis.handshakeRttNs = 20'000'000;
+        made[1].analysis.duplicateAcks = 2;
+        made[1].analysis.addRtt(10'000'000);
+        made[2].analysis.lostSegments = 2;
+        return made;
+    }();
     return all;
 }
 
@@ -227,6 +239,20 @@ private slots:
         row("fin", "AD");
         row("rst", "BF");
         row("rst == 2", "F");
+        // TCP analysis figures, by column title and by the names people know
+        row("retrans > 0", "A");
+        row("retransmissions > 0", "A");
+        row("retransmissions == 0", "BCDEF");
+        row("lost > 0 or dupacks > 0", "BC");
+        row("duplicate_acks >= 2", "B");
+        row("rtt.max > 0.2", "A");
+        row("rttmax > 200ms", "A");
+        row("rtt.min <= 10ms", "AB");
+        row("rtt.mean > 100ms", "A");
+        row("rtt.max < 1", "AB"); // no RTT measured is no match, either way
+        row("not rtt.max < 1", "CDEF");
+        row("irtt == 20ms", "AB");
+        row("handshakertt != 20ms", "");
         // state and family
         row("closed", "AD");
         row("open", "BCEF");

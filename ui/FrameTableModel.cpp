@@ -1,9 +1,11 @@
 #include "FrameTableModel.h"
 
 #include "FlowColumns.h"
+#include "TcpAnalysis.h"
 #include "TcpFlags.h"
 #include "TcpPacket.h"
 
+#include <QColor>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -296,6 +298,8 @@ int64_t FrameTableModel::number(const Row& row, int column) const
     case RawAck: return p.ack;
     case Window: return p.window;
     case Payload: return p.payloadLength;
+    case Analysis: // by severity, then the flags
+        return (int64_t(tcpAnalysisSeverity(p.analysis)) << 16) | p.analysis;
     default: return 0;
     }
 }
@@ -320,11 +324,22 @@ QVariant FrameTableModel::data(const QModelIndex& index, int role) const
     case FrameNumberRole: return row.frame;
     case FlowIdRole: return row.flow;
     case Qt::TextAlignmentRole:
-        return column == Flow || column == Flags ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
-                                                 : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return column == Flow || column == Flags || column == Analysis ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                                                       : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::BackgroundRole:
+    case Qt::ForegroundRole: {
+        const TcpAnalysisSeverity severity = tcpAnalysisSeverity(packetOf(row).analysis);
+        if (severity != TcpAnalysisSeverity::Warning && severity != TcpAnalysisSeverity::Note)
+            return {};
+        if (role == Qt::ForegroundRole)
+            return QColor(Qt::black); // readable on the light colour in a dark theme too
+        return severity == TcpAnalysisSeverity::Warning ? QColor(0xf7, 0xc6, 0xc6) : QColor(0xfc, 0xee, 0xb5);
+    }
     case Qt::ToolTipRole:
         if (column == Flow)
             return QString::fromStdString(m_store->flows[row.flow].label);
+        if (column == Analysis && packetOf(row).analysis)
+            return analysisToolTip(packetOf(row).analysis);
         return columnDescription(column);
     case Qt::AccessibleTextRole:
     case Qt::DisplayRole: break;
@@ -348,6 +363,7 @@ QVariant FrameTableModel::data(const QModelIndex& index, int role) const
             .arg(id.dstport);
     }
     case Flags: return QString::fromStdString(tcpFlagsText(p.flags));
+    case Analysis: return QString::fromStdString(tcpAnalysisText(p.analysis));
     case Ack:
         if (!(p.flags & TcpFlag::ACK))
             return QString();
@@ -368,6 +384,15 @@ QVariant FrameTableModel::headerData(int section, Qt::Orientation orientation, i
     return {};
 }
 
+QString FrameTableModel::analysisToolTip(uint16_t flags)
+{
+    QStringList lines;
+    for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
+        if (flags & (1u << bit))
+            lines << QString::fromLatin1(tcpAnalysisFlagDescription(bit));
+    return lines.join(QLatin1Char('\n'));
+}
+
 QString FrameTableModel::columnTitle(int column)
 {
     switch (column) {
@@ -383,6 +408,7 @@ QString FrameTableModel::columnTitle(int column)
     case RawAck: return tr("Raw ack");
     case Window: return tr("Window");
     case Payload: return tr("Payload");
+    case Analysis: return tr("Analysis");
     default: return {};
     }
 }
@@ -402,6 +428,7 @@ QString FrameTableModel::columnDescription(int column)
     case RawAck: return tr("Acknowledgement number as sent");
     case Window: return tr("Window field as sent (not scaled)");
     case Payload: return tr("TCP payload length in bytes");
+    case Analysis: return tr("What TCP did, as Wireshark's TCP analysis flags it (retransmissions, lost segments, duplicate ACKs, zero windows…)");
     default: return {};
     }
 }

@@ -10,7 +10,8 @@
 #include <vector>
 
 /// The frames table: every frame of the selected flows, one row each, in capture order until
-/// a column is sorted. Rows are (frame, flow, packet) triples read from a CaptureStore; texts
+/// a column is sorted. Rows the TCP analysis flagged are coloured by the gravest flag's
+/// severity, as Wireshark's expert info grades it (warnings red, notes yellow). Rows are (frame, flow, packet) triples read from a CaptureStore; texts
 /// are made only for the rows a view paints.
 class FrameTableModel final : public QAbstractTableModel
 {
@@ -27,6 +28,7 @@ public:
         Ack,         ///< relative acknowledgement number, when ACK is set
         Window,      ///< window field as sent
         Payload,     ///< TCP payload bytes
+        Analysis,    ///< TCP analysis flags (fi::TcpAnalysisFlag), as Wireshark names them
         Flow,        ///< source and destination of the frame's flow
         RawSeq,      ///< sequence number as sent
         RawAck,      ///< acknowledgement number as sent
@@ -75,6 +77,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString columnTitle(int column);
+    /// Wireshark's explanation of each of TCP analysis `flags`, a line each.
+    static QString analysisToolTip(uint16_t flags);
     static QString columnDescription(int column);
 
 signals:

@@ -57,6 +57,7 @@ static QString filterHelp()
                           "  host 10.0.0.1, src net 10.0.0.0/8, ip.addr == 2001:db8::/32, 10.0.0.1\n"
                           "  port 443, dst port 80, tcp.port >= 1024, portrange 1000-2000\n"
                           "  packets > 100, bytes >= 1M (k M G; KiB MiB GiB), duration > 2 (s, ms), start, syn, fin, rst\n"
+                          "  retransmissions > 0, lost > 0, dupacks, rtt.max > 0.2, irtt, bytes_in_flight, throughput\n"
                           "  open, closed, ip6, label contains \"_80-\"\n"
                           "  and (&&), or (||), not (!), ( ); terms side by side mean and\n"
                           "Other words match text in the label or addresses; a number also matches a port.");
@@ -220,6 +221,7 @@ void MainWindow::createCentralArea()
         m_frameView->setColumnWidth(c, 90);
     m_frameView->setColumnWidth(FrameTableModel::Flow, 230);
     m_frameView->setColumnWidth(FrameTableModel::Flags, 110);
+    m_frameView->setColumnWidth(FrameTableModel::Analysis, 170);
     for (int c : {FrameTableModel::Seq, FrameTableModel::Ack, FrameTableModel::RawSeq, FrameTableModel::RawAck})
         m_frameView->setColumnWidth(c, 84);
 

@@ -25,6 +25,58 @@ const char* tcpAnalysisFlagName(int bit)
     return bit >= 0 && bit < TcpAnalysisFlag::kCount ? kNames[bit] : "";
 }
 
+const char* tcpAnalysisFlagTitle(int bit)
+{
+    static const char* const kTitles[TcpAnalysisFlag::kCount] = {
+        "Retransmission", "Fast retransmission", "Spurious retransmission", "Out-of-order",
+        "Previous segment not captured", "ACKed unseen segment", "Dup ACK", "Zero window",
+        "Zero window probe", "Zero window probe ACK", "Window full", "Window update", "Keep-alive",
+        "Keep-alive ACK"};
+    return bit >= 0 && bit < TcpAnalysisFlag::kCount ? kTitles[bit] : "";
+}
+
+const char* tcpAnalysisFlagDescription(int bit)
+{
+    static const char* const kDescriptions[TcpAnalysisFlag::kCount] = {
+        "This frame is a (suspected) retransmission",
+        "This frame is a (suspected) fast retransmission",
+        "This frame is a (suspected) spurious retransmission",
+        "This frame is a (suspected) out-of-order segment",
+        "Previous segment(s) not captured (common at capture start)",
+        "ACKed segment that wasn't captured (common at capture start)",
+        "Duplicate ACK",
+        "TCP Zero Window segment",
+        "TCP Zero Window Probe",
+        "ACK to a TCP Zero Window Probe",
+        "TCP window specified by the receiver is now completely full",
+        "TCP window update",
+        "TCP keep-alive segment",
+        "ACK to a TCP keep-alive segment"};
+    return bit >= 0 && bit < TcpAnalysisFlag::kCount ? kDescriptions[bit] : "";
+}
+
+TcpAnalysisSeverity tcpAnalysisSeverity(uint16_t flags)
+{
+    using namespace TcpAnalysisFlag;
+    if (flags & (OutOfOrder | LostSegment | AckLostSegment | ZeroWindow | WindowFull))
+        return TcpAnalysisSeverity::Warning;
+    if (flags & ~WindowUpdate)
+        return TcpAnalysisSeverity::Note;
+    return flags ? TcpAnalysisSeverity::Chat : TcpAnalysisSeverity::None;
+}
+
+std::string tcpAnalysisText(uint16_t flags)
+{
+    using namespace TcpAnalysisFlag;
+    if (flags & (FastRetransmission | SpuriousRetransmission))
+        flags &= uint16_t(~Retransmission);
+    std::string text;
+    for (int bit = 0; bit < kCount; ++bit)
+        if (flags & (1u << bit))
+            text.append(text.empty() ? "" : ", ").append(tcpAnalysisFlagTitle(bit));
+    return text;
+}
+
 uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID& key)
 {
     if (flow >= m_connectionOfFlow.size())

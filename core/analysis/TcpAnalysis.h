@@ -34,6 +34,18 @@ constexpr int kCount = 14;
 
 /// `retransmission`, `fast_retransmission`… for bit `bit` (0 to kCount - 1).
 const char* tcpAnalysisFlagName(int bit);
+/// "Retransmission", "Previous segment not captured"… as Wireshark's Info column says it.
+const char* tcpAnalysisFlagTitle(int bit);
+/// "This frame is a (suspected) retransmission"… as Wireshark's expert info explains it.
+const char* tcpAnalysisFlagDescription(int bit);
+
+/// How much a flag matters, as Wireshark's expert info grades it.
+enum class TcpAnalysisSeverity : uint8_t { None, Chat, Note, Warning };
+/// The gravest of `flags`' severities (None for no flag).
+TcpAnalysisSeverity tcpAnalysisSeverity(uint16_t flags);
+/// The titles of `flags` joined by ", ", the most specific only (a fast or spurious
+/// retransmission is not also called a retransmission).
+std::string tcpAnalysisText(uint16_t flags);
 
 /// One segment's analysis.
 struct SegmentAnalysis

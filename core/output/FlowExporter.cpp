@@ -77,6 +77,7 @@ FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t
         flow.record.label = record.label;
         flow.record.id = record.id;
         flow.record.stats = record.stats;
+        flow.record.analysis = record.analysis;
         for (const FlowPacket& p : record.packets) {
             if (p.frame == 0 || p.frame > store.frames.size())
                 continue;

@@ -33,8 +33,10 @@ void CaptureStore::apply(const LoadBatch& batch)
         flows[flow].packets.push_back(packet);
         frameFlows[packet.frame - 1] = flow;
     }
-    for (const auto& [flow, stats] : batch.stats)
-        flows[flow].stats = stats;
+    for (const LoadBatch::FlowUpdate& u : batch.updates) {
+        flows[u.flow].stats = u.stats;
+        flows[u.flow].analysis = u.analysis;
+    }
 }
 
 } // namespace fi

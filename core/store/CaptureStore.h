@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChunkedArray.h"
+#include "FlowAnalysis.h"
 #include "FlowTracker.h"
 #include "FlowTypes.h"
 
@@ -10,7 +11,8 @@
 
 namespace fi {
 
-/// One flow packet as the views need it: its frame number and TCP fields. 20 bytes.
+/// One flow packet as the views need it: its frame number, TCP fields and the TCP analysis
+/// flags (TcpAnalysisFlag bits). 24 bytes.
 struct FlowPacket
 {
     uint32_t frame = 0;
@@ -19,6 +21,7 @@ struct FlowPacket
     uint32_t payloadLength = 0;
     uint16_t window = 0;
     uint8_t flags = 0;
+    uint16_t analysis = 0;
 
     /// The packet of frame `number` with the TCP fields of its decode.
     static FlowPacket from(uint32_t number, const TcpPacket& tcp);
@@ -30,6 +33,7 @@ struct FlowRecord
     std::string label;
     BufferID id;
     FlowStats stats;
+    FlowAnalysis analysis;
     std::vector<FlowPacket> packets;
     /// The other direction of the same connection: the flow of the mirrored BufferID that was
     /// open when this one opened, or that opened while this one was open; kNoFlow if none.
@@ -54,7 +58,14 @@ struct LoadBatch
     uint32_t firstNewFlow = 0;     ///< flow id of newFlows[0]
     /// (earlier flow, new flow): an earlier flow whose other direction opened in this batch
     std::vector<std::pair<uint32_t, uint32_t>> reverseLinks;
-    std::vector<std::pair<uint32_t, FlowStats>> stats; ///< (flow id, stats) of touched flows
+    /// A flow's figures as they stand at the end of the batch.
+    struct FlowUpdate
+    {
+        uint32_t flow;
+        FlowStats stats;
+        FlowAnalysis analysis;
+    };
+    std::vector<FlowUpdate> updates; ///< of every flow the batch touched
     uint64_t bytesRead = 0;
     uint64_t fileSize = 0;
 };

@@ -27,6 +27,18 @@ constexpr ColumnInfo kColumns[FlowColumns::ColumnCount] = {
     {"FIN", "Packets with FIN set", true},
     {"RST", "Packets with RST set", true},
     {"State", "Whether a FIN ended the flow or it was still open when the capture ended", false},
+    {"Retrans", "Segments TCP analysis found retransmitted (fast and spurious ones too)", true},
+    {"Retrans bytes", "Payload bytes of the retransmitted segments", true},
+    {"Out of order", "Segments found out of order", true},
+    {"Lost", "Segments after bytes that were not captured (previous segment not captured)", true},
+    {"Dup ACKs", "Duplicate ACKs the flow sent", true},
+    {"Zero win", "Segments the flow sent announcing a zero window", true},
+    {"Handshake RTT", "Seconds from the connection's SYN to the first ACK after it (Wireshark's initial RTT)", true},
+    {"RTT min", "Shortest round trip of the flow's segments: seconds to the ACK of exactly their end", true},
+    {"RTT mean", "Mean round trip of the flow's segments", true},
+    {"RTT max", "Longest round trip of the flow's segments", true},
+    {"Max in flight", "Most bytes the flow had sent and not yet seen acknowledged", true},
+    {"Throughput", "Bytes per second: the flow's bytes over its duration", true},
 };
 
 } // namespace
@@ -60,7 +72,37 @@ int64_t FlowColumns::number(const FlowRecord& flow, Column column, int64_t captu
     case Fin: return s.fin;
     case Rst: return s.rst;
     case State: return s.closedByFin;
+    default: break;
+    }
+    if (!known(flow, column))
+        return -1;
+    const FlowAnalysis& a = flow.analysis;
+    switch (column) {
+    case Retransmissions: return a.retransmissions;
+    case RetransmittedBytes: return int64_t(a.retransmittedBytes);
+    case OutOfOrder: return a.outOfOrder;
+    case LostSegments: return a.lostSegments;
+    case DuplicateAcks: return a.duplicateAcks;
+    case ZeroWindows: return a.zeroWindows;
+    case HandshakeRtt: return a.handshakeRttNs;
+    case RttMin: return a.rttMinNs;
+    case RttMean: return a.rttMeanNs();
+    case RttMax: return a.rttMaxNs;
+    case MaxInFlight: return a.maxBytesInFlight;
+    case Throughput: return int64_t(double(s.bytes) * 1e9 / double(s.lastNs - s.firstNs));
     default: return 0;
+    }
+}
+
+bool FlowColumns::known(const FlowRecord& flow, Column column)
+{
+    switch (column) {
+    case HandshakeRtt: return flow.analysis.handshakeRttNs != 0;
+    case RttMin:
+    case RttMean:
+    case RttMax: return flow.analysis.rttSamples > 0;
+    case Throughput: return flow.stats.lastNs > flow.stats.firstNs;
+    default: return true;
     }
 }
 
@@ -72,6 +114,11 @@ std::string FlowColumns::text(const FlowRecord& flow, Column column, int64_t cap
     case Destination: return flow.id.dst.toString();
     case Start:
     case Duration: return secondsText(number(flow, column, captureStartNs));
+    case HandshakeRtt:
+    case RttMin:
+    case RttMean:
+    case RttMax: return known(flow, column) ? secondsText(number(flow, column, captureStartNs)) : std::string();
+    case Throughput: return known(flow, column) ? std::to_string(number(flow, column, captureStartNs)) : std::string();
     case State: return stateText(flow.stats.closedByFin);
     default: return std::to_string(number(flow, column, captureStartNs));
     }

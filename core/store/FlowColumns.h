@@ -25,6 +25,19 @@ struct FlowColumns
         Fin,
         Rst,
         State,
+        // TCP analysis (fi::FlowAnalysis)
+        Retransmissions,
+        RetransmittedBytes,
+        OutOfOrder,
+        LostSegments,
+        DuplicateAcks,
+        ZeroWindows,
+        HandshakeRtt,
+        RttMin,
+        RttMean,
+        RttMax,
+        MaxInFlight,
+        Throughput,
         ColumnCount
     };
 
@@ -35,12 +48,17 @@ struct FlowColumns
     /// Numeric columns are right-aligned and sorted by number().
     static bool isNumeric(Column column);
 
-    /// The flow's value in a numeric column (Start and Duration in nanoseconds, Start after
-    /// `captureStartNs`; State 1 when closed by a FIN); 0 for text columns.
+    /// The flow's value in a numeric column (Start, Duration and the RTTs in nanoseconds, Start
+    /// after `captureStartNs`; State 1 when closed by a FIN; Throughput in bytes per second);
+    /// 0 for text columns, -1 where not known().
     static int64_t number(const FlowRecord& flow, Column column, int64_t captureStartNs);
+    /// Whether the flow has a value in the column: an RTT needs its measurement, Throughput
+    /// a duration.
+    static bool known(const FlowRecord& flow, Column column);
     /// The flow's text in a column, in the C locale: addresses in canonical form, numbers in
     /// digits, times in seconds with six decimals, the state in words. The CSV writes exactly
-    /// this; the table shows it too, with the user's digit grouping for Bytes.
+    /// this; the table shows it too, with the user's digit grouping for Bytes. Empty where
+    /// not known().
     static std::string text(const FlowRecord& flow, Column column, int64_t captureStartNs);
 
     /// `closed by FIN` or `open at end`.

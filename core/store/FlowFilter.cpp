@@ -105,7 +105,8 @@ bool FlowFilter::matches(uint32_t index, const FlowRecord& flow, int64_t capture
                    const int64_t port = source ? id.srcport : id.dstport;
                    return port >= node.value && port <= node.upper;
                });
-    case Test::Number: return compare(FlowColumns::number(flow, node.column, captureStartNs));
+    case Test::Number: // a figure not measured compares as nothing (as a field absent in Wireshark)
+        return FlowColumns::known(flow, node.column) && compare(FlowColumns::number(flow, node.column, captureStartNs));
     case Test::Closed: return flow.stats.closedByFin;
     case Test::Family: return int64_t(id.src.family) == node.value;
     case Test::Label: {

@@ -42,6 +42,10 @@ struct FlowFilterError
 ///   ports      tcp.port tcp.srcport tcp.dstport port srcport dstport portrange (1000-2000)
 ///   numbers    packets, syn, fin, rst (k M G = 1000s, Ki Mi Gi = 1024s), bytes (also B KB MB
 ///              GB KiB MiB GiB), start and duration (seconds: 2, 0.5, 500ms, 2s, 1min)
+///   analysis   retransmissions (retrans), retransmitted_bytes, out_of_order (ooo), lost,
+///              dupacks (duplicate_acks), zerowin, rtt.min rtt.mean rtt.max irtt (seconds),
+///              bytes_in_flight (the most), throughput (bytes/s); a figure not measured
+///              (an RTT without samples) fails every comparison
 ///   state      state == open|closed, flow.open, flow.closed; label contains|==|!= TEXT
 /// `flow.` may precede a column's name (flow.bytes). A field naming both ends (ip.addr,
 /// tcp.port, host, port) matches when either end does, except != which means neither does

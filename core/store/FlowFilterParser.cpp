@@ -121,6 +121,11 @@ const std::vector<FlowFilterParser::Field>& FlowFilterParser::fields()
             {FieldKind::Bytes, Ends::Either},   {FieldKind::Seconds, Ends::Either}, {FieldKind::Seconds, Ends::Either},
             {FieldKind::Count, Ends::Either},   {FieldKind::Count, Ends::Either},   {FieldKind::Count, Ends::Either},
             {FieldKind::State, Ends::Either},
+            // TCP analysis
+            {FieldKind::Count, Ends::Either},   {FieldKind::Bytes, Ends::Either},   {FieldKind::Count, Ends::Either},
+            {FieldKind::Count, Ends::Either},   {FieldKind::Count, Ends::Either},   {FieldKind::Count, Ends::Either},
+            {FieldKind::Seconds, Ends::Either}, {FieldKind::Seconds, Ends::Either}, {FieldKind::Seconds, Ends::Either},
+            {FieldKind::Seconds, Ends::Either}, {FieldKind::Bytes, Ends::Either},   {FieldKind::Bytes, Ends::Either},
         };
         for (int c = 0; c < FlowColumns::ColumnCount; ++c) {
             const auto column = FlowColumns::Column(c);
@@ -145,6 +150,18 @@ const std::vector<FlowFilterParser::Field>& FlowFilterParser::fields()
         out.push_back({"tcp.dstport", FieldKind::Port, Ends::Destination, port});
         out.push_back({"port", FieldKind::Port, Ends::Either, port});
         out.push_back({"portrange", FieldKind::PortRange, Ends::Either, port});
+        // The TCP analysis figures by the names people know them by.
+        const std::pair<const char*, FlowColumns::Column> kAnalysisNames[] = {
+            {"retransmissions", FlowColumns::Retransmissions}, {"retransmitted_bytes", FlowColumns::RetransmittedBytes},
+            {"out_of_order", FlowColumns::OutOfOrder},         {"ooo", FlowColumns::OutOfOrder},
+            {"lost_segments", FlowColumns::LostSegments},      {"duplicate_acks", FlowColumns::DuplicateAcks},
+            {"dupacks", FlowColumns::DuplicateAcks},           {"zero_windows", FlowColumns::ZeroWindows},
+            {"rtt.handshake", FlowColumns::HandshakeRtt},      {"irtt", FlowColumns::HandshakeRtt},
+            {"rtt.min", FlowColumns::RttMin},                  {"rtt.mean", FlowColumns::RttMean},
+            {"rtt.max", FlowColumns::RttMax},                  {"bytes_in_flight", FlowColumns::MaxInFlight},
+        };
+        for (const auto& [name, column] : kAnalysisNames)
+            out.push_back({name, kColumnFields[column].kind, Ends::Either, column});
         return out;
     }();
     return all;

@@ -32,8 +32,13 @@ void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
 
 void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
 {
-    m_batch->packets.emplace_back(flow, FlowPacket::from(packet.index(), packet.tcp));
+    const SegmentAnalysis a = m_analyzer.analyze(packet, flow);
+    FlowPacket p = FlowPacket::from(packet.index(), packet.tcp);
+    p.analysis = a.flags;
+    m_batch->packets.emplace_back(flow, p);
     m_touched[flow] = 1;
+    if (a.ackedFlow < m_touched.size())
+        m_touched[a.ackedFlow] = 1; // its RTT figures
 }
 
 std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(uint64_t bytesRead, uint64_t fileSize)
@@ -41,7 +46,7 @@ std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(uint64_t bytesRead, uint
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
     for (uint32_t f = 0; f < m_touched.size(); ++f)
         if (m_touched[f])
-            done->stats.emplace_back(f, m_tracker.stats(f));
+            done->updates.push_back({f, m_tracker.stats(f), m_analyzer.flowAnalysis(f)});
     m_touched.assign(m_touched.size(), 0);
     done->bytesRead = bytesRead;
     done->fileSize = fileSize;

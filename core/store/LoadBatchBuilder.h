@@ -4,6 +4,7 @@
 #include "CaptureTracer.h"
 #include "FlowListener.h"
 #include "FlowTracker.h"
+#include "TcpAnalysis.h"
 
 #include <memory>
 #include <vector>
@@ -11,7 +12,8 @@
 namespace fi {
 
 /// Collects what tracing a capture finds into LoadBatch values: it listens to the FlowTracker
-/// for flows opened and flow packets, and is given every frame read (addFrame, from
+/// for flows opened and flow packets (which it gives to the TCP analysis), and is given every
+/// frame read (addFrame, from
 /// CaptureTracer's frame hook). The desktop application's loader takes a batch every ~50 ms;
 /// applied in order, the batches rebuild the CaptureStore of the whole capture.
 class LoadBatchBuilder final : public FlowListener
@@ -32,8 +34,9 @@ public:
 private:
     uint64_t m_generation;
     const FlowTracker& m_tracker;
+    TcpAnalyzer m_analyzer;
     std::shared_ptr<LoadBatch> m_batch;
-    std::vector<uint8_t> m_touched; ///< by flow id: packets in the current batch
+    std::vector<uint8_t> m_touched; ///< by flow id: packets or analysis in the current batch
     std::vector<uint32_t> m_reverse; ///< by flow id: the other direction, once known
     uint32_t m_nextFrame = 1;
 };

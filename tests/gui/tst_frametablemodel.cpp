@@ -410,6 +410,52 @@ private slots:
         }
     }
 
+    /// The TCP analysis the loader computed: each frame's flags in the Analysis column (with
+    /// Wireshark's explanations as the tooltip), its row coloured by the gravest, and each
+    /// flow's figures in the store.
+    void analysisColumnAndColours()
+    {
+        const uint8_t syn = TcpFlag::SYN, synAck = TcpFlag::SYN | TcpFlag::ACK, ack = TcpFlag::ACK;
+        const QList<Segment> segments = {
+            {true, syn, 1000, 0, 0}, {false, synAck, 5000, 1001, 0}, {true, ack, 1001, 5001, 0},
+            {true, ack, 1001, 5001, 100},  // 4: data
+            {false, ack, 5001, 1101, 0},   // 5: its ACK
+            {false, ack, 5001, 1101, 0},   // 6: the same ACK again
+            {true, ack, 1201, 5001, 100},  // 7: after 100 bytes never seen
+            {true, ack, 1001, 5001, 100}}; // 8: frame 4 again, already acknowledged
+        CaptureStore store;
+        load(store, batchesOf(connection(segments), 3));
+        FrameTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setFlows(&store, {0, 1});
+        QStringList texts;
+        for (int r = 0; r < model.rowCount(); ++r)
+            texts << model.index(r, FrameTableModel::Analysis).data().toString();
+        QCOMPARE(texts, (QStringList{"", "", "", "", "", "Dup ACK", "Previous segment not captured", "Spurious retransmission"}));
+        QCOMPARE(model.index(7, FrameTableModel::Analysis).data(Qt::ToolTipRole).toString(),
+                 "This frame is a (suspected) retransmission\nThis frame is a (suspected) spurious retransmission");
+
+        // warnings and notes have colours of their own, on every cell of the row
+        const QVariant note = model.index(5, FrameTableModel::Number).data(Qt::BackgroundRole);
+        const QVariant warning = model.index(6, FrameTableModel::Seq).data(Qt::BackgroundRole);
+        QVERIFY(note.canConvert<QColor>() && warning.canConvert<QColor>());
+        QVERIFY(note != warning);
+        QCOMPARE(model.index(7, FrameTableModel::Flow).data(Qt::BackgroundRole), note);
+        QVERIFY(!model.index(4, FrameTableModel::Number).data(Qt::BackgroundRole).isValid());
+
+        // sorted by analysis, gravest first
+        model.sort(FrameTableModel::Analysis, Qt::DescendingOrder);
+        QCOMPARE(model.frameAt(0), 7u);
+
+        // the flows' figures
+        QCOMPARE(store.flows[0].analysis.retransmissions, 1u);
+        QCOMPARE(store.flows[0].analysis.lostSegments, 1u);
+        QCOMPARE(store.flows[1].analysis.duplicateAcks, 1u);
+        QCOMPARE(store.flows[0].analysis.handshakeRttNs, int64_t(2'000'000));
+        QCOMPARE(store.flows[1].analysis.handshakeRttNs, int64_t(2'000'000));
+        QCOMPARE(store.flows[0].analysis.rttSamples, 2u); // the SYN, frame 4
+    }
+
     /// The frames of a flow selected while loading, its other direction arriving later: the
     /// numbers count from the bases of the whole connection, not of what was there when the
     /// rows were first shown.
