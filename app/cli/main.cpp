@@ -196,18 +196,26 @@ int runFollow(const CliOptions& o, CaptureTracer& tracer)
     return 0;
 }
 
-/// Runs `trace` over the capture with `analyzer` analysing every flow packet as it is traced;
-/// `seen(frame, flow, analysis)` is told each one's analysis.
+/// Runs `trace` over the capture with TCP analysis of every flow packet as it is traced,
+/// summed up per flow into `figures` (by flow id); `seen(frame, flow, analysis)` is told each
+/// one's analysis.
 template <typename Seen>
-TraceSummary traceAndAnalyze(CaptureTracer& tracer, TraceFlow& trace, TcpAnalyzer& analyzer, Seen seen)
+TraceSummary traceAndAnalyze(CaptureTracer& tracer, TraceFlow& trace, std::vector<FlowAnalysis>& figures, Seen seen)
 {
+    TcpAnalyzer analyzer;
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
         if (flow == FlowTracker::kNoFlow)
             return;
         Packet packet;
         packet.frame = frame;
         packet.tcp = tcp;
-        seen(frame.number, flow, analyzer.analyze(packet, flow));
+        const SegmentAnalysis a = analyzer.analyze(packet, flow);
+        if (flow >= figures.size())
+            figures.resize(size_t(flow) + 1);
+        figures[flow].addSegment(a, tcp.payloadLength);
+        if (a.acksFrame)
+            figures[a.ackedFlow].addAcknowledgement(a);
+        seen(frame.number, flow, a);
     });
     const TraceSummary s = tracer.run(trace);
     tracer.setFrameHook(nullptr);
@@ -217,22 +225,22 @@ TraceSummary traceAndAnalyze(CaptureTracer& tracer, TraceFlow& trace, TcpAnalyze
 int runIndex(const CliOptions& o, CaptureTracer& tracer)
 {
     TraceFlow trace;
-    TcpAnalyzer analyzer;
-    const TraceSummary s = traceAndAnalyze(tracer, trace, analyzer, [](uint32_t, uint32_t, const SegmentAnalysis&) {});
+    std::vector<FlowAnalysis> figures;
+    const TraceSummary s = traceAndAnalyze(tracer, trace, figures, [](uint32_t, uint32_t, const SegmentAnalysis&) {});
     warnIfEndedEarly(o.capture, s);
-    std::fputs(flowIndexJson(trace, &analyzer).c_str(), stdout);
+    std::fputs(flowIndexJson(trace, &figures).c_str(), stdout);
     return 0;
 }
 
 /// `analyze`: Wireshark's TCP sequence analysis of every flow packet, per flow.
 int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
 {
-    TcpAnalyzer analyzer;
+    std::vector<FlowAnalysis> figures;
     std::vector<std::pair<uint32_t, SegmentAnalysis>> byFrame; // frames listed (number, analysis)
     std::vector<std::pair<uint32_t, uint32_t>> listed;          // (flow, its index in byFrame)
     std::vector<std::array<uint32_t, TcpAnalysisFlag::kCount>> counts; // by flow: each flag's count
     TraceFlow trace;
-    const TraceSummary s = traceAndAnalyze(tracer, trace, analyzer, [&](uint32_t frame, uint32_t flow, const SegmentAnalysis& a) {
+    const TraceSummary s = traceAndAnalyze(tracer, trace, figures, [&](uint32_t frame, uint32_t flow, const SegmentAnalysis& a) {
         if (flow >= counts.size())
             counts.resize(size_t(flow) + 1);
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
@@ -279,7 +287,7 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
             out.append(bit ? ", \"" : "\"").append(tcpAnalysisFlagName(bit)).append("\": ")
                 .append(std::to_string(f.flow < counts.size() ? counts[f.flow][size_t(bit)] : 0));
-        out.append("}, \"figures\": ").append(flowAnalysisJson(analyzer.flowAnalysis(f.flow)));
+        out.append("}, \"figures\": ").append(flowAnalysisJson(f.flow < figures.size() ? figures[f.flow] : FlowAnalysis{}));
         out.append(", \"frames\": [").append(frames).append(frames.empty() ? "]}" : "\n  ]}");
         if (out.size() > (1 << 16)) {
             std::fwrite(out.data(), 1, out.size(), stdout);

@@ -4,6 +4,8 @@
 
 namespace fi {
 
+struct SegmentAnalysis;
+
 /// What TCP analysis found over one flow (one direction of a connection): its segments' flags
 /// counted, the round trips of its segments (each measured at the other side's ACK that
 /// acknowledged exactly up to the segment's end, as Wireshark's ack_rtt), the most bytes it
@@ -26,13 +28,13 @@ struct FlowAnalysis
     uint32_t maxBytesInFlight = 0;
 
     int64_t rttMeanNs() const { return rttSamples ? rttSumNs / int64_t(rttSamples) : 0; }
-    void addRtt(int64_t ns)
-    {
-        rttMinNs = rttSamples == 0 || ns < rttMinNs ? ns : rttMinNs;
-        rttMaxNs = rttSamples == 0 || ns > rttMaxNs ? ns : rttMaxNs;
-        rttSumNs += ns;
-        ++rttSamples;
-    }
+    void addRtt(int64_t ns);
+
+    /// Counts one of the flow's segments, of `payloadLength` bytes, as the analysis saw it.
+    void addSegment(const SegmentAnalysis& a, uint32_t payloadLength);
+    /// Counts what the other side's ACK, analysed as `a`, measured of one of the flow's
+    /// segments (a.ackedFlow is this flow).
+    void addAcknowledgement(const SegmentAnalysis& a);
 };
 
 } // namespace fi

@@ -93,19 +93,6 @@ uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID& key)
     return c;
 }
 
-const FlowAnalysis& TcpAnalyzer::flowAnalysis(uint32_t flow) const
-{
-    static const FlowAnalysis kNothing;
-    return flow < m_figures.size() ? m_figures[flow] : kNothing;
-}
-
-FlowAnalysis& TcpAnalyzer::figuresOf(uint32_t flow)
-{
-    if (flow >= m_figures.size())
-        m_figures.resize(size_t(flow) + 1);
-    return m_figures[flow];
-}
-
 void TcpAnalyzer::remember(Direction& side, const Unacked& segment)
 {
     uint32_t at = m_freeUnacked;
@@ -215,13 +202,11 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     }
 
     if (flags & TcpFlag::SYN) {
-        fwd.windowScale = tcp.windowScale >= 0 ? tcp.windowScale : kNoScale;
+        fwd.windowScale = tcp.windowScale >= 0 ? tcp.windowScale : int8_t(kNoScale);
         if (!(flags & TcpFlag::ACK))
             c.synNs = now; // the latest SYN
     } else if ((flags & TcpFlag::ACK) && c.firstRttNs == 0 && c.synNs >= 0) {
         c.firstRttNs = now - c.synNs; // the first ACK after it, from either side
-        if (rev.flow != kNone)
-            figuresOf(rev.flow).handshakeRttNs = c.firstRttNs;
     }
 
     SegmentAnalysis a;
@@ -305,7 +290,6 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     }
     if ((gt(next, fwd.nextSeq) || !fwd.nextSeq) && !(a.flags & ZeroWindowProbe)) {
         fwd.nextSeq = next;
-        fwd.nextSeqFrame = frame;
         fwd.nextSeqNs = now;
     }
     if ((seq == fwd.maxSeqToBeAcked || !fwd.maxSeqToBeAcked) && !(a.flags & ZeroWindowProbe))
@@ -318,25 +302,12 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
 
     // what this ACK acknowledged of the other side, then what this side has in flight
     acknowledge(rev, ack, now, a);
-    if (a.acksFrame)
-        figuresOf(a.ackedFlow).addRtt(a.ackRttNs);
     if (seglen > 0 && fwd.unacked != kNone && fwd.bytesInFlightValid) {
         const uint32_t bytes = inFlight(fwd) - rev.sackedBytes;
         if (bytes > 0 && bytes < 2'000'000'000)
             a.bytesInFlight = bytes - ((flags & (TcpFlag::SYN | TcpFlag::FIN)) ? 1 : 0);
     }
-
-    FlowAnalysis& f = figuresOf(flow);
-    f.handshakeRttNs = c.firstRttNs;
-    if (a.flags & Retransmission) {
-        ++f.retransmissions;
-        f.retransmittedBytes += seglen;
-    }
-    f.outOfOrder += (a.flags & OutOfOrder) ? 1 : 0;
-    f.lostSegments += (a.flags & LostSegment) ? 1 : 0;
-    f.duplicateAcks += (a.flags & DuplicateAck) ? 1 : 0;
-    f.zeroWindows += (a.flags & ZeroWindow) ? 1 : 0;
-    f.maxBytesInFlight = a.bytesInFlight > f.maxBytesInFlight ? a.bytesInFlight : f.maxBytesInFlight;
+    a.handshakeRttNs = c.firstRttNs;
     return a;
 }
 

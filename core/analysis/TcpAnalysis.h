@@ -1,6 +1,6 @@
 #pragma once
 
-#include "FlowAnalysis.h"
+#include "ChunkedArray.h"
 #include "FlowTypes.h"
 
 #include <cstdint>
@@ -58,6 +58,8 @@ struct SegmentAnalysis
     uint32_t acksFrame = 0;
     uint32_t ackedFlow = UINT32_MAX; ///< the flow of acksFrame
     int64_t ackRttNs = 0;            ///< from acksFrame to this ACK (negative if time ran back)
+    /// The connection's handshake RTT (Wireshark's initial RTT) as known so far; 0: not yet.
+    int64_t handshakeRttNs = 0;
     /// A segment with data: the bytes sent and not yet acknowledged once it is sent, less what
     /// the other side's latest SACK reported (as Wireshark's default way, from the segments
     /// not yet acknowledged); 0: not known.
@@ -77,9 +79,8 @@ class TcpAnalyzer
 public:
     /// Analyses the next flow packet, of flow `flow` (the flow rule's id): the flow finds its
     /// connection once, by its 4-tuple, and keeps it.
+    /// (FlowAnalysis::addSegment and addAcknowledgement sum the results up per flow.)
     SegmentAnalysis analyze(const Packet& packet, uint32_t flow);
-    /// What the analysis found over flow `flow` so far (an empty value for a flow not seen).
-    const FlowAnalysis& flowAnalysis(uint32_t flow) const;
 
     /// At most this many segments of a side wait for their ACK (as Wireshark); later ones are
     /// not remembered until ACKs make room.
@@ -100,7 +101,6 @@ private:
     struct Direction
     {
         uint32_t nextSeq = 0;         ///< 0: not known yet (as Wireshark)
-        uint32_t nextSeqFrame = 0;
         int64_t nextSeqNs = 0;
         uint32_t maxSeqToBeAcked = 0;
         uint32_t lastAck = 0;
@@ -108,7 +108,7 @@ private:
         uint32_t lastNonDuplicateAck = 0; ///< frame
         uint32_t duplicateAcks = 0;
         uint32_t window = UINT32_MAX; ///< as sent (not scaled); UINT32_MAX: none seen yet
-        int windowScale = -1;         ///< -1: no SYN seen; -2: a SYN without the option
+        int8_t windowScale = -1;      ///< -1: no SYN seen; -2: a SYN without the option
         bool baseSet = false;
         uint32_t base = 0;            ///< the SYN's sequence number, or one before the first
         uint16_t lastSegmentFlags = 0;
@@ -120,10 +120,11 @@ private:
     };
     struct Connection
     {
+        uint32_t replacedBy = UINT32_MAX; ///< the connection that reused its 4-tuple (first:
+                                          ///< every packet reads it)
         Direction side[2]; ///< [0] the key's source, [1] the other
         int64_t synNs = -1;       ///< the latest SYN (without ACK)
         int64_t firstRttNs = 0;   ///< from it to the first ACK (not a SYN) after; 0: not known
-        uint32_t replacedBy = UINT32_MAX; ///< the connection that reused its 4-tuple
     };
     struct KeyHash
     {
@@ -132,7 +133,6 @@ private:
 
     /// The connection of a flow's packets (following replacedBy).
     uint32_t connectionOf(uint32_t flow, const BufferID& key);
-    FlowAnalysis& figuresOf(uint32_t flow);
     void remember(Direction& side, const Unacked& segment);
     /// Walks `side`'s segments for those ACK number `ack` acknowledges: drops them, trims the
     /// partly acknowledged, and says which one it matched exactly.
@@ -143,10 +143,10 @@ private:
     /// Returns a connection's segments to the pool.
     void forget(Connection& c);
 
-    std::vector<Connection> m_connections;
+    /// (in chunks: no copy of them all as they grow, which doubled their memory at times)
+    ChunkedArray<Connection, 12> m_connections;
     std::vector<uint32_t> m_connectionOfFlow;                      ///< by flow id
     std::unordered_map<BufferID, uint32_t, KeyHash> m_latest;      ///< 4-tuple → its latest connection
-    std::vector<FlowAnalysis> m_figures;                           ///< by flow id
     std::vector<Unacked> m_unacked;                                ///< the pool
     uint32_t m_freeUnacked = kNone;                                ///< its free entries, chained
 };

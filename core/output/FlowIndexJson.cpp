@@ -7,7 +7,7 @@
 
 namespace fi {
 
-std::string flowIndexJson(const TraceFlow& trace, const TcpAnalyzer* analyzer)
+std::string flowIndexJson(const TraceFlow& trace, const std::vector<FlowAnalysis>* figures)
 {
     std::vector<const Index*> flows = trace.index();
     std::stable_sort(flows.begin(), flows.end(), [](const Index* a, const Index* b) {
@@ -35,8 +35,8 @@ std::string flowIndexJson(const TraceFlow& trace, const TcpAnalyzer* analyzer)
         out += "   \"fin\": " + std::to_string(stats.fin) + ",\n";
         out += "   \"rst\": " + std::to_string(stats.rst) + ",\n";
         out += std::string("   \"closed\": ") + (stats.closedByFin ? "true" : "false");
-        if (analyzer)
-            out += ",\n   \"analysis\": " + flowAnalysisJson(analyzer->flowAnalysis(f.flow));
+        if (figures)
+            out += ",\n   \"analysis\": " + flowAnalysisJson(f.flow < figures->size() ? (*figures)[f.flow] : FlowAnalysis{});
         if (!f.fpout.empty())
             out += ",\n   \"file\": \"" + jsonEscaped(f.fpout) + "\"";
         out += "\n  }";

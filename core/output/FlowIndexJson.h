@@ -1,7 +1,9 @@
 #pragma once
 
-#include "TcpAnalysis.h"
+#include "FlowAnalysis.h"
 #include "TraceFlow.h"
+
+#include <vector>
 
 #include <string>
 
@@ -12,7 +14,7 @@ namespace fi {
 ///   "packets": …, "bytes": …, "first": …, "last": …, "syn": …, "fin": …, "rst": …,
 ///   "closed": …, "analysis": {…}}, …]}` (times as epoch seconds printed like the label's
 /// timestamp; "analysis", the flow's TCP analysis figures as flowAnalysisJson() writes them,
-/// when `analyzer` analysed the trace).
-std::string flowIndexJson(const TraceFlow& trace, const TcpAnalyzer* analyzer = nullptr);
+/// when `figures` (by flow id) are given).
+std::string flowIndexJson(const TraceFlow& trace, const std::vector<FlowAnalysis>* figures = nullptr);
 
 } // namespace fi

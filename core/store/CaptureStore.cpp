@@ -29,14 +29,20 @@ void CaptureStore::apply(const LoadBatch& batch)
     }
     for (const auto& [earlier, later] : batch.reverseLinks)
         flows[earlier].reverse = later;
-    for (const auto& [flow, packet] : batch.packets) {
-        flows[flow].packets.push_back(packet);
+    for (size_t i = 0; i < batch.packets.size(); ++i) {
+        const auto& [flow, packet] = batch.packets[i];
+        FlowRecord& f = flows[flow];
+        f.packets.push_back(packet);
         frameFlows[packet.frame - 1] = flow;
+        if (i < batch.analyses.size()) {
+            const SegmentAnalysis& a = batch.analyses[i];
+            f.analysis.addSegment(a, packet.payloadLength);
+            if (a.acksFrame)
+                flows[a.ackedFlow].analysis.addAcknowledgement(a);
+        }
     }
-    for (const LoadBatch::FlowUpdate& u : batch.updates) {
+    for (const LoadBatch::FlowUpdate& u : batch.updates)
         flows[u.flow].stats = u.stats;
-        flows[u.flow].analysis = u.analysis;
-    }
 }
 
 } // namespace fi

@@ -4,6 +4,7 @@
 #include "FlowAnalysis.h"
 #include "FlowTracker.h"
 #include "FlowTypes.h"
+#include "TcpAnalysis.h"
 
 #include <cstdint>
 #include <string>
@@ -48,6 +49,7 @@ struct LoadBatch
     uint32_t firstFrame = 1; ///< number of frames[0]
     std::vector<FrameRecord> frames;
     std::vector<std::pair<uint32_t, FlowPacket>> packets; ///< (flow id, packet)
+    std::vector<SegmentAnalysis> analyses; ///< of each packet, as packets (summed into the flows' figures)
     struct NewFlow
     {
         std::string label;
@@ -58,12 +60,11 @@ struct LoadBatch
     uint32_t firstNewFlow = 0;     ///< flow id of newFlows[0]
     /// (earlier flow, new flow): an earlier flow whose other direction opened in this batch
     std::vector<std::pair<uint32_t, uint32_t>> reverseLinks;
-    /// A flow's figures as they stand at the end of the batch.
+    /// A flow's statistics as they stand at the end of the batch.
     struct FlowUpdate
     {
         uint32_t flow;
         FlowStats stats;
-        FlowAnalysis analysis;
     };
     std::vector<FlowUpdate> updates; ///< of every flow the batch touched
     uint64_t bytesRead = 0;

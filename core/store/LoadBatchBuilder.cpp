@@ -1,5 +1,7 @@
 #include "LoadBatchBuilder.h"
 
+#include <algorithm>
+
 namespace fi {
 
 LoadBatchBuilder::LoadBatchBuilder(uint64_t generation, FlowTracker& tracker)
@@ -36,17 +38,17 @@ void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
     FlowPacket p = FlowPacket::from(packet.index(), packet.tcp);
     p.analysis = a.flags;
     m_batch->packets.emplace_back(flow, p);
+    m_batch->analyses.push_back(a);
     m_touched[flow] = 1;
-    if (a.ackedFlow < m_touched.size())
-        m_touched[a.ackedFlow] = 1; // its RTT figures
 }
 
 std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(uint64_t bytesRead, uint64_t fileSize)
 {
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
+    done->updates.reserve(size_t(std::count(m_touched.begin(), m_touched.end(), uint8_t(1))));
     for (uint32_t f = 0; f < m_touched.size(); ++f)
         if (m_touched[f])
-            done->updates.push_back({f, m_tracker.stats(f), m_analyzer.flowAnalysis(f)});
+            done->updates.push_back({f, m_tracker.stats(f)});
     m_touched.assign(m_touched.size(), 0);
     done->bytesRead = bytesRead;
     done->fileSize = fileSize;

@@ -36,7 +36,7 @@ private:
     const FlowTracker& m_tracker;
     TcpAnalyzer m_analyzer;
     std::shared_ptr<LoadBatch> m_batch;
-    std::vector<uint8_t> m_touched; ///< by flow id: packets or analysis in the current batch
+    std::vector<uint8_t> m_touched; ///< by flow id: packets in the current batch
     std::vector<uint32_t> m_reverse; ///< by flow id: the other direction, once known
     uint32_t m_nextFrame = 1;
 };
