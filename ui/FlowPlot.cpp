@@ -95,12 +95,12 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     m_originCombo->addItem(tr("Time from flow start"), int(PlotOrigin::FlowStart));
     m_lanesCheck = new QCheckBox(tr("&Lanes"), this);
     m_lanesCheck->setToolTip(tr("One horizontal lane per flow on a shared time axis"));
-    m_synCheck = new QCheckBox(tr("SYN"), this);
-    m_finCheck = new QCheckBox(tr("FIN"), this);
-    m_rstCheck = new QCheckBox(tr("RST"), this);
-    for (QCheckBox* c : {m_synCheck, m_finCheck, m_rstCheck}) {
+    for (int m = 0; m < kPlotMarkerCount; ++m) {
+        // (the analysis's markers under shorter names: the row must fit a narrow window)
+        static const char* const kShort[kPlotMarkerCount] = {"SYN", "FIN", "RST", "Retr.", "Dup", "ZW"};
+        QCheckBox* c = m_markerChecks[size_t(m)] = new QCheckBox(tr(kShort[m]), this);
         c->setChecked(true);
-        c->setToolTip(tr("Show the %1 markers").arg(c->text()));
+        c->setToolTip(tr("Show the %1 markers").arg(plotMarkerName(PlotMarker(m))));
     }
     m_reverseButton = new QToolButton(this);
     m_reverseButton->setText(tr("Add &Reverse Direction"));
@@ -121,9 +121,8 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     controls->addWidget(m_originCombo, 1);
     controls->addWidget(m_lanesCheck);
     auto* secondRow = new QHBoxLayout;
-    secondRow->addWidget(m_synCheck);
-    secondRow->addWidget(m_finCheck);
-    secondRow->addWidget(m_rstCheck);
+    for (QCheckBox* c : m_markerChecks)
+        secondRow->addWidget(c);
     secondRow->addStretch(1);
     secondRow->addWidget(m_reverseButton);
     secondRow->addWidget(reset);
@@ -161,10 +160,9 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     connect(m_originCombo, &QComboBox::currentIndexChanged, this,
             [this] { setOrigin(PlotOrigin(m_originCombo->currentData().toInt())); });
     connect(m_lanesCheck, &QCheckBox::toggled, this, &FlowPlot::setLanes);
-    for (QCheckBox* c : {m_synCheck, m_finCheck, m_rstCheck})
-        connect(c, &QCheckBox::toggled, this, [this] {
-            setMarkersVisible(m_synCheck->isChecked(), m_finCheck->isChecked(), m_rstCheck->isChecked());
-        });
+    for (int m = 0; m < kPlotMarkerCount; ++m)
+        connect(m_markerChecks[size_t(m)], &QCheckBox::toggled, this,
+                [this, m](bool on) { setMarkerVisible(PlotMarker(m), on); });
     connect(m_reverseButton, &QToolButton::clicked, this, &FlowPlot::addReverseDirection);
     connect(reset, &QToolButton::clicked, this, &FlowPlot::resetZoom);
     connect(saveButton, &QToolButton::clicked, this, &FlowPlot::saveWithDialog);
@@ -240,17 +238,18 @@ void FlowPlot::setLanes(bool lanes)
     rebuild();
 }
 
-void FlowPlot::setMarkersVisible(bool syn, bool fin, bool rst)
+void FlowPlot::setMarkerVisible(PlotMarker marker, bool visible)
 {
-    m_synCheck->setChecked(syn);
-    m_finCheck->setChecked(fin);
-    m_rstCheck->setChecked(rst);
-    if (m_syn) {
-        m_syn->setVisible(syn);
-        m_fin->setVisible(fin);
-        m_rst->setVisible(rst);
+    m_markerChecks[size_t(marker)]->setChecked(visible);
+    if (QCPGraph* g = m_markerGraphs[size_t(marker)]) {
+        g->setVisible(visible);
         m_plot->replot(QCustomPlot::rpQueuedReplot);
     }
+}
+
+bool FlowPlot::isMarkerVisible(PlotMarker marker) const
+{
+    return m_markerChecks[size_t(marker)]->isChecked();
 }
 
 namespace {
@@ -298,7 +297,8 @@ void FlowPlot::rebuild()
     m_flowGraphs.clear();
     m_pointFrames.clear();
     m_pointFlows.clear();
-    m_syn = m_fin = m_rst = m_mark = nullptr;
+    m_markerGraphs.fill(nullptr);
+    m_mark = nullptr;
     const bool any = m_store && !m_flows.empty();
     m_reverseButton->setEnabled(any && !missingReverses(*m_store, m_flows).empty());
     if (!any) {
@@ -383,12 +383,22 @@ void FlowPlot::showPoints()
     // Thousands of markers at full size would bury the points under a band of symbols: many
     // flows get markers of half the size.
     const double scale = named ? 1.0 : 0.5;
-    m_syn = markers(tr("SYN"), builder->syn(), QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(0, 140, 0), 1.5 * scale), QColor(0, 200, 0), 10 * scale));
-    m_fin = markers(tr("FIN"), builder->fin(), QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(170, 0, 0), 1.5 * scale), QColor(230, 30, 30), 9 * scale));
-    m_rst = markers(tr("RST"), builder->rst(), QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2 * scale), Qt::NoBrush, 11 * scale));
-    m_syn->setVisible(m_synCheck->isChecked());
-    m_fin->setVisible(m_finCheck->isChecked());
-    m_rst->setVisible(m_rstCheck->isChecked());
+    const QCPScatterStyle styles[kPlotMarkerCount] = {
+        {QCPScatterStyle::ssTriangle, QPen(QColor(0, 140, 0), 1.5 * scale), QColor(0, 200, 0), 10 * scale},
+        {QCPScatterStyle::ssSquare, QPen(QColor(170, 0, 0), 1.5 * scale), QColor(230, 30, 30), 9 * scale},
+        {QCPScatterStyle::ssCross, QPen(Qt::black, 2 * scale), Qt::NoBrush, 11 * scale},
+        {QCPScatterStyle::ssDiamond, QPen(QColor(200, 90, 0), 1.5 * scale), QColor(255, 150, 40), 10 * scale},
+        {QCPScatterStyle::ssTriangleInverted, QPen(QColor(120, 40, 160), 1.5 * scale), QColor(180, 110, 220), 9 * scale},
+        {QCPScatterStyle::ssStar, QPen(QColor(0, 90, 200), 2 * scale), Qt::NoBrush, 12 * scale},
+    };
+    for (int m = 0; m < kPlotMarkerCount; ++m) {
+        // a marker without a packet stays out of the legend
+        const bool none = builder->markers(PlotMarker(m)).size() == 0;
+        QCPGraph* g = m_markerGraphs[size_t(m)] = markers(plotMarkerName(PlotMarker(m)), builder->markers(PlotMarker(m)), styles[m]);
+        g->setVisible(m_markerChecks[size_t(m)]->isChecked());
+        if (none && m >= int(PlotMarker::Retransmission))
+            g->removeFromLegend();
+    }
     m_mark = m_plot->addGraph();
     m_mark->setLineStyle(QCPGraph::lsNone);
     m_mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(255, 140, 0), 2.5), Qt::NoBrush, 16));

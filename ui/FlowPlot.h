@@ -60,7 +60,8 @@ public:
     void setValue(PlotValue value);
     void setOrigin(PlotOrigin origin);
     void setLanes(bool lanes);
-    void setMarkersVisible(bool syn, bool fin, bool rst);
+    void setMarkerVisible(PlotMarker marker, bool visible);
+    bool isMarkerVisible(PlotMarker marker) const;
     void resetZoom();
     /// Saves as PNG, JPG or PDF by the file's extension; width/height 0 = the size shown.
     bool save(const QString& path, int width = 0, int height = 0);
@@ -72,9 +73,8 @@ public:
     /// The graphs of the flows' points: one per flow up to kNamedFlows, else kColourGroups.
     size_t flowGraphCount() const { return m_flowGraphs.size(); }
     QCPGraph* flowGraph(size_t i) const { return m_flowGraphs[i]; }
-    QCPGraph* synGraph() const { return m_syn; }
-    QCPGraph* finGraph() const { return m_fin; }
-    QCPGraph* rstGraph() const { return m_rst; }
+    /// A marker's graph (nullptr while there is no plot).
+    QCPGraph* markerGraph(PlotMarker marker) const { return m_markerGraphs[size_t(marker)]; }
     /// The ring around the frame selected in the tree (one point, or none).
     QCPGraph* markGraph() const { return m_mark; }
     /// The frame of the point nearest to `pixel` within a few pixels, or 0.
@@ -126,7 +126,7 @@ private:
     std::vector<uint32_t> m_flows;
     std::unique_ptr<PlotPointsBuilder> m_builder; ///< while points are being built
     QTimer* m_buildTimer;
-    /// Per flow graph, and then per marker graph (SYN, FIN, RST): each point's frame and flow,
+    /// Per flow graph, and then per marker graph (PlotMarker order): each point's frame and flow,
     /// in the order of the graph's data.
     std::vector<std::vector<uint32_t>> m_pointFrames;
     std::vector<std::vector<uint32_t>> m_pointFlows;
@@ -142,13 +142,9 @@ private:
     QComboBox* m_valueCombo;
     QComboBox* m_originCombo;
     QCheckBox* m_lanesCheck;
-    QCheckBox* m_synCheck;
-    QCheckBox* m_finCheck;
-    QCheckBox* m_rstCheck;
+    std::array<QCheckBox*, kPlotMarkerCount> m_markerChecks;
     QToolButton* m_reverseButton;
     std::vector<QCPGraph*> m_flowGraphs;
-    QCPGraph* m_syn = nullptr;
-    QCPGraph* m_fin = nullptr;
-    QCPGraph* m_rst = nullptr;
+    std::array<QCPGraph*, kPlotMarkerCount> m_markerGraphs{};
     QCPGraph* m_mark = nullptr;
 };

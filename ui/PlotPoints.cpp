@@ -55,8 +55,8 @@ bool PlotPointsBuilder::step(int budgetMs)
             if (m_next < m_groups.size())
                 sortByKey(m_groups[m_next]);
             else
-                sortByKey(m_next == m_groups.size() ? m_syn : m_next == m_groups.size() + 1 ? m_fin : m_rst);
-            if (++m_next == m_groups.size() + 3)
+                sortByKey(m_markers[m_next - m_groups.size()]);
+            if (++m_next == m_groups.size() + m_markers.size())
                 m_phase = Phase::Done;
         }
     }
@@ -102,12 +102,10 @@ void PlotPointsBuilder::addFlow(size_t lane)
             }
         }
         group.add(key, y, p.frame, flow);
-        if (p.flags & TcpFlag::SYN)
-            m_syn.add(key, y, p.frame, flow);
-        if (p.flags & TcpFlag::FIN)
-            m_fin.add(key, y, p.frame, flow);
-        if (p.flags & TcpFlag::RST)
-            m_rst.add(key, y, p.frame, flow);
+        if ((p.flags & (TcpFlag::SYN | TcpFlag::FIN | TcpFlag::RST)) || p.analysis)
+            for (int m = 0; m < kPlotMarkerCount; ++m)
+                if (hasPlotMarker(p, PlotMarker(m)))
+                    m_markers[size_t(m)].add(key, y, p.frame, flow);
     }
 }
 

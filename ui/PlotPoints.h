@@ -7,6 +7,8 @@
 
 #include <QVector>
 
+#include <array>
+
 #include <cstdint>
 #include <vector>
 
@@ -37,7 +39,7 @@ struct PlotRequest
 /// Builds the points of a PlotRequest a slice at a time, so that plotting every flow of a
 /// capture of millions of packets never holds the GUI thread for long: first each flow's
 /// packets go to its group (in the flow's time order, which a cumulative value needs), then
-/// each group is sorted by time. The SYN, FIN and RST packets are gathered again as markers.
+/// each group is sorted by time. The packets of each PlotMarker are gathered again as markers.
 /// The store must not lose flows while building (it may grow: each flow is read once, with
 /// the packets it has then).
 class PlotPointsBuilder
@@ -53,9 +55,7 @@ public:
 
     const PlotRequest& request() const { return m_request; }
     std::vector<PlotPoints>& groups() { return m_groups; }
-    PlotPoints& syn() { return m_syn; }
-    PlotPoints& fin() { return m_fin; }
-    PlotPoints& rst() { return m_rst; }
+    PlotPoints& markers(PlotMarker marker) { return m_markers[size_t(marker)]; }
 
 private:
     enum class Phase { Flows, Sort, Done };
@@ -65,7 +65,7 @@ private:
     const fi::CaptureStore& m_store;
     PlotRequest m_request;
     std::vector<PlotPoints> m_groups;
-    PlotPoints m_syn, m_fin, m_rst;
+    std::array<PlotPoints, kPlotMarkerCount> m_markers;
     Phase m_phase = Phase::Flows;
-    size_t m_next = 0; ///< the next flow (Flows) or group (Sort; then the three markers)
+    size_t m_next = 0; ///< the next flow (Flows) or group (Sort; then the markers)
 };

@@ -1,5 +1,8 @@
 #include "PlotValue.h"
 
+#include "CaptureStore.h"
+#include "TcpAnalysis.h"
+
 #include <QCoreApplication>
 
 QString plotValueName(PlotValue value)
@@ -11,4 +14,31 @@ QString plotValueName(PlotValue value)
     case PlotValue::CumulativeBytes: return QCoreApplication::translate("FlowPlot", "Cumulative bytes (frame lengths)");
     }
     return {};
+}
+
+QString plotMarkerName(PlotMarker marker)
+{
+    switch (marker) {
+    case PlotMarker::Syn: return QStringLiteral("SYN");
+    case PlotMarker::Fin: return QStringLiteral("FIN");
+    case PlotMarker::Rst: return QStringLiteral("RST");
+    case PlotMarker::Retransmission: return QCoreApplication::translate("FlowPlot", "Retransmission");
+    case PlotMarker::DuplicateAck: return QCoreApplication::translate("FlowPlot", "Dup ACK");
+    case PlotMarker::ZeroWindow: return QCoreApplication::translate("FlowPlot", "Zero window");
+    }
+    return {};
+}
+
+bool hasPlotMarker(const fi::FlowPacket& packet, PlotMarker marker)
+{
+    using namespace fi;
+    switch (marker) {
+    case PlotMarker::Syn: return packet.flags & TcpFlag::SYN;
+    case PlotMarker::Fin: return packet.flags & TcpFlag::FIN;
+    case PlotMarker::Rst: return packet.flags & TcpFlag::RST;
+    case PlotMarker::Retransmission: return packet.analysis & TcpAnalysisFlag::Retransmission;
+    case PlotMarker::DuplicateAck: return packet.analysis & TcpAnalysisFlag::DuplicateAck;
+    case PlotMarker::ZeroWindow: return packet.analysis & TcpAnalysisFlag::ZeroWindow;
+    }
+    return false;
 }

@@ -2,6 +2,12 @@
 
 #include <QString>
 
+#include <cstdint>
+
+namespace fi {
+struct FlowPacket;
+}
+
 /// What the plot's y axis shows.
 enum class PlotValue { FrameLength, PayloadLength, RelativeSequence, CumulativeBytes };
 /// Where the plot's time axis starts.
@@ -9,3 +15,12 @@ enum class PlotOrigin { CaptureStart, FlowStart };
 
 /// Axis title of a value mode.
 QString plotValueName(PlotValue value);
+
+/// The packets the plot marks with a symbol of their own, each series switchable: TCP flags,
+/// and what TCP analysis found.
+enum class PlotMarker { Syn, Fin, Rst, Retransmission, DuplicateAck, ZeroWindow };
+constexpr int kPlotMarkerCount = 6;
+/// Its name in the legend and on its switch: `SYN`, `Retransmission`.
+QString plotMarkerName(PlotMarker marker);
+/// Whether `packet` gets the marker.
+bool hasPlotMarker(const fi::FlowPacket& packet, PlotMarker marker);

@@ -2,6 +2,7 @@
 // several flows and lanes, click mapping, saving, empty states and the reverse direction.
 
 #include "FlowPlot.h"
+#include "TcpAnalysis.h"
 
 #include <qcustomplot.h>
 
@@ -12,6 +13,7 @@
 #include <QTest>
 
 #include <numeric>
+#include <set>
 
 using namespace fi;
 
@@ -132,16 +134,47 @@ private slots:
         plot.setFlows(&store, {0});
         QVERIFY(!plot.showsMessage());
         QCOMPARE(plot.flowGraph(0)->dataCount(), 5);
-        QCOMPARE(plot.synGraph()->dataCount(), 1);
-        QCOMPARE(plot.finGraph()->dataCount(), 1);
-        QCOMPARE(plot.rstGraph()->dataCount(), 1);
-        QCOMPARE(plot.synGraph()->name(), "SYN (1)");
-        QCOMPARE(plot.rstGraph()->name(), "RST (1)");
-        QVERIFY(plot.synGraph()->scatterStyle().shape() != plot.finGraph()->scatterStyle().shape());
-        QVERIFY(plot.finGraph()->scatterStyle().shape() != plot.rstGraph()->scatterStyle().shape());
-        plot.setMarkersVisible(false, true, true);
-        QVERIFY(!plot.synGraph()->visible());
-        QVERIFY(plot.finGraph()->visible());
+        QCOMPARE(plot.markerGraph(PlotMarker::Syn)->dataCount(), 1);
+        QCOMPARE(plot.markerGraph(PlotMarker::Fin)->dataCount(), 1);
+        QCOMPARE(plot.markerGraph(PlotMarker::Rst)->dataCount(), 1);
+        QCOMPARE(plot.markerGraph(PlotMarker::Syn)->name(), "SYN (1)");
+        QCOMPARE(plot.markerGraph(PlotMarker::Rst)->name(), "RST (1)");
+        QVERIFY(plot.markerGraph(PlotMarker::Syn)->scatterStyle().shape() != plot.markerGraph(PlotMarker::Fin)->scatterStyle().shape());
+        QVERIFY(plot.markerGraph(PlotMarker::Fin)->scatterStyle().shape() != plot.markerGraph(PlotMarker::Rst)->scatterStyle().shape());
+        plot.setMarkerVisible(PlotMarker::Syn, false);
+        QVERIFY(!plot.markerGraph(PlotMarker::Syn)->visible());
+        QVERIFY(plot.markerGraph(PlotMarker::Fin)->visible());
+        // no analysis flags in these flows: those markers are empty and out of the legend
+        QCOMPARE(plot.markerGraph(PlotMarker::Retransmission)->dataCount(), 0);
+        QVERIFY(!plot.plot()->legend->hasItemWithPlottable(plot.markerGraph(PlotMarker::Retransmission)));
+    }
+
+    /// What TCP analysis flagged has markers of its own: retransmissions, duplicate ACKs and
+    /// zero windows, each at its packet's point, each switchable.
+    void analysisMarkers()
+    {
+        CaptureStore store = madeUp();
+        std::vector<FlowPacket>& packets = store.flows[0].packets;
+        packets[2].analysis = TcpAnalysisFlag::Retransmission | TcpAnalysisFlag::SpuriousRetransmission;
+        packets[4].analysis = TcpAnalysisFlag::DuplicateAck;
+        store.flows[1].packets[1].analysis = TcpAnalysisFlag::ZeroWindow;
+        FlowPlot plot;
+        plot.setFlows(&store, {0, 1});
+        QCOMPARE(valuesOf(plot.markerGraph(PlotMarker::Retransmission)), QVector<double>{1514});
+        QCOMPARE(valuesOf(plot.markerGraph(PlotMarker::DuplicateAck)), QVector<double>{66});
+        QCOMPARE(plot.markerGraph(PlotMarker::ZeroWindow)->dataCount(), 1);
+        QCOMPARE(plot.markerGraph(PlotMarker::DuplicateAck)->name(), "Dup ACK (1)");
+        QVERIFY(plot.plot()->legend->hasItemWithPlottable(plot.markerGraph(PlotMarker::ZeroWindow)));
+        std::set<int> shapes;
+        for (int m = 0; m < kPlotMarkerCount; ++m)
+            shapes.insert(int(plot.markerGraph(PlotMarker(m))->scatterStyle().shape()));
+        QCOMPARE(int(shapes.size()), kPlotMarkerCount);
+        // the switch hides the series, and the next plot keeps it hidden
+        plot.setMarkerVisible(PlotMarker::Retransmission, false);
+        QVERIFY(!plot.markerGraph(PlotMarker::Retransmission)->visible());
+        plot.setFlows(&store, {0});
+        QVERIFY(!plot.isMarkerVisible(PlotMarker::Retransmission));
+        QVERIFY(!plot.markerGraph(PlotMarker::Retransmission)->visible());
     }
 
     void valueModes_data()
@@ -180,8 +213,8 @@ private slots:
         plot.setFlows(&store, {0});
         plot.setValue(PlotValue::CumulativeBytes);
         QCOMPARE(valuesOf(plot.flowGraph(0)), (QVector<double>{200, 500, 600}));
-        QCOMPARE(plot.synGraph()->data()->at(0)->value, 200.0);
-        QCOMPARE(plot.finGraph()->data()->at(0)->value, 500.0);
+        QCOMPARE(plot.markerGraph(PlotMarker::Syn)->data()->at(0)->value, 200.0);
+        QCOMPARE(plot.markerGraph(PlotMarker::Fin)->data()->at(0)->value, 500.0);
         plot.resize(800, 400);
         plot.show();
         QVERIFY(QTest::qWaitForWindowExposed(&plot));
@@ -200,7 +233,7 @@ private slots:
             QCOMPARE(plot.flowGraph(i)->name(), QString::fromStdString(store.flows[i].label));
         }
         QCOMPARE(colours.size(), 3);
-        QCOMPARE(plot.synGraph()->dataCount(), 2); // the SYN and the SYN ACK
+        QCOMPARE(plot.markerGraph(PlotMarker::Syn)->dataCount(), 2); // the SYN and the SYN ACK
         plot.setLanes(true);
         for (size_t i = 0; i < 3; ++i)
             for (double v : valuesOf(plot.flowGraph(i)))
@@ -253,7 +286,7 @@ private slots:
         QCOMPARE(points, 900);
         QCOMPARE(inLegend, 1);
         QVERIFY(plot.flowGraph(0)->name().startsWith("300 flows, 900 packets"));
-        QCOMPARE(plot.synGraph()->dataCount(), 300);
+        QCOMPARE(plot.markerGraph(PlotMarker::Syn)->dataCount(), 300);
         for (uint32_t frame : {1u, 450u, 900u}) {
             plot.markFrame(frame);
             QCOMPARE(plot.markGraph()->dataCount(), 1);
