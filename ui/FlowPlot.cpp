@@ -149,6 +149,17 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     m_plot->legend->setWrap(4);
     m_plot->legend->setBorderPen(Qt::NoPen);
+    // The markers' legend of its own beneath: their short names share rows, where in the
+    // flows' columns each took a row of its own.
+    m_markerLegend = new QCPLegend;
+    m_plot->plotLayout()->addElement(2, 0, m_markerLegend);
+    m_plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    m_markerLegend->setLayer(m_plot->legend->layer());
+    m_markerLegend->setFont(legendFont);
+    m_markerLegend->setBrush(m_plot->legend->brush());
+    m_markerLegend->setBorderPen(Qt::NoPen);
+    m_markerLegend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_markerLegend->setWrap(kPlotMarkerCount);
     m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
     m_plot->setMinimumHeight(160);
     m_stack->addWidget(m_message);
@@ -293,6 +304,7 @@ void FlowPlot::rebuild()
 {
     m_buildTimer->stop();
     m_builder.reset();
+    m_markerLegend->clearItems(); // (the graphs know only the main legend)
     m_plot->clearGraphs();
     m_flowGraphs.clear();
     m_pointFrames.clear();
@@ -396,8 +408,9 @@ void FlowPlot::showPoints()
         const bool none = builder->markers(PlotMarker(m)).size() == 0;
         QCPGraph* g = m_markerGraphs[size_t(m)] = markers(plotMarkerName(PlotMarker(m)), builder->markers(PlotMarker(m)), styles[m]);
         g->setVisible(m_markerChecks[size_t(m)]->isChecked());
-        if (none && m >= int(PlotMarker::Retransmission))
-            g->removeFromLegend();
+        g->removeFromLegend();
+        if (!none || m < int(PlotMarker::Retransmission))
+            g->addToLegend(m_markerLegend);
     }
     m_mark = m_plot->addGraph();
     m_mark->setLineStyle(QCPGraph::lsNone);
@@ -596,15 +609,20 @@ bool FlowPlot::stepPoint(bool forward)
 
 void FlowPlot::fitLegend()
 {
-    // The most columns (at most 4) whose entries all fit the plot's width uncut; entries fill
-    // the rows left to right, so entry i stands in column i % columns.
-    QCPLegend* legend = m_plot->legend;
+    fitLegend(m_plot->legend, 4);
+    fitLegend(m_markerLegend, kPlotMarkerCount);
+}
+
+void FlowPlot::fitLegend(QCPLegend* legend, int maxColumns)
+{
+    // The most columns (at most maxColumns) whose entries all fit the plot's width uncut;
+    // entries fill the rows left to right, so entry i stands in column i % columns.
     std::vector<int> widths;
     for (int i = 0; i < legend->itemCount(); ++i)
         if (const QCPAbstractLegendItem* item = legend->item(i)) // (a grid may have empty cells)
             widths.push_back(item->minimumOuterSizeHint().width());
     const int available = m_plot->width() - 20;
-    int columns = 4;
+    int columns = maxColumns;
     for (; columns > 1; --columns) {
         std::vector<int> columnWidth(size_t(columns), 0);
         for (size_t i = 0; i < widths.size(); ++i)

@@ -5,10 +5,12 @@
 
 #include <QWidget>
 
+#include <array>
 #include <memory>
 #include <vector>
 
 class QCPGraph;
+class QCPLegend;
 class QCPGraphData;
 class QCustomPlot;
 class QCheckBox;
@@ -75,6 +77,8 @@ public:
     QCPGraph* flowGraph(size_t i) const { return m_flowGraphs[i]; }
     /// A marker's graph (nullptr while there is no plot).
     QCPGraph* markerGraph(PlotMarker marker) const { return m_markerGraphs[size_t(marker)]; }
+    /// The markers' legend, beneath the flows' (the plot's own legend).
+    QCPLegend* markerLegend() const { return m_markerLegend; }
     /// The ring around the frame selected in the tree (one point, or none).
     QCPGraph* markGraph() const { return m_mark; }
     /// The frame of the point nearest to `pixel` within a few pixels, or 0.
@@ -103,6 +107,7 @@ private:
     void showPoints();
     /// Lays the legend out in as many columns as fit the plot's width.
     void fitLegend();
+    void fitLegend(QCPLegend* legend, int maxColumns);
     /// A point of a flow graph: the graph's place in m_flowGraphs and the point's index there.
     struct PointRef
     {
@@ -147,4 +152,5 @@ private:
     std::vector<QCPGraph*> m_flowGraphs;
     std::array<QCPGraph*, kPlotMarkerCount> m_markerGraphs{};
     QCPGraph* m_mark = nullptr;
+    QCPLegend* m_markerLegend; ///< the markers' (the flows' is the plot's own)
 };

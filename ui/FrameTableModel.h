@@ -24,11 +24,11 @@ public:
         Delta,       ///< since the previous frame of the same flow
         Length,      ///< frame length on the wire
         Flags,       ///< TCP flags
+        Analysis,    ///< TCP analysis flags (fi::TcpAnalysisFlag), as Wireshark names them
         Seq,         ///< relative sequence number (fi::SequenceBase)
         Ack,         ///< relative acknowledgement number, when ACK is set
         Window,      ///< window field as sent
         Payload,     ///< TCP payload bytes
-        Analysis,    ///< TCP analysis flags (fi::TcpAnalysisFlag), as Wireshark names them
         Flow,        ///< source and destination of the frame's flow
         RawSeq,      ///< sequence number as sent
         RawAck,      ///< acknowledgement number as sent

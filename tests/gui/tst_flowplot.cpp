@@ -146,7 +146,9 @@ private slots:
         QVERIFY(plot.markerGraph(PlotMarker::Fin)->visible());
         // no analysis flags in these flows: those markers are empty and out of the legend
         QCOMPARE(plot.markerGraph(PlotMarker::Retransmission)->dataCount(), 0);
-        QVERIFY(!plot.plot()->legend->hasItemWithPlottable(plot.markerGraph(PlotMarker::Retransmission)));
+        QVERIFY(!plot.markerLegend()->hasItemWithPlottable(plot.markerGraph(PlotMarker::Retransmission)));
+        QVERIFY(plot.markerLegend()->hasItemWithPlottable(plot.markerGraph(PlotMarker::Syn)));
+        QVERIFY(!plot.plot()->legend->hasItemWithPlottable(plot.markerGraph(PlotMarker::Syn)));
     }
 
     /// What TCP analysis flagged has markers of its own: retransmissions, duplicate ACKs and
@@ -164,7 +166,7 @@ private slots:
         QCOMPARE(valuesOf(plot.markerGraph(PlotMarker::DuplicateAck)), QVector<double>{66});
         QCOMPARE(plot.markerGraph(PlotMarker::ZeroWindow)->dataCount(), 1);
         QCOMPARE(plot.markerGraph(PlotMarker::DuplicateAck)->name(), "Dup ACK (1)");
-        QVERIFY(plot.plot()->legend->hasItemWithPlottable(plot.markerGraph(PlotMarker::ZeroWindow)));
+        QVERIFY(plot.markerLegend()->hasItemWithPlottable(plot.markerGraph(PlotMarker::ZeroWindow)));
         std::set<int> shapes;
         for (int m = 0; m < kPlotMarkerCount; ++m)
             shapes.insert(int(plot.markerGraph(PlotMarker(m))->scatterStyle().shape()));
