@@ -151,6 +151,9 @@ private slots:
             << QList<Segment>{{true, 101, 501, 10}, {true, 110, 501, 0, 1000, FA, 200'000}} << "- retransmission";
         QTest::newRow("window full: the data reaches the edge of the other side's window")
             << QList<Segment>{{false, 501, 101, 0, 100}, {true, 101, 501, 100}} << "window_update window_full";
+        // (each is both greater and less than the other, as Wireshark's GT_SEQ and LE_SEQ say)
+        QTest::newRow("2^31 past the next expected: after it, and before the ACK")
+            << QList<Segment>{{true, 101 + 2147483648u, 501, 10}} << "retransmission+spurious_retransmission+lost_segment";
         QTest::newRow("near miss: one byte short of the edge")
             << QList<Segment>{{false, 501, 101, 0, 100}, {true, 101, 501, 99}} << "window_update -";
     }
@@ -233,6 +236,24 @@ private slots:
         QCOMPARE(server.rttSamples, 1u); // its SYN/ACK, by the handshake's ACK
         QCOMPARE(server.rttMaxNs, int64_t(50'000'000));
         QCOMPARE(server.handshakeRttNs, int64_t(100'000'000));
+    }
+
+    /// The ACK that completes the handshake is judged before its RTT is known: its own
+    /// out-of-order test uses the 3 ms default (as tshark decides it).
+    void theHandshakeRttCountsFromTheNextSegment()
+    {
+        TcpAnalyzer analyzer;
+        // a SYN, then the first ACK after it 59 us later, three bytes from before the SYN's number
+        const QList<Segment> segments = {{true, 100, 0, 0, 1000, TcpFlag::SYN}, {true, 99, 501, 3, 1000, A, 59}};
+        int64_t ns = 1'000'000'000'000;
+        uint32_t frame = 0;
+        SegmentAnalysis last;
+        for (const Segment& s : segments) {
+            ns += s.gapUs * 1000;
+            last = analyzer.analyze(packetOf(++frame, ns, s), 0);
+        }
+        QCOMPARE(last.flags, uint16_t(TcpAnalysisFlag::OutOfOrder));
+        QCOMPARE(last.handshakeRttNs, int64_t(59'000)); // known from this segment on
     }
 
     void aReusedPortStartsOver()

@@ -5,7 +5,9 @@ namespace fi {
 
 namespace {
 
-bool gt(uint32_t a, uint32_t b) { return int32_t(a - b) > 0; }
+// Sequence number order as Wireshark's GT_SEQ, LT_SEQ, LE_SEQ (so at exactly 2^31 apart
+// each of two numbers is both greater and less than the other, as there).
+bool gt(uint32_t a, uint32_t b) { return int32_t(b - a) < 0; }
 bool lt(uint32_t a, uint32_t b) { return int32_t(a - b) < 0; }
 bool le(uint32_t a, uint32_t b) { return int32_t(a - b) <= 0; }
 
@@ -205,8 +207,6 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
         fwd.windowScale = tcp.windowScale >= 0 ? tcp.windowScale : int8_t(kNoScale);
         if (!(flags & TcpFlag::ACK))
             c.synNs = now; // the latest SYN
-    } else if ((flags & TcpFlag::ACK) && c.firstRttNs == 0 && c.synNs >= 0) {
-        c.firstRttNs = now - c.synNs; // the first ACK after it, from either side
     }
 
     SegmentAnalysis a;
@@ -307,6 +307,10 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
         if (bytes > 0 && bytes < 2'000'000'000)
             a.bytesInFlight = bytes - ((flags & (TcpFlag::SYN | TcpFlag::FIN)) ? 1 : 0);
     }
+    // the handshake's RTT: from the latest SYN to the first ACK after it, from either side
+    // (after this segment's analysis: its own out-of-order test does not use it yet)
+    if ((flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::ACK && c.firstRttNs == 0 && c.synNs >= 0)
+        c.firstRttNs = now - c.synNs;
     a.handshakeRttNs = c.firstRttNs;
     return a;
 }
