@@ -26,6 +26,7 @@ struct Segment
     uint8_t flags = TcpFlag::ACK;
     int64_t gapUs = 1000; ///< after the previous segment
     uint32_t sacked = 0;  ///< bytes its SACK blocks report
+    int8_t windowScale = -1; ///< a SYN's window scale option; -1: none
 };
 
 Packet packetOf(uint32_t frame, int64_t ns, const Segment& s)
@@ -38,6 +39,7 @@ Packet packetOf(uint32_t frame, int64_t ns, const Segment& s)
     p.tcp.payloadLength = s.length;
     p.tcp.window = s.window;
     p.tcp.sackedBytes = s.sacked;
+    p.tcp.windowScale = s.windowScale;
     return p;
 }
 
@@ -154,6 +156,11 @@ private slots:
         // (each is both greater and less than the other, as Wireshark's GT_SEQ and LE_SEQ say)
         QTest::newRow("2^31 past the next expected: after it, and before the ACK")
             << QList<Segment>{{true, 101 + 2147483648u, 501, 10}} << "retransmission+spurious_retransmission+lost_segment";
+        // (an ACK beyond anything sent leaves the other side's duplicate ACK count at "many",
+        // as Wireshark's -1: a retransmission at that side's ACK soon after is a fast one)
+        QTest::newRow("after an ACK of unseen bytes, a retransmission at the other side's ACK is fast")
+            << QList<Segment>{{false, 501, 101, 20}, {true, 101, 511, 10}, {false, 521, 131}, {false, 511, 131, 10}}
+            << "- - ack_lost_segment retransmission+fast_retransmission";
         QTest::newRow("near miss: one byte short of the edge")
             << QList<Segment>{{false, 501, 101, 0, 100}, {true, 101, 501, 99}} << "window_update -";
     }
@@ -254,6 +261,30 @@ private slots:
         }
         QCOMPARE(last.flags, uint16_t(TcpAnalysisFlag::OutOfOrder));
         QCOMPARE(last.handshakeRttNs, int64_t(59'000)); // known from this segment on
+    }
+
+    /// Window full with window scaling: the receiver's window counts unscaled while its latest
+    /// packet is its SYN (RFC 7323: a SYN's window is never scaled), scaled after its first ACK.
+    void windowFullScalesAfterTheHandshake()
+    {
+        const uint8_t syn = TcpFlag::SYN, synAck = TcpFlag::SYN | TcpFlag::ACK;
+        const QList<Segment> segments = {
+            {true, 100, 0, 0, 1000, syn, 1000, 0, 2},     // SYN, scale 2
+            {false, 500, 101, 0, 100, synAck, 1000, 0, 2}, // SYN/ACK, window 100, scale 2
+            {true, 101, 501, 100},                         // 100 bytes: the SYN/ACK's window, full
+            {false, 501, 201, 0, 100},                     // an ACK: window 100 << 2 = 400 now
+            {true, 201, 501, 100},                         // 100 of 400
+            {true, 301, 501, 300}};                        // up to 601 = 201 + 400: full
+        TcpAnalyzer analyzer;
+        int64_t ns = 1'000'000'000'000;
+        uint32_t frame = 0;
+        QStringList full;
+        for (const Segment& s : segments) {
+            ns += s.gapUs * 1000;
+            const uint16_t flags = analyzer.analyze(packetOf(++frame, ns, s), s.fromClient ? 0 : 1).flags;
+            full << ((flags & TcpAnalysisFlag::WindowFull) ? "full" : "-");
+        }
+        QCOMPARE(full.join(' '), QStringLiteral("- - full - - full"));
     }
 
     void aReusedPortStartsOver()

@@ -203,11 +203,8 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
         rev.baseSet = true;
     }
 
-    if (flags & TcpFlag::SYN) {
-        fwd.windowScale = tcp.windowScale >= 0 ? tcp.windowScale : int8_t(kNoScale);
-        if (!(flags & TcpFlag::ACK))
-            c.synNs = now; // the latest SYN
-    }
+    if ((flags & TcpFlag::SYN) && !(flags & TcpFlag::ACK))
+        c.synNs = now; // the latest SYN
 
     SegmentAnalysis a;
     const bool plain = !(flags & kSynFinRst);
@@ -228,7 +225,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
         if (repeats && window && window != fwd.window)
             a.flags |= WindowUpdate;
         if (seglen > 0 && rev.windowScale != kScaleUnknown && plain &&
-            seq + seglen == rev.lastAck + (rev.window << (rev.windowScale > 0 ? rev.windowScale : 0)))
+            seq + seglen == rev.lastAck + (rev.window << (rev.isFirstAck || rev.windowScale < 0 ? 0 : rev.windowScale)))
             a.flags |= WindowFull;
         // a keep-alive's ACK, a zero window probe's ACK, or else a duplicate ACK
         if (repeats && window && window == fwd.window && (rev.lastSegmentFlags & KeepAlive)) {
@@ -307,6 +304,21 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
         if (bytes > 0 && bytes < 2'000'000'000)
             a.bytesInFlight = bytes - ((flags & (TcpFlag::SYN | TcpFlag::FIN)) ? 1 : 0);
     }
+    // After the analysis, as Wireshark: window scaling as the handshake says (a SYN without the
+    // option, or a SYN/ACK without it, means no scaling either way; a SYN/ACK with it after a
+    // SYN without it, none either), and whether this side's window is still its SYN's.
+    if (flags & TcpFlag::SYN) {
+        if (tcp.windowScale >= 0)
+            fwd.windowScale = tcp.windowScale;
+        if (fwd.windowScale == kScaleUnknown)
+            fwd.windowScale = rev.windowScale = kNoScale;
+        else if ((flags & TcpFlag::ACK) && rev.windowScale == kNoScale)
+            fwd.windowScale = kNoScale;
+        fwd.isFirstAck = true;
+    } else if (flags & TcpFlag::ACK) {
+        fwd.isFirstAck = false;
+    }
+
     // the handshake's RTT: from the latest SYN to the first ACK after it, from either side
     // (after this segment's analysis: its own out-of-order test does not use it yet)
     if ((flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::ACK && c.firstRttNs == 0 && c.synNs >= 0)

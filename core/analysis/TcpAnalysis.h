@@ -108,7 +108,9 @@ private:
         uint32_t lastNonDuplicateAck = 0; ///< frame
         uint32_t duplicateAcks = 0;
         uint32_t window = UINT32_MAX; ///< as sent (not scaled); UINT32_MAX: none seen yet
-        int8_t windowScale = -1;      ///< -1: no SYN seen; -2: a SYN without the option
+        int8_t windowScale = -1;      ///< -1: not known; -2: not in use (a SYN without the option)
+        bool isFirstAck = false;      ///< its latest SYN has not been followed by an ACK of its own:
+                                      ///< its window is the SYN's, never scaled
         bool baseSet = false;
         uint32_t base = 0;            ///< the SYN's sequence number, or one before the first
         uint16_t lastSegmentFlags = 0;
