@@ -206,10 +206,7 @@ TraceSummary traceAndAnalyze(CaptureTracer& tracer, TraceFlow& trace, std::vecto
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
         if (flow == FlowTracker::kNoFlow)
             return;
-        Packet packet;
-        packet.frame = frame;
-        packet.tcp = tcp;
-        const SegmentAnalysis a = analyzer.analyze(packet, flow);
+        const SegmentAnalysis a = analyzer.analyze(frame, tcp, flow);
         if (flow >= figures.size())
             figures.resize(size_t(flow) + 1);
         figures[flow].addSegment(a, tcp.payloadLength);

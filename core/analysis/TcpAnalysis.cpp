@@ -161,12 +161,16 @@ void TcpAnalyzer::forget(Connection& c)
 
 SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
 {
+    return analyze(packet.frame, packet.tcp, flow);
+}
+
+SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp, uint32_t flow)
+{
     using namespace TcpAnalysisFlag;
-    const TcpPacket& tcp = packet.tcp;
-    const BufferID id = packet.bufferId();
+    const BufferID id{tcp.src, tcp.srcPort, tcp.dst, tcp.dstPort};
     const BufferID k = id.connectionKey();
-    const int64_t now = packet.timestamp().totalNanoseconds();
-    const uint32_t frame = packet.index();
+    const int64_t now = view.record.timeNs;
+    const uint32_t frame = view.number;
     const uint32_t seq = tcp.seq, ack = tcp.ack, seglen = tcp.payloadLength, window = tcp.window;
     const uint8_t flags = tcp.flags;
     const int s = id == k ? 0 : 1;

@@ -81,6 +81,8 @@ public:
     /// connection once, by its 4-tuple, and keeps it.
     /// (FlowAnalysis::addSegment and addAcknowledgement sum the results up per flow.)
     SegmentAnalysis analyze(const Packet& packet, uint32_t flow);
+    /// The same for a frame read and its decode (as CaptureTracer's frame hook gives them).
+    SegmentAnalysis analyze(const FrameView& frame, const TcpPacket& tcp, uint32_t flow);
 
     /// At most this many segments of a side wait for their ACK (as Wireshark); later ones are
     /// not remembered until ACKs make room.

@@ -30,4 +30,15 @@ QMap<QString, QString> knownDifferences(const QString& name, int keyFields)
     return out;
 }
 
+QString knownDifferencesProblem(const QString& name, int keyFields)
+{
+    const QMap<QString, QString> known = knownDifferences(name, keyFields);
+    if (known.isEmpty())
+        return "tests/conformance/" + name + " lists nothing";
+    for (auto it = known.begin(); it != known.end(); ++it)
+        if (it.value().isEmpty())
+            return "no reason given in tests/conformance/" + name + ": " + it.key();
+    return {};
+}
+
 } // namespace fi::test
