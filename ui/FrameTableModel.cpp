@@ -297,6 +297,7 @@ int64_t FrameTableModel::number(const Row& row, int column) const
     case RawSeq: return p.seq;
     case RawAck: return p.ack;
     case Window: return p.window;
+    case WindowSize: return m_store->flows[row.flow].analysis.scaledWindow(p.window, p.flags & TcpFlag::SYN);
     case Payload: return p.payloadLength;
     case Analysis: // by severity, then the flags
         return (int64_t(tcpAnalysisSeverity(p.analysis)) << 16) | p.analysis;
@@ -407,6 +408,7 @@ QString FrameTableModel::columnTitle(int column)
     case RawSeq: return tr("Raw seq");
     case RawAck: return tr("Raw ack");
     case Window: return tr("Window");
+    case WindowSize: return tr("Win size");
     case Payload: return tr("Payload");
     case Analysis: return tr("Analysis");
     default: return {};
@@ -427,6 +429,7 @@ QString FrameTableModel::columnDescription(int column)
     case RawSeq: return tr("Sequence number as sent");
     case RawAck: return tr("Acknowledgement number as sent");
     case Window: return tr("Window field as sent (not scaled)");
+    case WindowSize: return tr("Window size as the receiver reads it: scaled by the handshake's window scale (a SYN's never is), as Wireshark's calculated window size");
     case Payload: return tr("TCP payload length in bytes");
     case Analysis: return tr("What TCP did, as Wireshark's TCP analysis flags it (retransmissions, lost segments, duplicate ACKs, zero windows…)");
     default: return {};

@@ -28,6 +28,7 @@ public:
         Seq,         ///< relative sequence number (fi::SequenceBase)
         Ack,         ///< relative acknowledgement number, when ACK is set
         Window,      ///< window field as sent
+        WindowSize,  ///< window as the receiver reads it: scaled by the handshake's window scale
         Payload,     ///< TCP payload bytes
         Flow,        ///< source and destination of the frame's flow
         RawSeq,      ///< sequence number as sent

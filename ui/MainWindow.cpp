@@ -215,7 +215,8 @@ void MainWindow::createCentralArea()
     m_frameView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_frameView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_frameView->setTextElideMode(Qt::ElideMiddle);
-    for (int c : {FrameTableModel::Number, FrameTableModel::Length, FrameTableModel::Window, FrameTableModel::Payload})
+    for (int c : {FrameTableModel::Number, FrameTableModel::Length, FrameTableModel::Window, FrameTableModel::WindowSize,
+                  FrameTableModel::Payload})
         m_frameView->setColumnWidth(c, 64);
     for (int c : {FrameTableModel::Time, FrameTableModel::Delta})
         m_frameView->setColumnWidth(c, 90);

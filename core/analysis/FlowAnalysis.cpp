@@ -26,6 +26,8 @@ void FlowAnalysis::addSegment(const SegmentAnalysis& a, uint32_t payloadLength)
     maxBytesInFlight = a.bytesInFlight > maxBytesInFlight ? a.bytesInFlight : maxBytesInFlight;
     if (a.handshakeRttNs != 0)
         handshakeRttNs = a.handshakeRttNs;
+    if (a.windowScale != -1)
+        windowScale = a.windowScale;
 }
 
 void FlowAnalysis::addAcknowledgement(const SegmentAnalysis& a)

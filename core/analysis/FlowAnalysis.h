@@ -26,6 +26,15 @@ struct FlowAnalysis
     /// initial RTT); 0: not seen.
     int64_t handshakeRttNs = 0;
     uint32_t maxBytesInFlight = 0;
+    /// The flow's window scale (shift count) from its handshake: -1 not known, -2 not in use.
+    int8_t windowScale = -1;
+
+    /// A window field of the flow's as the receiver reads it: scaled, except in a SYN (as
+    /// Wireshark's calculated window size).
+    uint32_t scaledWindow(uint16_t window, bool syn) const
+    {
+        return !syn && windowScale >= 0 ? uint32_t(window) << windowScale : window;
+    }
 
     int64_t rttMeanNs() const { return rttSamples ? rttSumNs / int64_t(rttSamples) : 0; }
     void addRtt(int64_t ns);

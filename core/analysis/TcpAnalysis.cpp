@@ -328,6 +328,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     if ((flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::ACK && c.firstRttNs == 0 && c.synNs >= 0)
         c.firstRttNs = now - c.synNs;
     a.handshakeRttNs = c.firstRttNs;
+    a.windowScale = fwd.windowScale;
     return a;
 }
 

@@ -60,6 +60,9 @@ struct SegmentAnalysis
     int64_t ackRttNs = 0;            ///< from acksFrame to this ACK (negative if time ran back)
     /// The connection's handshake RTT (Wireshark's initial RTT) as known so far; 0: not yet.
     int64_t handshakeRttNs = 0;
+    /// The sender's window scale (shift count) as its handshake settled it: -1 not known
+    /// (no SYN seen), -2 not in use.
+    int8_t windowScale = -1;
     /// A segment with data: the bytes sent and not yet acknowledged once it is sent, less what
     /// the other side's latest SACK reported (as Wireshark's default way, from the segments
     /// not yet acknowledged); 0: not known.

@@ -456,6 +456,43 @@ private slots:
         QCOMPARE(store.flows[0].analysis.rttSamples, 2u); // the SYN, frame 4
     }
 
+    /// Win size is the window as the receiver reads it: shifted by the sender's window scale
+    /// from its SYN, except in the SYN itself (Wireshark's calculated window size).
+    void windowSizeIsScaled()
+    {
+        CaptureSpec spec;
+        auto add = [&spec](bool fromA, uint8_t flags, uint32_t seq, uint32_t ack, int scale) {
+            TcpSpec t;
+            t.srcPort = fromA ? 51000 : 80;
+            t.dstPort = fromA ? 80 : 51000;
+            t.flags = flags;
+            t.seq = seq;
+            t.ack = ack;
+            t.window = 100;
+            t.dataOffset = scale >= 0 ? 6 : 5;
+            Bytes segment = tcp(t);
+            if (scale >= 0) { // the window scale option, then a NOP
+                const uint8_t option[4] = {3, 3, uint8_t(scale), 1};
+                std::copy(option, option + 4, segment.begin() + 20);
+            }
+            spec.add(ethernet(0x0800, ipv4(fromA ? "10.1.1.1" : "10.2.2.2", fromA ? "10.2.2.2" : "10.1.1.1", 6, segment)),
+                     1000 + int(spec.frames.size()));
+        };
+        add(true, TcpFlag::SYN, 1000, 0, 3);
+        add(false, TcpFlag::SYN | TcpFlag::ACK, 5000, 1001, 1);
+        add(true, TcpFlag::ACK, 1001, 5001, -1);
+        add(false, TcpFlag::ACK, 5001, 1001, -1);
+        CaptureStore store;
+        load(store, batchesOf(spec, 0));
+        FrameTableModel model;
+        model.setFlows(&store, {0, 1});
+        QStringList sizes;
+        for (int r = 0; r < model.rowCount(); ++r)
+            sizes << model.index(r, FrameTableModel::Window).data().toString() + "/" +
+                         model.index(r, FrameTableModel::WindowSize).data().toString();
+        QCOMPARE(sizes, (QStringList{"100/100", "100/100", "100/800", "100/200"}));
+    }
+
     /// The frames of a flow selected while loading, its other direction arriving later: the
     /// numbers count from the bases of the whole connection, not of what was there when the
     /// rows were first shown.
