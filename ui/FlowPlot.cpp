@@ -87,7 +87,7 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     m_valueCombo = new QComboBox(this);
     m_valueCombo->setAccessibleName(tr("Plot value"));
     for (PlotValue v : {PlotValue::FrameLength, PlotValue::PayloadLength, PlotValue::RelativeSequence,
-                        PlotValue::CumulativeBytes})
+                        PlotValue::CumulativeBytes, PlotValue::TimeSequence})
         m_valueCombo->addItem(plotValueName(v), int(v));
     m_originCombo = new QComboBox(this);
     m_originCombo->setAccessibleName(tr("Time origin"));
@@ -307,6 +307,8 @@ void FlowPlot::rebuild()
     m_markerLegend->clearItems(); // (the graphs know only the main legend)
     m_plot->clearGraphs();
     m_flowGraphs.clear();
+    m_ackGraphs.clear();
+    m_windowGraphs.clear();
     m_pointFrames.clear();
     m_pointFlows.clear();
     m_markerGraphs.fill(nullptr);
@@ -325,6 +327,7 @@ void FlowPlot::rebuild()
     request.origin = m_origin;
     request.lanes = m_lanes;
     request.groupCount = m_flows.size() <= kNamedFlows ? m_flows.size() : kColourGroups;
+    request.ackLines = m_value == PlotValue::TimeSequence && m_flows.size() <= kNamedFlows;
     m_builder = std::make_unique<PlotPointsBuilder>(*m_store, std::move(request));
     buildSlice(kFirstSliceMs);
 }
@@ -379,6 +382,22 @@ void FlowPlot::showPoints()
         m_pointFrames.push_back(std::move(p.frames));
         m_pointFlows.push_back(std::move(p.flows));
         p = PlotPoints{}; // the graph holds the points now
+    }
+    // The time-sequence graph's other side: its ACK line and the right edge of the window it
+    // offered, as steps in each flow's colour (one legend entry for all flows' lines).
+    for (size_t i = 0; i < builder->ackLines().size(); ++i) {
+        for (int line = 0; line < 2; ++line) {
+            PlotPoints& p = line == 0 ? builder->ackLines()[i] : builder->windowLines()[i];
+            QCPGraph* g = m_plot->addGraph();
+            g->setPen(QPen(flowColor(i), line == 0 ? 1.5 : 1, line == 0 ? Qt::SolidLine : Qt::DashLine));
+            g->setLineStyle(QCPGraph::lsStepLeft);
+            g->data()->set(p.data, true);
+            g->setName(line == 0 ? tr("ACKs of the other side") : tr("Window the other side offered"));
+            if (i > 0)
+                g->removeFromLegend();
+            (line == 0 ? m_ackGraphs : m_windowGraphs).push_back(g);
+            p = PlotPoints{};
+        }
     }
     auto markers = [this](const QString& name, PlotPoints& p, const QCPScatterStyle& style) {
         QCPGraph* g = m_plot->addGraph();

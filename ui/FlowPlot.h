@@ -75,6 +75,11 @@ public:
     /// The graphs of the flows' points: one per flow up to kNamedFlows, else kColourGroups.
     size_t flowGraphCount() const { return m_flowGraphs.size(); }
     QCPGraph* flowGraph(size_t i) const { return m_flowGraphs[i]; }
+    /// Time-sequence graph of up to kNamedFlows flows: per flow, the other side's ACK line and
+    /// the right edge of its offered window (none otherwise).
+    size_t ackGraphCount() const { return m_ackGraphs.size(); }
+    QCPGraph* ackGraph(size_t i) const { return m_ackGraphs[i]; }
+    QCPGraph* windowGraph(size_t i) const { return m_windowGraphs[i]; }
     /// A marker's graph (nullptr while there is no plot).
     QCPGraph* markerGraph(PlotMarker marker) const { return m_markerGraphs[size_t(marker)]; }
     /// The markers' legend, beneath the flows' (the plot's own legend).
@@ -150,6 +155,7 @@ private:
     std::array<QCheckBox*, kPlotMarkerCount> m_markerChecks;
     QToolButton* m_reverseButton;
     std::vector<QCPGraph*> m_flowGraphs;
+    std::vector<QCPGraph*> m_ackGraphs, m_windowGraphs; ///< TimeSequence: per flow, up to kNamedFlows
     std::array<QCPGraph*, kPlotMarkerCount> m_markerGraphs{};
     QCPGraph* m_mark = nullptr;
     QCPLegend* m_markerLegend; ///< the markers' (the flows' is the plot's own)

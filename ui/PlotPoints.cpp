@@ -1,5 +1,7 @@
 #include "PlotPoints.h"
 
+#include "ConversationIndex.h"
+
 #include <QElapsedTimer>
 
 #include <algorithm>
@@ -19,6 +21,10 @@ PlotPointsBuilder::PlotPointsBuilder(const CaptureStore& store, PlotRequest requ
 {
     m_request.groupCount = std::max<size_t>(1, m_request.groupCount);
     m_groups.resize(std::min(m_request.groupCount, std::max<size_t>(1, m_request.flows.size())));
+    if (m_request.ackLines && !m_request.lanes) {
+        m_ackLines.resize(m_request.flows.size());
+        m_windowLines.resize(m_request.flows.size());
+    }
     if (m_request.flows.empty())
         m_phase = Phase::Done;
 }
@@ -26,7 +32,7 @@ PlotPointsBuilder::PlotPointsBuilder(const CaptureStore& store, PlotRequest requ
 double PlotPointsBuilder::progress() const
 {
     const double flows = double(m_request.flows.size());
-    const double sorts = double(m_groups.size() + 3);
+    const double sorts = double(m_groups.size() + m_markers.size());
     switch (m_phase) {
     case Phase::Flows: return 0.8 * double(m_next) / std::max(1.0, flows);
     case Phase::Sort: return 0.8 + 0.2 * double(m_next) / sorts;
@@ -99,6 +105,7 @@ void PlotPointsBuilder::addFlow(size_t lane)
             case PlotValue::PayloadLength: y = p.payloadLength; break;
             case PlotValue::RelativeSequence: y = double(uint32_t(p.seq - firstSeq)); break;
             case PlotValue::CumulativeBytes: y = cumulative += r.originalLength; break;
+            case PlotValue::TimeSequence: y = double(uint32_t(p.seq + p.payloadLength - firstSeq)); break;
             }
         }
         group.add(key, y, p.frame, flow);
@@ -107,6 +114,31 @@ void PlotPointsBuilder::addFlow(size_t lane)
                 if (hasPlotMarker(p, PlotMarker(m)))
                     m_markers[size_t(m)].add(key, y, p.frame, flow);
     }
+    if (!m_ackLines.empty())
+        addAckLines(lane, firstSeq, zero);
+}
+
+void PlotPointsBuilder::addAckLines(size_t lane, uint32_t firstSeq, int64_t zero)
+{
+    const uint32_t flow = m_request.flows[lane];
+    const BufferID other = m_store.flows[flow].id.mirrored();
+    PlotPoints& acks = m_ackLines[lane];
+    PlotPoints& window = m_windowLines[lane];
+    for (uint32_t reverse : ConversationIndex::connection(m_store, flow)) {
+        const FlowRecord& r = m_store.flows[reverse];
+        if (!(r.id == other))
+            continue;
+        for (const FlowPacket& p : r.packets) {
+            if (!(p.flags & TcpFlag::ACK))
+                continue;
+            const double key = double(m_store.frame(p.frame).timeNs - zero) / 1e9;
+            const uint32_t acked = p.ack - firstSeq;
+            acks.add(key, double(acked), p.frame, reverse);
+            window.add(key, double(acked) + double(r.analysis.scaledWindow(p.window, p.flags & TcpFlag::SYN)), p.frame, reverse);
+        }
+    }
+    sortByKey(acks);
+    sortByKey(window);
 }
 
 void PlotPointsBuilder::sortByKey(PlotPoints& points)

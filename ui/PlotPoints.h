@@ -34,6 +34,9 @@ struct PlotRequest
     PlotOrigin origin = PlotOrigin::CaptureStart;
     bool lanes = false; ///< every value is the flow's lane (its position in `flows`)
     size_t groupCount = 1;
+    /// TimeSequence: also each flow's ACK and receive window lines (from the other direction
+    /// of its connection), a pair per flow.
+    bool ackLines = false;
 };
 
 /// Builds the points of a PlotRequest a slice at a time, so that plotting every flow of a
@@ -56,6 +59,10 @@ public:
     const PlotRequest& request() const { return m_request; }
     std::vector<PlotPoints>& groups() { return m_groups; }
     PlotPoints& markers(PlotMarker marker) { return m_markers[size_t(marker)]; }
+    /// With ackLines, per flow (as `flows`): the other side's ACK numbers and the right edge of
+    /// the window it offered, relative to the flow's first sequence number, in time order.
+    std::vector<PlotPoints>& ackLines() { return m_ackLines; }
+    std::vector<PlotPoints>& windowLines() { return m_windowLines; }
 
 private:
     enum class Phase { Flows, Sort, Done };
@@ -66,6 +73,9 @@ private:
     PlotRequest m_request;
     std::vector<PlotPoints> m_groups;
     std::array<PlotPoints, kPlotMarkerCount> m_markers;
+    std::vector<PlotPoints> m_ackLines, m_windowLines;
+    /// The ACK and window lines of flow `lane`.
+    void addAckLines(size_t lane, uint32_t firstSeq, int64_t zero);
     Phase m_phase = Phase::Flows;
     size_t m_next = 0; ///< the next flow (Flows) or group (Sort; then the markers)
 };

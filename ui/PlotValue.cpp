@@ -12,6 +12,7 @@ QString plotValueName(PlotValue value)
     case PlotValue::PayloadLength: return QCoreApplication::translate("FlowPlot", "TCP payload length (bytes)");
     case PlotValue::RelativeSequence: return QCoreApplication::translate("FlowPlot", "Relative sequence number");
     case PlotValue::CumulativeBytes: return QCoreApplication::translate("FlowPlot", "Cumulative bytes (frame lengths)");
+    case PlotValue::TimeSequence: return QCoreApplication::translate("FlowPlot", "Time-sequence (tcptrace): relative seq");
     }
     return {};
 }

@@ -9,7 +9,9 @@ struct FlowPacket;
 }
 
 /// What the plot's y axis shows.
-enum class PlotValue { FrameLength, PayloadLength, RelativeSequence, CumulativeBytes };
+/// TimeSequence: the Stevens/tcptrace graph: each segment at the relative sequence number of its
+/// end; for a few flows also the other side's ACK line and receive window line.
+enum class PlotValue { FrameLength, PayloadLength, RelativeSequence, CumulativeBytes, TimeSequence };
 /// Where the plot's time axis starts.
 enum class PlotOrigin { CaptureStart, FlowStart };
 

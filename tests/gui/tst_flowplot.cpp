@@ -151,6 +151,39 @@ private slots:
         QVERIFY(!plot.plot()->legend->hasItemWithPlottable(plot.markerGraph(PlotMarker::Syn)));
     }
 
+    /// The time-sequence graph of a few flows: for each, the other side's ACKs and the right
+    /// edge of the window it offered (scaled, a SYN's not), relative to the flow's first
+    /// sequence number, as steps; many flows get no such lines.
+    void timeSequenceHasAckAndWindowLines()
+    {
+        CaptureStore store = madeUp();
+        std::vector<FlowPacket>& reverse = store.flows[1].packets;
+        reverse[0].ack = 4294967291u; // the SYN/ACK
+        reverse[0].window = 100;
+        reverse[1].ack = 2891;
+        reverse[1].window = 200;
+        store.flows[1].analysis.windowScale = 2;
+        FlowPlot plot;
+        plot.setValue(PlotValue::TimeSequence);
+        plot.setFlows(&store, {0});
+        QCOMPARE(plot.ackGraphCount(), size_t(1));
+        QCOMPARE(valuesOf(plot.ackGraph(0)), (QVector<double>{1, 2897}));
+        QCOMPARE(valuesOf(plot.windowGraph(0)), (QVector<double>{101, 2897 + 800}));
+        QCOMPARE(plot.ackGraph(0)->lineStyle(), QCPGraph::lsStepLeft);
+        QVERIFY(plot.plot()->legend->hasItemWithPlottable(plot.ackGraph(0)));
+        // other values have none
+        plot.setValue(PlotValue::RelativeSequence);
+        QCOMPARE(plot.ackGraphCount(), size_t(0));
+        // and beyond the named flows neither
+        plot.setValue(PlotValue::TimeSequence);
+        std::vector<uint32_t> many;
+        for (uint32_t i = 0; i < FlowPlot::kNamedFlows + 1; ++i)
+            many.push_back(i % 3);
+        plot.setFlows(&store, many);
+        QTRY_VERIFY(!plot.isBuilding());
+        QCOMPARE(plot.ackGraphCount(), size_t(0));
+    }
+
     /// What TCP analysis flagged has markers of its own: retransmissions, duplicate ACKs and
     /// zero windows, each at its packet's point, each switchable.
     void analysisMarkers()
@@ -187,6 +220,7 @@ private slots:
         QTest::newRow("payload") << int(PlotValue::PayloadLength) << QVector<double>{0, 1448, 1448, 0, 0};
         // relative to the first sequence number, across the 2^32 wrap
         QTest::newRow("relative seq") << int(PlotValue::RelativeSequence) << QVector<double>{0, 1, 1449, 2897, 2897};
+        QTest::newRow("time-sequence: segment ends") << int(PlotValue::TimeSequence) << QVector<double>{0, 1449, 2897, 2897, 2897};
         QTest::newRow("cumulative") << int(PlotValue::CumulativeBytes)
                                     << QVector<double>{74, 1588, 3102, 3162, 3228};
     }
