@@ -12,7 +12,7 @@
 using namespace fi;
 
 namespace {
-constexpr size_t kFramesPerBatch = 32768;
+constexpr size_t kFramesPerBatch = 16384;
 } // namespace
 
 struct CaptureLoader::Job
