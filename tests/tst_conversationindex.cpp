@@ -125,6 +125,32 @@ private slots:
         QCOMPARE(index.direction(store, 1), 1);
     }
 
+    /// A conversation's TCP analysis: its flows' figures summed up, the longest RTT of either.
+    void analysisOverBothDirections()
+    {
+        CaptureStore store = storeOf({{true, S}, {false, S | A}, {true, A, 10}});
+        FlowAnalysis& client = store.flows[0].analysis;
+        FlowAnalysis& server = store.flows[1].analysis;
+        client = server = FlowAnalysis{};
+        client.retransmissions = 2;
+        server.retransmissions = 1;
+        server.lostSegments = 3;
+        client.duplicateAcks = 4;
+        client.handshakeRttNs = server.handshakeRttNs = 7000;
+        client.addRtt(5000);
+        server.addRtt(9000);
+        server.addRtt(2000);
+        ConversationIndex index;
+        index.update(store);
+        const ConversationIndex::Summary s = index.summary(store, 0);
+        QCOMPARE(s.retransmissions, 3u);
+        QCOMPARE(s.lostSegments, 3u);
+        QCOMPARE(s.duplicateAcks, 4u);
+        QCOMPARE(s.handshakeRttNs, int64_t(7000));
+        QCOMPARE(s.rttSamples, 3u);
+        QCOMPARE(s.rttMaxNs, int64_t(9000));
+    }
+
     void incrementalIsWhole()
     {
         const CaptureStore store = storeOf({{true, S}, {false, S | A}, {true, F}, {false, F}, {true, A}, {true, S}});

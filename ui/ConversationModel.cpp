@@ -141,6 +141,11 @@ void ConversationModel::order(std::vector<uint32_t>& conversations) const
         case Duration: return s.lastNs - s.firstNs;
         case State: return int64_t(s.state);
         case Flows: return int64_t(m_index.flowCount(c));
+        case Retransmissions: return s.retransmissions;
+        case LostSegments: return s.lostSegments;
+        case DuplicateAcks: return s.duplicateAcks;
+        case HandshakeRtt: return s.handshakeRttNs != 0 ? s.handshakeRttNs : -1;
+        case RttMax: return s.rttSamples ? s.rttMaxNs : -1;
         default: return 0;
         }
     });
@@ -250,6 +255,11 @@ QString ConversationModel::endpoint(const fi::IpAddress& address, uint16_t port)
     return QString::fromStdString(address.endpointText(port));
 }
 
+/// The flow table's column of each TCP analysis column, for flow rows.
+static constexpr fi::FlowColumns::Column kFlowColumnOf[] = {fi::FlowColumns::Retransmissions, fi::FlowColumns::LostSegments,
+                                                            fi::FlowColumns::DuplicateAcks, fi::FlowColumns::HandshakeRtt,
+                                                            fi::FlowColumns::RttMax};
+
 QVariant ConversationModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid())
@@ -262,7 +272,7 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
     case FlowIdRole: return *flowOf(index);
     case ConversationRole: return c;
     case Qt::TextAlignmentRole:
-        return (column >= ClientPackets && column <= Duration) || column == Flows
+        return (column >= ClientPackets && column <= Duration) || column >= Flows
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                    : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ToolTipRole:
@@ -291,6 +301,11 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
         case Duration: return QString::fromStdString(FlowColumns::secondsText(s.lastNs - s.firstNs));
         case State: return tr(fi::conversationStateName(s.state));
         case Flows: return locale.toString(qulonglong(m_index.flowCount(c)));
+        case Retransmissions: return locale.toString(s.retransmissions);
+        case LostSegments: return locale.toString(s.lostSegments);
+        case DuplicateAcks: return locale.toString(s.duplicateAcks);
+        case HandshakeRtt: return s.handshakeRttNs != 0 ? QString::fromStdString(FlowColumns::secondsText(s.handshakeRttNs)) : QString();
+        case RttMax: return s.rttSamples ? QString::fromStdString(FlowColumns::secondsText(s.rttMaxNs)) : QString();
         default: return {};
         }
     }
@@ -308,6 +323,12 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
     case Start: return startText(f.stats.firstNs);
     case Duration: return QString::fromStdString(FlowColumns::secondsText(f.stats.lastNs - f.stats.firstNs));
     case State: return tr(FlowColumns::stateText(f.stats.closedByFin));
+    case Retransmissions:
+    case LostSegments:
+    case DuplicateAcks:
+    case HandshakeRtt:
+    case RttMax: // as the flow table's columns of the same figures
+        return QString::fromStdString(FlowColumns::text(f, kFlowColumnOf[column - Retransmissions], store.startNs()));
     default: return {};
     }
 }
@@ -317,7 +338,8 @@ QVariant ConversationModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
     static const char* const kTitles[] = {"Conversation", "Client", "Server", "Packets \u2192", "Bytes \u2192",
-                                          "Packets \u2190", "Bytes \u2190", "Start", "Duration", "State", "Flows"};
+                                          "Packets \u2190", "Bytes \u2190", "Start", "Duration", "State", "Flows",
+                                          "Retrans", "Lost", "Dup ACKs", "Handshake RTT", "RTT max"};
     static const char* const kTips[] = {
         "Client and server; its flows below, by their labels",
         "The client: the sender of the SYN (else of the first flow)",
@@ -329,7 +351,13 @@ QVariant ConversationModel::headerData(int section, Qt::Orientation orientation,
         "Its first packet, in seconds after the capture's first frame",
         "From its first packet to its last, in seconds",
         "open; half-closed (a FIN from one side); closed (FINs from both); reset (an RST)",
-        "The seed's flows it is made of (a FIN ends a flow)"};
+        "The seed's flows it is made of (a FIN ends a flow)",
+        "Segments TCP analysis found retransmitted, both directions",
+        "Segments after bytes that were not captured, both directions",
+        "Duplicate ACKs, both directions",
+        "Seconds from the connection's SYN to the first ACK after it (Wireshark's initial RTT)",
+        "Longest round trip of a segment, either direction: seconds to the ACK of exactly its end"};
+    static_assert(std::size(kTitles) == ColumnCount && std::size(kTips) == ColumnCount);
     if (role == Qt::DisplayRole)
         return section == Start && m_flows->absoluteTimes() ? tr("Start (UTC)") : tr(kTitles[section]);
     if (role == Qt::ToolTipRole)

@@ -34,6 +34,11 @@ public:
         Duration,
         State,
         Flows,
+        Retransmissions, ///< TCP analysis, both directions (a flow row: its own)
+        LostSegments,
+        DuplicateAcks,
+        HandshakeRtt,
+        RttMax,
         ColumnCount
     };
     enum Role
