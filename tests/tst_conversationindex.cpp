@@ -143,12 +143,14 @@ private slots:
         ConversationIndex index;
         index.update(store);
         const ConversationIndex::Summary s = index.summary(store, 0);
-        QCOMPARE(s.retransmissions, 3u);
-        QCOMPARE(s.lostSegments, 3u);
-        QCOMPARE(s.duplicateAcks, 4u);
-        QCOMPARE(s.handshakeRttNs, int64_t(7000));
-        QCOMPARE(s.rttSamples, 3u);
-        QCOMPARE(s.rttMaxNs, int64_t(9000));
+        QCOMPARE(s.analysis.retransmissions, 3u);
+        QCOMPARE(s.analysis.lostSegments, 3u);
+        QCOMPARE(s.analysis.duplicateAcks, 4u);
+        QCOMPARE(s.analysis.handshakeRttNs, int64_t(7000));
+        QCOMPARE(s.analysis.rttSamples, 3u);
+        QCOMPARE(s.analysis.rttMaxNs, int64_t(9000));
+        QCOMPARE(s.analysis.rttMinNs, int64_t(2000));
+        QCOMPARE(s.analysis.rttMeanNs(), int64_t(16000 / 3));
     }
 
     void incrementalIsWhole()

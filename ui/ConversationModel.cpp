@@ -15,6 +15,24 @@ using fi::FlowColumns;
 
 namespace {
 
+/// The flow table's column of each TCP analysis column: a conversation's figures read and sort
+/// as a flow's (FlowColumns), over both directions.
+FlowColumns::Column flowColumnOf(int column)
+{
+    static constexpr FlowColumns::Column kColumns[] = {FlowColumns::Retransmissions, FlowColumns::LostSegments,
+                                                      FlowColumns::DuplicateAcks, FlowColumns::HandshakeRtt,
+                                                      FlowColumns::RttMax};
+    return kColumns[column - ConversationModel::Retransmissions];
+}
+
+/// A record holding only `analysis`, for FlowColumns to read the figures from.
+fi::FlowRecord figuresRecord(const fi::FlowAnalysis& analysis)
+{
+    fi::FlowRecord record;
+    record.analysis = analysis;
+    return record;
+}
+
 auto endpointKey(const fi::IpAddress& a, uint16_t port)
 {
     return std::make_tuple(a.family, a.bytes, port);
@@ -141,11 +159,11 @@ void ConversationModel::order(std::vector<uint32_t>& conversations) const
         case Duration: return s.lastNs - s.firstNs;
         case State: return int64_t(s.state);
         case Flows: return int64_t(m_index.flowCount(c));
-        case Retransmissions: return s.retransmissions;
-        case LostSegments: return s.lostSegments;
-        case DuplicateAcks: return s.duplicateAcks;
-        case HandshakeRtt: return s.handshakeRttNs != 0 ? s.handshakeRttNs : -1;
-        case RttMax: return s.rttSamples ? s.rttMaxNs : -1;
+        case Retransmissions:
+        case LostSegments:
+        case DuplicateAcks:
+        case HandshakeRtt:
+        case RttMax: return FlowColumns::number(figuresRecord(s.analysis), flowColumnOf(m_sortColumn), 0);
         default: return 0;
         }
     });
@@ -255,11 +273,6 @@ QString ConversationModel::endpoint(const fi::IpAddress& address, uint16_t port)
     return QString::fromStdString(address.endpointText(port));
 }
 
-/// The flow table's column of each TCP analysis column, for flow rows.
-static constexpr fi::FlowColumns::Column kFlowColumnOf[] = {fi::FlowColumns::Retransmissions, fi::FlowColumns::LostSegments,
-                                                            fi::FlowColumns::DuplicateAcks, fi::FlowColumns::HandshakeRtt,
-                                                            fi::FlowColumns::RttMax};
-
 QVariant ConversationModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid())
@@ -301,11 +314,11 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
         case Duration: return QString::fromStdString(FlowColumns::secondsText(s.lastNs - s.firstNs));
         case State: return tr(fi::conversationStateName(s.state));
         case Flows: return locale.toString(qulonglong(m_index.flowCount(c)));
-        case Retransmissions: return locale.toString(s.retransmissions);
-        case LostSegments: return locale.toString(s.lostSegments);
-        case DuplicateAcks: return locale.toString(s.duplicateAcks);
-        case HandshakeRtt: return s.handshakeRttNs != 0 ? QString::fromStdString(FlowColumns::secondsText(s.handshakeRttNs)) : QString();
-        case RttMax: return s.rttSamples ? QString::fromStdString(FlowColumns::secondsText(s.rttMaxNs)) : QString();
+        case Retransmissions:
+        case LostSegments:
+        case DuplicateAcks:
+        case HandshakeRtt:
+        case RttMax: return QString::fromStdString(FlowColumns::text(figuresRecord(s.analysis), flowColumnOf(column), 0));
         default: return {};
         }
     }
@@ -327,8 +340,7 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
     case LostSegments:
     case DuplicateAcks:
     case HandshakeRtt:
-    case RttMax: // as the flow table's columns of the same figures
-        return QString::fromStdString(FlowColumns::text(f, kFlowColumnOf[column - Retransmissions], store.startNs()));
+    case RttMax: return QString::fromStdString(FlowColumns::text(f, flowColumnOf(column), 0));
     default: return {};
     }
 }

@@ -12,6 +12,25 @@ void FlowAnalysis::addRtt(int64_t ns)
     ++rttSamples;
 }
 
+void FlowAnalysis::merge(const FlowAnalysis& other)
+{
+    retransmissions += other.retransmissions;
+    outOfOrder += other.outOfOrder;
+    lostSegments += other.lostSegments;
+    duplicateAcks += other.duplicateAcks;
+    zeroWindows += other.zeroWindows;
+    retransmittedBytes += other.retransmittedBytes;
+    if (other.rttSamples) {
+        rttMinNs = rttSamples == 0 || other.rttMinNs < rttMinNs ? other.rttMinNs : rttMinNs;
+        rttMaxNs = rttSamples == 0 || other.rttMaxNs > rttMaxNs ? other.rttMaxNs : rttMaxNs;
+        rttSumNs += other.rttSumNs;
+        rttSamples += other.rttSamples;
+    }
+    if (handshakeRttNs == 0)
+        handshakeRttNs = other.handshakeRttNs;
+    maxBytesInFlight = other.maxBytesInFlight > maxBytesInFlight ? other.maxBytesInFlight : maxBytesInFlight;
+}
+
 void FlowAnalysis::addSegment(const SegmentAnalysis& a, uint32_t payloadLength)
 {
     using namespace TcpAnalysisFlag;

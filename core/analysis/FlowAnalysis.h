@@ -44,6 +44,10 @@ struct FlowAnalysis
     /// Counts what the other side's ACK, analysed as `a`, measured of one of the flow's
     /// segments (a.ackedFlow is this flow).
     void addAcknowledgement(const SegmentAnalysis& a);
+    /// Takes in another flow's figures, as of one flow made of both (counts added, RTTs and
+    /// bytes in flight over both, the handshake's RTT if this has none; the window scale, a
+    /// direction's own, stays).
+    void merge(const FlowAnalysis& other);
 };
 
 } // namespace fi

@@ -158,14 +158,7 @@ ConversationIndex::Summary ConversationIndex::summary(const CaptureStore& store,
         any = true;
         fin[d] = fin[d] || st.fin > 0;
         rst = rst || st.rst > 0;
-        const FlowAnalysis& a = store.flows[flow].analysis;
-        s.retransmissions += a.retransmissions;
-        s.lostSegments += a.lostSegments;
-        s.duplicateAcks += a.duplicateAcks;
-        s.handshakeRttNs = a.handshakeRttNs != 0 ? a.handshakeRttNs : s.handshakeRttNs;
-        if (a.rttSamples)
-            s.rttMaxNs = s.rttSamples ? std::max(s.rttMaxNs, a.rttMaxNs) : a.rttMaxNs;
-        s.rttSamples += a.rttSamples;
+        s.analysis.merge(store.flows[flow].analysis);
     }
     s.state = rst                 ? State::Reset
               : fin[0] && fin[1]  ? State::Closed

@@ -42,14 +42,8 @@ public:
         int64_t firstNs = 0;
         int64_t lastNs = 0;
         State state = State::Open;
-        /// TCP analysis over both directions: the flows' figures summed up (RTTs: the
-        /// longest; the handshake's: the connection's).
-        uint32_t retransmissions = 0;
-        uint32_t lostSegments = 0;
-        uint32_t duplicateAcks = 0;
-        int64_t handshakeRttNs = 0; ///< 0: not measured
-        uint32_t rttSamples = 0;
-        int64_t rttMaxNs = 0;       ///< valid when rttSamples > 0
+        /// TCP analysis over both directions: its flows' figures merged (FlowAnalysis::merge).
+        FlowAnalysis analysis;
     };
 
     static constexpr uint32_t kNone = UINT32_MAX;
