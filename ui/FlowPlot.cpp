@@ -87,7 +87,8 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     m_valueCombo = new QComboBox(this);
     m_valueCombo->setAccessibleName(tr("Plot value"));
     for (PlotValue v : {PlotValue::FrameLength, PlotValue::PayloadLength, PlotValue::RelativeSequence,
-                        PlotValue::CumulativeBytes, PlotValue::TimeSequence})
+                        PlotValue::CumulativeBytes, PlotValue::TimeSequence, PlotValue::AckRtt,
+                        PlotValue::Throughput, PlotValue::BytesInFlight})
         m_valueCombo->addItem(plotValueName(v), int(v));
     m_originCombo = new QComboBox(this);
     m_originCombo->setAccessibleName(tr("Time origin"));

@@ -293,12 +293,14 @@ int64_t FrameTableModel::number(const Row& row, int column) const
     case Length: return r.originalLength;
     case Flags: return p.flags;
     case Seq: return uint32_t(p.seq - baseOf(row.flow).seq);
-    case Ack: return (p.flags & TcpFlag::ACK) ? int64_t(uint32_t(p.ack - baseOf(row.flow).ack)) : -1;
+    case Ack: return (p.flags & TcpFlag::ACK) ? int64_t(uint32_t(p.ack - baseOf(row.flow).ack)) : kNoValue;
     case RawSeq: return p.seq;
     case RawAck: return p.ack;
     case Window: return p.window;
     case WindowSize: return m_store->flows[row.flow].analysis.scaledWindow(p.window, p.flags & TcpFlag::SYN);
     case Payload: return p.payloadLength;
+    case AckRtt: return m_store->ackRttNs(p).value_or(kNoValue);
+    case BytesInFlight: return p.bytesInFlight ? int64_t(p.bytesInFlight) : kNoValue;
     case Analysis: // by severity, then the flags
         return (int64_t(tcpAnalysisSeverity(p.analysis)) << 16) | p.analysis;
     default: return 0;
@@ -369,6 +371,14 @@ QVariant FrameTableModel::data(const QModelIndex& index, int role) const
         if (!(p.flags & TcpFlag::ACK))
             return QString();
         break;
+    case AckRtt:
+        if (const std::optional<int64_t> rtt = m_store->ackRttNs(p))
+            return QString::fromStdString(FlowColumns::secondsText(*rtt));
+        return QString();
+    case BytesInFlight:
+        if (p.bytesInFlight == 0)
+            return QString();
+        break;
     default: break;
     }
     return QString::number(number(row, column));
@@ -410,6 +420,8 @@ QString FrameTableModel::columnTitle(int column)
     case Window: return tr("Window");
     case WindowSize: return tr("Win size");
     case Payload: return tr("Payload");
+    case AckRtt: return tr("ACK RTT");
+    case BytesInFlight: return tr("In flight");
     case Analysis: return tr("Analysis");
     default: return {};
     }
@@ -431,6 +443,8 @@ QString FrameTableModel::columnDescription(int column)
     case Window: return tr("Window field as sent (not scaled)");
     case WindowSize: return tr("Window size as the receiver reads it: scaled by the handshake's window scale (a SYN's never is), as Wireshark's calculated window size");
     case Payload: return tr("TCP payload length in bytes");
+    case AckRtt: return tr("An ACK's round trip time: seconds since the segment it acknowledged (the oldest not yet acknowledged that ends at its ACK number), as Wireshark's ACK RTT");
+    case BytesInFlight: return tr("A segment with data: the bytes sent and not yet acknowledged once it is sent (less what the receiver's SACK reported), as Wireshark's bytes in flight");
     case Analysis: return tr("What TCP did, as Wireshark's TCP analysis flags it (retransmissions, lost segments, duplicate ACKs, zero windows…)");
     default: return {};
     }

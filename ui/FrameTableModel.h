@@ -30,6 +30,8 @@ public:
         Window,      ///< window field as sent
         WindowSize,  ///< window as the receiver reads it: scaled by the handshake's window scale
         Payload,     ///< TCP payload bytes
+        AckRtt,      ///< an ACK's round trip time from the segment it acknowledged
+        BytesInFlight, ///< a segment's bytes sent and not yet acknowledged, once it is sent
         Flow,        ///< source and destination of the frame's flow
         RawSeq,      ///< sequence number as sent
         RawAck,      ///< acknowledgement number as sent
@@ -97,6 +99,9 @@ private:
     };
     const fi::FlowPacket& packetOf(const Row& row) const { return m_store->flows[row.flow].packets[row.packet]; }
     const fi::SequenceBase& baseOf(uint32_t flow) const;
+    /// number() of a row without a value in the column (an Ack without ACK, a packet without
+    /// ACK RTT): first in ascending order.
+    static constexpr int64_t kNoValue = INT64_MIN;
     /// The row's value in a column as a number (for sorting).
     int64_t number(const Row& row, int column) const;
     /// One slice of setFlows()'s pass over the frames; the next on the next loop turn.

@@ -8,6 +8,7 @@
 #include "FlowTableModel.h"
 #include "FlowTreeView.h"
 #include "FollowStreamPane.h"
+#include "FrameAnalysisFields.h"
 #include "FrameInspector.h"
 #include "FrameTableModel.h"
 #include "RecentFiles.h"
@@ -86,7 +87,12 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_loader, &CaptureLoader::finished, this, &MainWindow::onFinished);
     connect(m_loader, &CaptureLoader::failed, this, &MainWindow::onFailed);
-    connect(m_inspector, &FrameInspector::frameReady, m_details, &DetailsPane::showFrame);
+    connect(m_inspector, &FrameInspector::frameReady, this,
+            [this](uint32_t number, const QByteArray& bytes, const fi::LayerTree& tree) {
+                fi::LayerTree shown = tree;
+                fi::addFrameAnalysisFields(shown.root, m_model->store(), number);
+                m_details->showFrame(number, bytes, shown);
+            });
     connect(m_inspector, &FrameInspector::frameFailed, m_details, &DetailsPane::showFrameError);
     connect(m_exporter, &ExportController::started, this, [this](qint64 total) {
         m_exportLabel->setText(tr("Exporting %1 frames…").arg(QLocale().toString(total)));
@@ -216,9 +222,9 @@ void MainWindow::createCentralArea()
     m_frameView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_frameView->setTextElideMode(Qt::ElideMiddle);
     for (int c : {FrameTableModel::Number, FrameTableModel::Length, FrameTableModel::Window, FrameTableModel::WindowSize,
-                  FrameTableModel::Payload})
+                  FrameTableModel::Payload, FrameTableModel::BytesInFlight})
         m_frameView->setColumnWidth(c, 64);
-    for (int c : {FrameTableModel::Time, FrameTableModel::Delta})
+    for (int c : {FrameTableModel::Time, FrameTableModel::Delta, FrameTableModel::AckRtt})
         m_frameView->setColumnWidth(c, 90);
     m_frameView->setColumnWidth(FrameTableModel::Flow, 230);
     m_frameView->setColumnWidth(FrameTableModel::Flags, 110);

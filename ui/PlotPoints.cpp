@@ -27,11 +27,28 @@ PlotPointsBuilder::PlotPointsBuilder(const CaptureStore& store, PlotRequest requ
     }
     if (m_request.flows.empty())
         m_phase = Phase::Done;
+    if (plotsAcknowledgements()) {
+        m_laneOf.assign(store.flows.size(), kNoLane);
+        for (size_t lane = 0; lane < m_request.flows.size(); ++lane)
+            if (m_request.flows[lane] < m_laneOf.size())
+                m_laneOf[m_request.flows[lane]] = uint32_t(lane);
+    }
+}
+
+bool PlotPointsBuilder::plotsAcknowledgements() const
+{
+    return m_request.value == PlotValue::AckRtt && !m_request.lanes;
+}
+
+size_t PlotPointsBuilder::flowSteps() const
+{
+    // the RTTs of a flow's segments are in the ACKs of other flows: every flow is read once
+    return plotsAcknowledgements() ? m_laneOf.size() : m_request.flows.size();
 }
 
 double PlotPointsBuilder::progress() const
 {
-    const double flows = double(m_request.flows.size());
+    const double flows = double(flowSteps());
     const double sorts = double(m_groups.size() + m_markers.size());
     switch (m_phase) {
     case Phase::Flows: return 0.8 * double(m_next) / std::max(1.0, flows);
@@ -48,9 +65,13 @@ bool PlotPointsBuilder::step(int budgetMs)
     while (m_phase != Phase::Done && clock.elapsed() < budgetMs) {
         if (m_phase == Phase::Flows) {
             // a few flows between looks at the clock: most flows are a handful of packets
-            for (int i = 0; i < 64 && m_next < m_request.flows.size(); ++i)
-                addFlow(m_next++);
-            if (m_next == m_request.flows.size()) {
+            for (int i = 0; i < 64 && m_next < flowSteps(); ++i) {
+                if (plotsAcknowledgements())
+                    addAcknowledgements(uint32_t(m_next++));
+                else
+                    addFlow(m_next++);
+            }
+            if (m_next == flowSteps()) {
                 m_phase = Phase::Sort;
                 m_next = 0;
             }
@@ -93,9 +114,12 @@ void PlotPointsBuilder::addFlow(size_t lane)
         std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return timeOf(a) < timeOf(b); });
     }
 
+    auto packetAt = [&](size_t k) -> const FlowPacket& { return f.packets[inOrder ? k : order[k]]; };
     double cumulative = 0;
+    uint64_t windowPayload = 0; // Throughput: the payload of packets oldest..k
+    size_t oldest = 0;
     for (size_t k = 0; k < n; ++k) {
-        const FlowPacket& p = f.packets[inOrder ? k : order[k]];
+        const FlowPacket& p = packetAt(k);
         const FrameRecord& r = m_store.frame(p.frame);
         const double key = double(r.timeNs - zero) / 1e9;
         double y = double(lane);
@@ -106,16 +130,51 @@ void PlotPointsBuilder::addFlow(size_t lane)
             case PlotValue::RelativeSequence: y = double(uint32_t(p.seq - firstSeq)); break;
             case PlotValue::CumulativeBytes: y = cumulative += r.originalLength; break;
             case PlotValue::TimeSequence: y = double(uint32_t(p.seq + p.payloadLength - firstSeq)); break;
+            case PlotValue::AckRtt: break; // (addAcknowledgements())
+            case PlotValue::Throughput:
+                // as Wireshark: a packet leaves the window once it is more than its length old
+                for (; r.timeNs - m_store.frame(packetAt(oldest).frame).timeNs > kThroughputWindowNs; ++oldest)
+                    windowPayload -= packetAt(oldest).payloadLength;
+                windowPayload += p.payloadLength;
+                y = double(windowPayload) * 8.0 * (1e9 / double(kThroughputWindowNs));
+                break;
+            case PlotValue::BytesInFlight:
+                if (p.bytesInFlight == 0)
+                    continue; // not a segment with data, or not known
+                y = p.bytesInFlight;
+                break;
             }
         }
-        group.add(key, y, p.frame, flow);
-        if ((p.flags & (TcpFlag::SYN | TcpFlag::FIN | TcpFlag::RST)) || p.analysis)
-            for (int m = 0; m < kPlotMarkerCount; ++m)
-                if (hasPlotMarker(p, PlotMarker(m)))
-                    m_markers[size_t(m)].add(key, y, p.frame, flow);
+        addPoint(group, key, y, p, flow);
     }
     if (!m_ackLines.empty())
         addAckLines(lane, firstSeq, zero);
+}
+
+void PlotPointsBuilder::addPoint(PlotPoints& group, double key, double y, const FlowPacket& p, uint32_t flow)
+{
+    group.add(key, y, p.frame, flow);
+    if ((p.flags & (TcpFlag::SYN | TcpFlag::FIN | TcpFlag::RST)) || p.analysis)
+        for (int m = 0; m < kPlotMarkerCount; ++m)
+            if (hasPlotMarker(p, PlotMarker(m)))
+                m_markers[size_t(m)].add(key, y, p.frame, flow);
+}
+
+void PlotPointsBuilder::addAcknowledgements(uint32_t ackFlow)
+{
+    // Each ACK that acknowledged a segment of a plotted flow gives that segment its point.
+    for (const FlowPacket& ack : m_store.flows[ackFlow].packets) {
+        if (ack.acksFrame == 0)
+            continue;
+        const uint32_t flow = m_store.flowOfFrame(ack.acksFrame);
+        if (flow >= m_laneOf.size() || m_laneOf[flow] == kNoLane)
+            continue;
+        const FlowPacket* segment = m_store.packetOfFrame(ack.acksFrame);
+        const FlowRecord& f = m_store.flows[flow];
+        const int64_t zero = m_request.origin == PlotOrigin::FlowStart ? f.stats.firstNs : m_store.startNs();
+        const double key = double(m_store.frame(ack.acksFrame).timeNs - zero) / 1e9;
+        addPoint(m_groups[m_laneOf[flow] % m_groups.size()], key, double(*m_store.ackRttNs(ack)) / 1e6, *segment, flow);
+    }
 }
 
 void PlotPointsBuilder::addAckLines(size_t lane, uint32_t firstSeq, int64_t zero)

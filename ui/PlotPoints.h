@@ -42,7 +42,9 @@ struct PlotRequest
 /// Builds the points of a PlotRequest a slice at a time, so that plotting every flow of a
 /// capture of millions of packets never holds the GUI thread for long: first each flow's
 /// packets go to its group (in the flow's time order, which a cumulative value needs), then
-/// each group is sorted by time. The packets of each PlotMarker are gathered again as markers.
+/// each group is sorted by time (AckRtt reads every flow's ACKs instead, for the segments of
+/// the plotted flows they acknowledged). The packets of each PlotMarker are gathered again as
+/// markers.
 /// The store must not lose flows while building (it may grow: each flow is read once, with
 /// the packets it has then).
 class PlotPointsBuilder
@@ -67,6 +69,14 @@ public:
 private:
     enum class Phase { Flows, Sort, Done };
     void addFlow(size_t lane);
+    /// AckRtt: the points of the segments of plotted flows that the ACKs of `ackFlow`
+    /// acknowledged.
+    void addAcknowledgements(uint32_t ackFlow);
+    bool plotsAcknowledgements() const;
+    /// What the Flows phase steps through: the plotted flows, or (AckRtt) every flow.
+    size_t flowSteps() const;
+    /// A point of `group` for packet `p` of `flow`, and its markers.
+    void addPoint(PlotPoints& group, double key, double y, const fi::FlowPacket& p, uint32_t flow);
     static void sortByKey(PlotPoints& points);
 
     const fi::CaptureStore& m_store;
@@ -76,6 +86,8 @@ private:
     std::vector<PlotPoints> m_ackLines, m_windowLines;
     /// The ACK and window lines of flow `lane`.
     void addAckLines(size_t lane, uint32_t firstSeq, int64_t zero);
+    static constexpr uint32_t kNoLane = UINT32_MAX;
+    std::vector<uint32_t> m_laneOf; ///< AckRtt: by flow id, its lane, or kNoLane
     Phase m_phase = Phase::Flows;
     size_t m_next = 0; ///< the next flow (Flows) or group (Sort; then the markers)
 };

@@ -13,6 +13,9 @@ QString plotValueName(PlotValue value)
     case PlotValue::RelativeSequence: return QCoreApplication::translate("FlowPlot", "Relative sequence number");
     case PlotValue::CumulativeBytes: return QCoreApplication::translate("FlowPlot", "Cumulative bytes (frame lengths)");
     case PlotValue::TimeSequence: return QCoreApplication::translate("FlowPlot", "Time-sequence (tcptrace): relative seq");
+    case PlotValue::AckRtt: return QCoreApplication::translate("FlowPlot", "ACK RTT of each segment (ms)");
+    case PlotValue::Throughput: return QCoreApplication::translate("FlowPlot", "Throughput, last 1 s (bit/s)");
+    case PlotValue::BytesInFlight: return QCoreApplication::translate("FlowPlot", "Bytes in flight");
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #include "CaptureStore.h"
 
+#include <algorithm>
 
 namespace fi {
 
@@ -13,6 +14,20 @@ FlowPacket FlowPacket::from(uint32_t number, const TcpPacket& tcp)
     p.window = tcp.window;
     p.flags = tcp.flags;
     return p;
+}
+
+const FlowPacket* CaptureStore::packetOfFrame(uint32_t number) const
+{
+    if (number == 0 || number > frameFlows.size())
+        return nullptr;
+    const uint32_t flow = flowOfFrame(number);
+    if (flow == FlowTracker::kNoFlow)
+        return nullptr;
+    // a flow's packets are in capture order
+    const std::vector<FlowPacket>& packets = flows[flow].packets;
+    const auto it = std::lower_bound(packets.begin(), packets.end(), number,
+                                     [](const FlowPacket& p, uint32_t n) { return p.frame < n; });
+    return it != packets.end() && it->frame == number ? &*it : nullptr;
 }
 
 void CaptureStore::apply(const LoadBatch& batch)

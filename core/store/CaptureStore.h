@@ -7,6 +7,7 @@
 #include "TcpAnalysis.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,14 @@ struct FlowPacket
     uint32_t seq = 0;
     uint32_t ack = 0;
     uint32_t payloadLength = 0;
+    /// TCP analysis of an ACK: the other side's segment it acknowledged (Wireshark's
+    /// `tcp.analysis.acks_frame`; its RTT is the time between the two frames); 0: none.
+    uint32_t acksFrame = 0;
+    /// TCP analysis of a segment with data: the bytes in flight once it is sent; 0: not known.
+    uint32_t bytesInFlight = 0;
     uint16_t window = 0;
     uint8_t flags = 0;
-    uint16_t analysis = 0;
+    uint16_t analysis = 0; ///< fi::TcpAnalysisFlag bits
 
     /// The packet of frame `number` with the TCP fields of its decode.
     static FlowPacket from(uint32_t number, const TcpPacket& tcp);
@@ -93,6 +99,16 @@ public:
     uint32_t flowOfFrame(uint32_t number) const { return frameFlows[number - 1]; }
     /// Time of the capture's first frame (0 when empty).
     int64_t startNs() const { return frames.empty() ? 0 : frames[0].timeNs; }
+    /// The flow packet of frame `number`, or nullptr when it is none.
+    const FlowPacket* packetOfFrame(uint32_t number) const;
+    /// An ACK's round trip time: from the segment it acknowledged (`acksFrame`) to it
+    /// (Wireshark's `tcp.analysis.ack_rtt`; negative if the capture's clock stepped back).
+    std::optional<int64_t> ackRttNs(const FlowPacket& ack) const
+    {
+        if (ack.acksFrame == 0)
+            return std::nullopt;
+        return frame(ack.frame).timeNs - frame(ack.acksFrame).timeNs;
+    }
 };
 
 } // namespace fi

@@ -37,6 +37,8 @@ void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
     const SegmentAnalysis a = m_analyzer.analyze(packet, flow);
     FlowPacket p = FlowPacket::from(packet.index(), packet.tcp);
     p.analysis = a.flags;
+    p.acksFrame = a.acksFrame;
+    p.bytesInFlight = a.bytesInFlight;
     m_batch->packets.emplace_back(flow, p);
     m_batch->analyses.push_back(a);
     m_touched[flow] = 1;

@@ -45,6 +45,7 @@ void addFlow(CaptureStore& store, uint8_t src, uint8_t dst, const std::vector<Pa
         r.timeNs = (1000'000 + p.ms) * 1'000'000;
         r.capturedLength = r.originalLength = p.length;
         store.frames.push_back(r);
+        store.frameFlows.push_back(uint32_t(store.flows.size()));
         FlowPacket fp;
         fp.frame = uint32_t(store.frames.size());
         fp.payloadLength = p.payload;
@@ -117,6 +118,14 @@ QVector<double> valuesOf(QCPGraph* g)
     QVector<double> out;
     for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
         out << it->value;
+    return out;
+}
+
+QVector<double> keysOf(QCPGraph* g)
+{
+    QVector<double> out;
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+        out << it->key;
     return out;
 }
 
@@ -236,6 +245,51 @@ private slots:
         // keys: seconds since the capture start, or since the flow start
         plot.setOrigin(PlotOrigin::FlowStart);
         QCOMPARE(plot.flowGraph(0)->data()->at(4)->key, 0.050);
+    }
+
+    /// The y modes of the TCP analysis: the RTT of each acknowledged segment (from the ACKs of
+    /// the other direction), bytes in flight, and throughput over a 1 s moving window.
+    void analysisValueModes()
+    {
+        CaptureStore store = madeUp();
+        // flow 1's SYN/ACK acknowledges the SYN (frame 1, 5 ms before it), its ACK frame 3
+        // (20 ms before)
+        store.flows[1].packets[0].acksFrame = 1;
+        store.flows[1].packets[1].acksFrame = 3;
+        store.flows[0].packets[1].bytesInFlight = 1448;
+        store.flows[0].packets[2].bytesInFlight = 2896;
+        store.flows[0].packets[2].analysis = TcpAnalysisFlag::Retransmission;
+        FlowPlot plot;
+        plot.setFlows(&store, {0});
+        plot.setValue(PlotValue::AckRtt);
+        QCOMPARE(valuesOf(plot.flowGraph(0)), (QVector<double>{5, 20}));
+        QCOMPARE(keysOf(plot.flowGraph(0)), (QVector<double>{0.0, 0.020})); // when sent
+        QCOMPARE(plot.markerGraph(PlotMarker::Syn)->dataCount(), 1);
+        QCOMPARE(plot.markerGraph(PlotMarker::Retransmission)->data()->at(0)->value, 20.0);
+        QCOMPARE(plot.markerGraph(PlotMarker::Fin)->dataCount(), 0);
+        plot.resize(800, 400);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.plot()->replot();
+        QCOMPARE(plot.frameAt(plot.pixelOfFrame(3)), 3u); // a point stands for its segment
+        // the ACK flow has no segment acknowledged
+        plot.setFlows(&store, {1});
+        QCOMPARE(plot.flowGraph(0)->dataCount(), 0);
+
+        plot.setFlows(&store, {0});
+        plot.setValue(PlotValue::BytesInFlight);
+        QCOMPARE(valuesOf(plot.flowGraph(0)), (QVector<double>{1448, 2896}));
+
+        // throughput: the payload of the last second in bits/s; a packet leaves the window
+        // once it is more than a second old
+        addFlow(store, 5, 6,
+                {{0, 140, 100, 1, TcpFlag::ACK},
+                 {500, 240, 200, 101, TcpFlag::ACK},
+                 {1000, 340, 300, 301, TcpFlag::ACK},
+                 {1001, 440, 400, 601, TcpFlag::ACK}});
+        plot.setFlows(&store, {3});
+        plot.setValue(PlotValue::Throughput);
+        QCOMPARE(valuesOf(plot.flowGraph(0)), (QVector<double>{800, 2400, 4800, 7200}));
     }
 
     /// Frames whose times step back are drawn in time order; cumulative bytes add up in it.

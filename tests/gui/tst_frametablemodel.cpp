@@ -9,12 +9,16 @@
 
 #include "CaptureStore.h"
 #include "FlowTracker.h"
+#include "FrameAnalysisFields.h"
 #include "FrameTableModel.h"
+#include "LayerTree.h"
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <functional>
 
 using namespace fi;
 using namespace fi::test;
@@ -434,6 +438,64 @@ private slots:
         QCOMPARE(texts, (QStringList{"", "", "", "", "", "Dup ACK", "Previous segment not captured", "Spurious retransmission"}));
         QCOMPARE(model.index(7, FrameTableModel::Analysis).data(Qt::ToolTipRole).toString(),
                  "This frame is a (suspected) retransmission\nThis frame is a (suspected) spurious retransmission");
+
+        // each ACK's RTT from the segment it acknowledged (the SYN and SYN/ACK count as one
+        // byte); each segment with data its bytes in flight, unknown after a lost segment until
+        // the other side ACKs again (as Wireshark)
+        QCOMPARE(columnTexts(model, FrameTableModel::AckRtt),
+                 (QStringList{"", "0.001000", "0.001000", "", "0.001000", "", "", ""}));
+        QCOMPARE(columnTexts(model, FrameTableModel::BytesInFlight),
+                 (QStringList{"", "", "", "100", "", "", "", ""}));
+        QCOMPARE(model.index(1, FrameTableModel::AckRtt).data(Qt::TextAlignmentRole).toInt(),
+                 int(Qt::AlignRight | Qt::AlignVCenter));
+        // rows without an RTT sort first, then by RTT
+        model.sort(FrameTableModel::AckRtt, Qt::AscendingOrder);
+        QCOMPARE(model.frameAt(0), 1u);
+        QCOMPARE(model.frameAt(7), 5u);
+        model.sort(-1);
+
+        // the frame details: Wireshark's SEQ/ACK analysis
+        QCOMPARE(store.packetOfFrame(5)->acksFrame, 4u);
+        QVERIFY(store.packetOfFrame(99) == nullptr);
+        QCOMPARE(*store.ackRttNs(*store.packetOfFrame(5)), int64_t(1'000'000));
+        QVERIFY(!store.ackRttNs(*store.packetOfFrame(4)));
+        auto fields = [&store](uint32_t frame) {
+            QStringList lines;
+            std::function<void(const FieldNode&, QString)> walk = [&](const FieldNode& node, QString indent) {
+                lines << indent + QString::fromStdString(node.name) +
+                             (node.isContainer() ? QString() : " = " + QString::fromStdString(node.displayValue()));
+                for (const FieldNode& child : node.children)
+                    walk(child, indent + "  ");
+            };
+            walk(frameAnalysisFields(store, frame), QString());
+            return lines;
+        };
+        QCOMPARE(fields(5), (QStringList{"SEQ/ACK analysis", "  iRTT = 0.002000 s",
+                                         "  This is an ACK to the segment in frame = 4",
+                                         "  The RTT to ACK the segment was = 0.001000 s",
+                                         "  Window size scaling factor = -2 (no window scaling used)",
+                                         "  Calculated window size = 65535"}));
+        QCOMPARE(fields(4), (QStringList{"SEQ/ACK analysis", "  iRTT = 0.002000 s", "  Bytes in flight = 100",
+                                         "  Window size scaling factor = -2 (no window scaling used)",
+                                         "  Calculated window size = 65535"}));
+        QCOMPARE(fields(8), (QStringList{"SEQ/ACK analysis", "  iRTT = 0.002000 s",
+                                         "  Window size scaling factor = -2 (no window scaling used)",
+                                         "  Calculated window size = 65535", "  TCP Analysis Flags",
+                                         "    Retransmission = This frame is a (suspected) retransmission",
+                                         "    Spurious retransmission = This frame is a (suspected) spurious retransmission"}));
+        // under the frame's TCP layer, after its header fields
+        auto layer = [](const char* name) {
+            FieldNode node;
+            node.name = name;
+            node.type = FieldNode::Type::Layer;
+            return node;
+        };
+        LayerTree tree;
+        tree.root.children.push_back(layer("ipv4"));
+        tree.root.children[0].children.push_back(layer("tcp"));
+        addFrameAnalysisFields(tree.root, store, 5);
+        QCOMPARE(tree.root.children[0].children[0].children.size(), size_t(1));
+        QCOMPARE(tree.root.children[0].children[0].children[0].name, std::string("SEQ/ACK analysis"));
 
         // warnings and notes have colours of their own, on every cell of the row
         const QVariant note = model.index(5, FrameTableModel::Number).data(Qt::BackgroundRole);

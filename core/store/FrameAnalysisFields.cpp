@@ -1,0 +1,92 @@
+#include "FrameAnalysisFields.h"
+
+#include "FlowColumns.h"
+#include "TcpFlags.h"
+#include "TcpPacket.h"
+
+namespace fi {
+
+namespace {
+
+FieldNode textField(std::string name, std::string text)
+{
+    FieldNode node;
+    node.name = std::move(name);
+    node.type = FieldNode::Type::Text;
+    node.text = std::move(text);
+    return node;
+}
+
+FieldNode integerField(std::string name, uint64_t value)
+{
+    FieldNode node;
+    node.name = std::move(name);
+    node.type = FieldNode::Type::Integer;
+    node.number = value;
+    return node;
+}
+
+std::string seconds(int64_t ns)
+{
+    return FlowColumns::secondsText(ns) + " s";
+}
+
+/// The layer named `name` nearest the innermost, or nullptr.
+FieldNode* innermostLayer(FieldNode& node, const std::string& name)
+{
+    for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) {
+        if (FieldNode* inner = innermostLayer(*it, name))
+            return inner;
+        if (it->type == FieldNode::Type::Layer && it->name == name)
+            return &*it;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+FieldNode frameAnalysisFields(const CaptureStore& store, uint32_t number)
+{
+    FieldNode group;
+    group.name = "SEQ/ACK analysis";
+    const FlowPacket* packet = store.packetOfFrame(number);
+    if (!packet)
+        return group;
+    const FlowAnalysis& flow = store.flows[store.flowOfFrame(number)].analysis;
+    std::vector<FieldNode>& fields = group.children;
+    if (flow.handshakeRttNs > 0)
+        fields.push_back(textField("iRTT", seconds(flow.handshakeRttNs)));
+    if (packet->acksFrame) {
+        fields.push_back(integerField("This is an ACK to the segment in frame", packet->acksFrame));
+        fields.push_back(textField("The RTT to ACK the segment was", seconds(*store.ackRttNs(*packet))));
+    }
+    if (packet->bytesInFlight)
+        fields.push_back(integerField("Bytes in flight", packet->bytesInFlight));
+    const bool syn = packet->flags & TcpFlag::SYN;
+    fields.push_back(textField("Window size scaling factor",
+                               flow.windowScale == -2 ? "-2 (no window scaling used)"
+                               : flow.windowScale < 0 ? "-1 (unknown)"
+                                                      : std::to_string(1u << flow.windowScale)));
+    fields.push_back(integerField("Calculated window size", flow.scaledWindow(packet->window, syn)));
+    if (packet->analysis) {
+        FieldNode flags;
+        flags.name = "TCP Analysis Flags";
+        for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
+            if (packet->analysis & (1u << bit))
+                flags.children.push_back(textField(tcpAnalysisFlagTitle(bit), tcpAnalysisFlagDescription(bit)));
+        fields.push_back(std::move(flags));
+    }
+    return group;
+}
+
+void addFrameAnalysisFields(FieldNode& root, const CaptureStore& store, uint32_t number)
+{
+    FieldNode* tcp = innermostLayer(root, "tcp");
+    if (!tcp)
+        return;
+    FieldNode fields = frameAnalysisFields(store, number);
+    if (!fields.children.empty())
+        tcp->children.push_back(std::move(fields));
+}
+
+} // namespace fi
