@@ -15,21 +15,28 @@ using fi::FlowColumns;
 
 namespace {
 
-/// The flow table's column of each TCP analysis column: a conversation's figures read and sort
-/// as a flow's (FlowColumns), over both directions.
+/// The flow table's column of each TCP analysis column (they come in the same order): a
+/// conversation's figures read and sort as a flow's (FlowColumns), over both directions.
 FlowColumns::Column flowColumnOf(int column)
 {
-    static constexpr FlowColumns::Column kColumns[] = {FlowColumns::Retransmissions, FlowColumns::LostSegments,
-                                                      FlowColumns::DuplicateAcks, FlowColumns::HandshakeRtt,
-                                                      FlowColumns::RttMax};
-    return kColumns[column - ConversationModel::Retransmissions];
+    static_assert(ConversationModel::ColumnCount - ConversationModel::Retransmissions ==
+                  FlowColumns::ColumnCount - FlowColumns::Retransmissions);
+    return FlowColumns::Column(FlowColumns::Retransmissions + (column - ConversationModel::Retransmissions));
 }
 
-/// A record holding only `analysis`, for FlowColumns to read the figures from.
-fi::FlowRecord figuresRecord(const fi::FlowAnalysis& analysis)
+bool isAnalysisColumn(int column)
+{
+    return column >= ConversationModel::Retransmissions && column < ConversationModel::ColumnCount;
+}
+
+/// A record with a conversation's figures and totals, for FlowColumns to read them from.
+fi::FlowRecord figuresRecord(const ConversationIndex::Summary& s)
 {
     fi::FlowRecord record;
-    record.analysis = analysis;
+    record.analysis = s.analysis;
+    record.stats.bytes = s.bytes[0] + s.bytes[1];
+    record.stats.firstNs = s.firstNs;
+    record.stats.lastNs = s.lastNs;
     return record;
 }
 
@@ -159,12 +166,8 @@ void ConversationModel::order(std::vector<uint32_t>& conversations) const
         case Duration: return s.lastNs - s.firstNs;
         case State: return int64_t(s.state);
         case Flows: return int64_t(m_index.flowCount(c));
-        case Retransmissions:
-        case LostSegments:
-        case DuplicateAcks:
-        case HandshakeRtt:
-        case RttMax: return FlowColumns::number(figuresRecord(s.analysis), flowColumnOf(m_sortColumn), 0);
-        default: return 0;
+        default:
+            return isAnalysisColumn(m_sortColumn) ? FlowColumns::number(figuresRecord(s), flowColumnOf(m_sortColumn), 0) : 0;
         }
     });
 }
@@ -314,12 +317,10 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
         case Duration: return QString::fromStdString(FlowColumns::secondsText(s.lastNs - s.firstNs));
         case State: return tr(fi::conversationStateName(s.state));
         case Flows: return locale.toString(qulonglong(m_index.flowCount(c)));
-        case Retransmissions:
-        case LostSegments:
-        case DuplicateAcks:
-        case HandshakeRtt:
-        case RttMax: return QString::fromStdString(FlowColumns::text(figuresRecord(s.analysis), flowColumnOf(column), 0));
-        default: return {};
+        default:
+            if (isAnalysisColumn(column))
+                return QString::fromStdString(FlowColumns::text(figuresRecord(s), flowColumnOf(column), 0));
+            return {};
         }
     }
     const uint32_t flow = flowAt(c, index.row());
@@ -336,12 +337,10 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
     case Start: return startText(f.stats.firstNs);
     case Duration: return QString::fromStdString(FlowColumns::secondsText(f.stats.lastNs - f.stats.firstNs));
     case State: return tr(FlowColumns::stateText(f.stats.closedByFin));
-    case Retransmissions:
-    case LostSegments:
-    case DuplicateAcks:
-    case HandshakeRtt:
-    case RttMax: return QString::fromStdString(FlowColumns::text(f, flowColumnOf(column), 0));
-    default: return {};
+    default:
+        if (isAnalysisColumn(column))
+            return QString::fromStdString(FlowColumns::text(f, flowColumnOf(column), 0));
+        return {};
     }
 }
 
@@ -350,8 +349,7 @@ QVariant ConversationModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
     static const char* const kTitles[] = {"Conversation", "Client", "Server", "Packets \u2192", "Bytes \u2192",
-                                          "Packets \u2190", "Bytes \u2190", "Start", "Duration", "State", "Flows",
-                                          "Retrans", "Lost", "Dup ACKs", "Handshake RTT", "RTT max"};
+                                          "Packets \u2190", "Bytes \u2190", "Start", "Duration", "State", "Flows"};
     static const char* const kTips[] = {
         "Client and server; its flows below, by their labels",
         "The client: the sender of the SYN (else of the first flow)",
@@ -363,13 +361,16 @@ QVariant ConversationModel::headerData(int section, Qt::Orientation orientation,
         "Its first packet, in seconds after the capture's first frame",
         "From its first packet to its last, in seconds",
         "open; half-closed (a FIN from one side); closed (FINs from both); reset (an RST)",
-        "The seed's flows it is made of (a FIN ends a flow)",
-        "Segments TCP analysis found retransmitted, both directions",
-        "Segments after bytes that were not captured, both directions",
-        "Duplicate ACKs, both directions",
-        "Seconds from the connection's SYN to the first ACK after it (Wireshark's initial RTT)",
-        "Longest round trip of a segment, either direction: seconds to the ACK of exactly its end"};
-    static_assert(std::size(kTitles) == ColumnCount && std::size(kTips) == ColumnCount);
+        "The seed's flows it is made of (a FIN ends a flow)"};
+    static_assert(std::size(kTitles) == Retransmissions && std::size(kTips) == Retransmissions);
+    if (isAnalysisColumn(section)) { // the flow table's, over both directions
+        const FlowColumns::Column column = flowColumnOf(section);
+        if (role == Qt::DisplayRole)
+            return tr(FlowColumns::title(column));
+        if (role == Qt::ToolTipRole)
+            return tr("%1, both directions").arg(tr(FlowColumns::description(column)));
+        return {};
+    }
     if (role == Qt::DisplayRole)
         return section == Start && m_flows->absoluteTimes() ? tr("Start (UTC)") : tr(kTitles[section]);
     if (role == Qt::ToolTipRole)

@@ -34,11 +34,20 @@ public:
         Duration,
         State,
         Flows,
-        Retransmissions, ///< TCP analysis, both directions (a flow row: its own)
+        /// TCP analysis over both directions (a flow row: its own), as the flow table's
+        /// columns of the same names (fi::FlowColumns)
+        Retransmissions,
+        RetransmittedBytes,
+        OutOfOrder,
         LostSegments,
         DuplicateAcks,
+        ZeroWindows,
         HandshakeRtt,
+        RttMin,
+        RttMean,
         RttMax,
+        MaxInFlight,
+        Throughput, ///< all bytes, both directions, over the conversation's duration
         ColumnCount
     };
     enum Role

@@ -56,6 +56,40 @@ CaptureSpec twoWay(int count, int rounds)
     return spec;
 }
 
+/// Two connections, frames 1 ms apart: 10.0.0.1:2001 ⇄ 10.0.1.1:80 clean (a request and its
+/// ACK), then 10.0.0.2:2002 ⇄ 10.0.1.1:80 where TCP struggled: after the handshake 100 bytes
+/// and their ACK, that ACK again, 100 bytes after 100 never captured, the first 100 again.
+CaptureSpec struggling()
+{
+    CaptureSpec spec;
+    auto add = [&](int client, bool fromClient, uint8_t flags, uint32_t seq, uint32_t ack, size_t payload) {
+        TcpSpec s;
+        s.srcPort = uint16_t(fromClient ? 2000 + client : 80);
+        s.dstPort = uint16_t(fromClient ? 80 : 2000 + client);
+        s.flags = flags;
+        s.seq = seq;
+        s.ack = ack;
+        s.payload = payload;
+        const std::string host = "10.0.0." + std::to_string(client);
+        spec.add(tcpOverIpv4(fromClient ? host : "10.0.1.1", fromClient ? "10.0.1.1" : host, s), 1000,
+                 uint32_t(spec.frames.size()) * 1000);
+    };
+    const uint8_t syn = TcpFlag::SYN, synAck = TcpFlag::SYN | TcpFlag::ACK, ack = TcpFlag::ACK;
+    add(1, true, syn, 1000, 0, 0);
+    add(1, false, synAck, 5000, 1001, 0);
+    add(1, true, ack, 1001, 5001, 10);
+    add(1, false, ack, 5001, 1011, 0);
+    add(2, true, syn, 1000, 0, 0);
+    add(2, false, synAck, 5000, 1001, 0);
+    add(2, true, ack, 1001, 5001, 0);
+    add(2, true, ack, 1001, 5001, 100);
+    add(2, false, ack, 5001, 1101, 0);
+    add(2, false, ack, 5001, 1101, 0);  // duplicate ACK
+    add(2, true, ack, 1201, 5001, 100); // previous segment not captured
+    add(2, true, ack, 1001, 5001, 100); // retransmission
+    return spec;
+}
+
 void load(FlowTableModel& flows, const std::vector<LoadBatch>& batches)
 {
     flows.reset("c.pcap", 1, false, 65535);
@@ -117,6 +151,56 @@ private slots:
         // a new capture empties it
         flows.reset("d.pcap", 1, false, 65535);
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    /// Each TCP analysis figure of the flow table is a column over both directions, sortable.
+    void analysisColumnsCoverBothDirections()
+    {
+        Loaded loaded(batchesOf(struggling(), 4));
+        ConversationModel& model = loaded.model;
+        QCOMPARE(model.rowCount(), 2);
+        const int row = model.index(0, ConversationModel::Client).data().toString() == "10.0.0.2:2002" ? 0 : 1;
+        auto texts = [&](int r, const QModelIndex& parent = {}) {
+            QStringList out;
+            for (int c = ConversationModel::Retransmissions; c < ConversationModel::ColumnCount; ++c)
+                out << model.index(r, c, parent).data().toString();
+            return out;
+        };
+        // throughput: the frame bytes of both directions over the conversation's 7 ms
+        const FlowTableModel& flows = loaded.flows;
+        const std::vector<uint32_t> flowIds = [&] {
+            std::vector<uint32_t> out;
+            model.appendFlowsOf(model.index(row, 0), out);
+            return out;
+        }();
+        uint64_t bytes = 0;
+        for (uint32_t f : flowIds)
+            bytes += flows.store().flows[f].stats.bytes;
+        const QString throughput = QString::number(qint64(double(bytes) * 1e9 / 7e6));
+        QCOMPARE(texts(row), (QStringList{"1", "100", "0", "1", "1", "0", "0.002000", "0.001000", "0.001000",
+                                          "0.001000", "100", throughput}));
+        // a flow row shows its own: the client's direction sent the retransmission, the
+        // server's the duplicate ACK
+        const QModelIndex parent = model.index(row, 0);
+        const int clientRow = model.index(0, ConversationModel::Client, parent).data().toString().isEmpty() ? 1 : 0;
+        QCOMPARE(texts(clientRow, parent).mid(0, 5), (QStringList{"1", "100", "0", "1", "0"}));
+        QCOMPARE(texts(1 - clientRow, parent).mid(0, 5), (QStringList{"0", "0", "0", "0", "1"}));
+        // the clean conversation: nothing found, RTTs measured
+        QCOMPARE(texts(1 - row).mid(0, 7), (QStringList{"0", "0", "0", "0", "0", "0", "0.002000"}));
+
+        QCOMPARE(model.headerData(ConversationModel::RttMean, Qt::Horizontal).toString(), "RTT mean");
+        QVERIFY(model.headerData(ConversationModel::Retransmissions, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString()
+                    .endsWith("both directions"));
+        QCOMPARE(model.index(0, ConversationModel::MaxInFlight).data(Qt::TextAlignmentRole).toInt(),
+                 int(Qt::AlignRight | Qt::AlignVCenter));
+        for (int column : {int(ConversationModel::Retransmissions), int(ConversationModel::DuplicateAcks),
+                           int(ConversationModel::MaxInFlight)}) {
+            model.sort(column, Qt::DescendingOrder);
+            QCOMPARE(model.index(0, ConversationModel::Client).data().toString(), "10.0.0.2:2002");
+            model.sort(column, Qt::AscendingOrder);
+            QCOMPARE(model.index(0, ConversationModel::Client).data().toString(), "10.0.0.1:2001");
+        }
     }
 
     void theFlowFilterChoosesConversations()
