@@ -426,12 +426,12 @@ private slots:
                               "Bytes", "Start", "Duration", "SYN", "FIN", "RST", "State", "Retrans",
                               "Retrans bytes", "Out of order", "Lost", "Dup ACKs", "Zero win",
                               "Handshake RTT", "RTT min", "RTT mean", "RTT max", "Max in flight",
-                              "Throughput"}));
+                              "Throughput", "Conn state", "History"}));
         int row = 1;
         for (uint32_t id : {0, 2, 5}) {
             const FlowRecord& f = store.flows[id];
             const QStringList& fields = rows[row++];
-            QCOMPARE(fields.size(), 25);
+            QCOMPARE(fields.size(), 27);
             QCOMPARE(fields[0], QString::fromStdString(f.label));
             QCOMPARE(fields[1], QString::fromStdString(f.id.src.toString()));
             QCOMPARE(fields[2].toInt(), int(f.id.srcport));
@@ -450,6 +450,9 @@ private slots:
             QCOMPARE(fields[13].toUInt(), f.analysis.retransmissions);
             QCOMPARE(fields[20], f.analysis.rttSamples ? QString::number(double(f.analysis.rttMinNs) / 1e9, 'f', 6) : QString());
             QCOMPARE(fields[23].toUInt(), f.analysis.maxBytesInFlight);
+            QCOMPARE(fields[25], zeekConnStateName(f.connection.state));
+            QCOMPARE(fields[26], QString::fromStdString(f.connection.history));
+            QVERIFY(!fields[26].isEmpty());
         }
 
         // the CLI writes the same table for the same flows

@@ -49,7 +49,7 @@ private slots:
         QCOMPARE(titles.join(','), "Label,Source,Src port,Destination,Dst port,Packets,Bytes,Start,"
                                    "Duration,SYN,FIN,RST,State,Retrans,Retrans bytes,Out of order,Lost,"
                                    "Dup ACKs,Zero win,Handshake RTT,RTT min,RTT mean,RTT max,"
-                                   "Max in flight,Throughput");
+                                   "Max in flight,Throughput,Conn state,History");
         QVERIFY(!FlowColumns::isNumeric(FlowColumns::Label));
         QVERIFY(!FlowColumns::isNumeric(FlowColumns::Source));
         QVERIFY(FlowColumns::isNumeric(FlowColumns::Bytes));

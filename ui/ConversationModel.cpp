@@ -37,6 +37,7 @@ fi::FlowRecord figuresRecord(const ConversationIndex::Summary& s)
     record.stats.bytes = s.bytes[0] + s.bytes[1];
     record.stats.firstNs = s.firstNs;
     record.stats.lastNs = s.lastNs;
+    record.connection = s.connection;
     return record;
 }
 
@@ -288,7 +289,8 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
     case FlowIdRole: return *flowOf(index);
     case ConversationRole: return c;
     case Qt::TextAlignmentRole:
-        return (column >= ClientPackets && column <= Duration) || column >= Flows
+        return (column >= ClientPackets && column <= Duration) || column == Flows ||
+                       (isAnalysisColumn(column) && FlowColumns::isNumeric(flowColumnOf(column)))
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                    : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ToolTipRole:

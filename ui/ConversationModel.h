@@ -48,6 +48,8 @@ public:
         RttMax,
         MaxInFlight,
         Throughput, ///< all bytes, both directions, over the conversation's duration
+        ConnState,  ///< the connection's state and history as Zeek gives them
+        History,
         ColumnCount
     };
     enum Role

@@ -200,7 +200,8 @@ int runFollow(const CliOptions& o, CaptureTracer& tracer)
 /// summed up per flow into `figures` (by flow id); `seen(frame, flow, analysis)` is told each
 /// one's analysis.
 template <typename Seen>
-TraceSummary traceAndAnalyze(CaptureTracer& tracer, TraceFlow& trace, std::vector<FlowAnalysis>& figures, Seen seen)
+TraceSummary traceAndAnalyze(CaptureTracer& tracer, TraceFlow& trace, std::vector<FlowAnalysis>& figures,
+                             std::vector<ConnectionSummary>& connections, Seen seen)
 {
     TcpAnalyzer analyzer;
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& tcp, uint32_t flow) {
@@ -216,6 +217,10 @@ TraceSummary traceAndAnalyze(CaptureTracer& tracer, TraceFlow& trace, std::vecto
     });
     const TraceSummary s = tracer.run(trace);
     tracer.setFrameHook(nullptr);
+    connections.assign(figures.size(), ConnectionSummary{});
+    for (uint32_t flow = 0; flow < connections.size(); ++flow)
+        if (const uint32_t c = analyzer.connectionOfFlow(flow); c != UINT32_MAX)
+            connections[flow] = analyzer.history(c).summary();
     return s;
 }
 
@@ -223,9 +228,11 @@ int runIndex(const CliOptions& o, CaptureTracer& tracer)
 {
     TraceFlow trace;
     std::vector<FlowAnalysis> figures;
-    const TraceSummary s = traceAndAnalyze(tracer, trace, figures, [](uint32_t, uint32_t, const SegmentAnalysis&) {});
+    std::vector<ConnectionSummary> connections;
+    const TraceSummary s =
+        traceAndAnalyze(tracer, trace, figures, connections, [](uint32_t, uint32_t, const SegmentAnalysis&) {});
     warnIfEndedEarly(o.capture, s);
-    std::fputs(flowIndexJson(trace, &figures).c_str(), stdout);
+    std::fputs(flowIndexJson(trace, &figures, &connections).c_str(), stdout);
     return 0;
 }
 
@@ -237,7 +244,8 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
     std::vector<std::pair<uint32_t, uint32_t>> listed;          // (flow, its index in byFrame)
     std::vector<std::array<uint32_t, TcpAnalysisFlag::kCount>> counts; // by flow: each flag's count
     TraceFlow trace;
-    const TraceSummary s = traceAndAnalyze(tracer, trace, figures, [&](uint32_t frame, uint32_t flow, const SegmentAnalysis& a) {
+    std::vector<ConnectionSummary> connections;
+    const TraceSummary s = traceAndAnalyze(tracer, trace, figures, connections, [&](uint32_t frame, uint32_t flow, const SegmentAnalysis& a) {
         if (flow >= counts.size())
             counts.resize(size_t(flow) + 1);
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
@@ -284,7 +292,9 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
             out.append(bit ? ", \"" : "\"").append(tcpAnalysisFlagName(bit)).append("\": ")
                 .append(std::to_string(f.flow < counts.size() ? counts[f.flow][size_t(bit)] : 0));
-        out.append("}, \"figures\": ").append(flowAnalysisJson(f.flow < figures.size() ? figures[f.flow] : FlowAnalysis{}));
+        out.append("}, \"figures\": ")
+            .append(flowAnalysisJson(f.flow < figures.size() ? figures[f.flow] : FlowAnalysis{},
+                                     f.flow < connections.size() ? connections[f.flow] : ConnectionSummary{}));
         out.append(", \"frames\": [").append(frames).append(frames.empty() ? "]}" : "\n  ]}");
         if (out.size() > (1 << 16)) {
             std::fwrite(out.data(), 1, out.size(), stdout);

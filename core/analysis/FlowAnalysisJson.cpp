@@ -10,7 +10,7 @@ std::string secondsText(int64_t ns)
     return (ns < 0 ? "-" : "") + std::to_string(magnitude / 1'000'000'000) + "." + fraction;
 }
 
-std::string flowAnalysisJson(const FlowAnalysis& f)
+std::string flowAnalysisJson(const FlowAnalysis& f, const ConnectionSummary& connection)
 {
     const auto time = [](bool known, int64_t ns) { return known ? secondsText(ns) : std::string("null"); };
     const bool rtt = f.rttSamples > 0;
@@ -24,7 +24,10 @@ std::string flowAnalysisJson(const FlowAnalysis& f)
            ", \"rtt_samples\": " + std::to_string(f.rttSamples) +
            ", \"rtt_min\": " + time(rtt, f.rttMinNs) + ", \"rtt_mean\": " + time(rtt, f.rttMeanNs()) +
            ", \"rtt_max\": " + time(rtt, f.rttMaxNs) +
-           ", \"max_bytes_in_flight\": " + std::to_string(f.maxBytesInFlight) + "}";
+           ", \"max_bytes_in_flight\": " + std::to_string(f.maxBytesInFlight) +
+           // (a history's letters need no escaping)
+           ", \"conn_state\": \"" + zeekConnStateName(connection.state) + "\", \"history\": \"" +
+           connection.history + "\"}";
 }
 
 } // namespace fi

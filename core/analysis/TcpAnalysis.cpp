@@ -187,6 +187,17 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
         m_connectionOfFlow[flow] = index = fresh;
     }
     Connection& c = m_connections[index];
+    ZeekHistory::Segment z;
+    z.side = s;
+    z.flags = flags;
+    z.seq = seq;
+    z.ack = ack;
+    z.length = seglen;
+    z.wholePayload = tcp.capturedPayload(view.record.capturedLength).second >= seglen;
+    z.window = tcp.window;
+    z.srcPort = tcp.srcPort;
+    z.dstPort = tcp.dstPort;
+    c.history.add(z);
     Direction& fwd = c.side[s];
     Direction& rev = c.side[1 - s];
     fwd.flow = flow;
@@ -211,6 +222,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
         c.synNs = now; // the latest SYN
 
     SegmentAnalysis a;
+    a.connection = index;
     const bool plain = !(flags & kSynFinRst);
     // A repeat of this side's previous segment: no data, the next sequence number, the same ACK.
     const bool repeats = seglen == 0 && seq == fwd.nextSeq && ack == fwd.lastAck && plain;

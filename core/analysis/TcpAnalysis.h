@@ -2,6 +2,7 @@
 
 #include "ChunkedArray.h"
 #include "FlowTypes.h"
+#include "ZeekHistory.h"
 
 #include <cstdint>
 #include <string>
@@ -67,6 +68,9 @@ struct SegmentAnalysis
     /// the other side's latest SACK reported (as Wireshark's default way, from the segments
     /// not yet acknowledged); 0: not known.
     uint32_t bytesInFlight = 0;
+    /// The connection it belongs to (TcpAnalyzer's numbering: a 4-tuple until a SYN with a new
+    /// initial sequence number), whose history() the packet updated.
+    uint32_t connection = UINT32_MAX;
 };
 
 /// Wireshark's TCP sequence analysis, computed over both directions of every connection, one
@@ -90,6 +94,14 @@ public:
     /// At most this many segments of a side wait for their ACK (as Wireshark); later ones are
     /// not remembered until ACKs make room.
     static constexpr uint32_t kMaxUnacked = 10'000;
+
+    /// The connection flow `flow`'s packets belong to now; UINT32_MAX before its first.
+    uint32_t connectionOfFlow(uint32_t flow) const
+    {
+        return flow < m_connectionOfFlow.size() ? m_connectionOfFlow[flow] : UINT32_MAX;
+    }
+    /// A connection's history and state as Zeek gives them, as of its latest packet.
+    const ZeekHistory& history(uint32_t connection) const { return m_connections[connection].history; }
 
 private:
     static constexpr uint32_t kNone = UINT32_MAX;
@@ -132,6 +144,7 @@ private:
         Direction side[2]; ///< [0] the key's source, [1] the other
         int64_t synNs = -1;       ///< the latest SYN (without ACK)
         int64_t firstRttNs = 0;   ///< from it to the first ACK (not a SYN) after; 0: not known
+        ZeekHistory history;
     };
     struct KeyHash
     {

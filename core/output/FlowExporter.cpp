@@ -78,6 +78,7 @@ FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t
         flow.record.id = record.id;
         flow.record.stats = record.stats;
         flow.record.analysis = record.analysis;
+        flow.record.connection = record.connection;
         for (const FlowPacket& p : record.packets) {
             if (p.frame == 0 || p.frame > store.frames.size())
                 continue;

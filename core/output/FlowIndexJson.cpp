@@ -7,7 +7,8 @@
 
 namespace fi {
 
-std::string flowIndexJson(const TraceFlow& trace, const std::vector<FlowAnalysis>* figures)
+std::string flowIndexJson(const TraceFlow& trace, const std::vector<FlowAnalysis>* figures,
+                          const std::vector<ConnectionSummary>* connections)
 {
     std::vector<const Index*> flows = trace.index();
     std::stable_sort(flows.begin(), flows.end(), [](const Index* a, const Index* b) {
@@ -36,7 +37,10 @@ std::string flowIndexJson(const TraceFlow& trace, const std::vector<FlowAnalysis
         out += "   \"rst\": " + std::to_string(stats.rst) + ",\n";
         out += std::string("   \"closed\": ") + (stats.closedByFin ? "true" : "false");
         if (figures)
-            out += ",\n   \"analysis\": " + flowAnalysisJson(f.flow < figures->size() ? (*figures)[f.flow] : FlowAnalysis{});
+            out += ",\n   \"analysis\": " +
+                   flowAnalysisJson(f.flow < figures->size() ? (*figures)[f.flow] : FlowAnalysis{},
+                                    connections && f.flow < connections->size() ? (*connections)[f.flow]
+                                                                                : ConnectionSummary{});
         if (!f.fpout.empty())
             out += ",\n   \"file\": \"" + jsonEscaped(f.fpout) + "\"";
         out += "\n  }";

@@ -2,6 +2,7 @@
 
 #include "FlowAnalysis.h"
 #include "TraceFlow.h"
+#include "ZeekHistory.h"
 
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace fi {
 ///   "closed": …, "analysis": {…}}, …]}` (times as epoch seconds printed like the label's
 /// timestamp; "analysis", the flow's TCP analysis figures as flowAnalysisJson() writes them,
 /// when `figures` (by flow id) are given).
-std::string flowIndexJson(const TraceFlow& trace, const std::vector<FlowAnalysis>* figures = nullptr);
+std::string flowIndexJson(const TraceFlow& trace, const std::vector<FlowAnalysis>* figures = nullptr,
+                          const std::vector<ConnectionSummary>* connections = nullptr);
 
 } // namespace fi

@@ -57,7 +57,10 @@ void CaptureStore::apply(const LoadBatch& batch)
         }
     }
     for (const LoadBatch::FlowUpdate& u : batch.updates)
+    {
         flows[u.flow].stats = u.stats;
+        flows[u.flow].connection = u.connection;
+    }
 }
 
 } // namespace fi

@@ -41,6 +41,9 @@ struct FlowRecord
     BufferID id;
     FlowStats stats;
     FlowAnalysis analysis;
+    /// Its connection's history and state as Zeek gives them (the same for every flow of a
+    /// connection), as of the latest batch.
+    ConnectionSummary connection;
     std::vector<FlowPacket> packets;
     /// The other direction of the same connection: the flow of the mirrored BufferID that was
     /// open when this one opened, or that opened while this one was open; kNoFlow if none.
@@ -71,8 +74,10 @@ struct LoadBatch
     {
         uint32_t flow;
         FlowStats stats;
+        ConnectionSummary connection; ///< of the flow's connection
     };
-    std::vector<FlowUpdate> updates; ///< of every flow the batch touched
+    /// Of every flow the batch touched, and of every flow of a connection it touched.
+    std::vector<FlowUpdate> updates;
     uint64_t bytesRead = 0;
     uint64_t fileSize = 0;
 };

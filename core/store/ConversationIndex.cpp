@@ -153,6 +153,8 @@ ConversationIndex::Summary ConversationIndex::summary(const CaptureStore& store,
         const int d = store.flows[flow].id == s.clientToServer ? 0 : 1;
         s.packets[d] += st.packets;
         s.bytes[d] += st.bytes;
+        if (!any)
+            s.connection = store.flows[flow].connection;
         s.firstNs = any ? std::min(s.firstNs, st.firstNs) : st.firstNs;
         s.lastNs = any ? std::max(s.lastNs, st.lastNs) : st.lastNs;
         any = true;

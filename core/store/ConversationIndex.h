@@ -44,6 +44,9 @@ public:
         State state = State::Open;
         /// TCP analysis over both directions: its flows' figures merged (FlowAnalysis::merge).
         FlowAnalysis analysis;
+        /// The connection as Zeek sums it up (as its first flow has it: every flow of a
+        /// connection has the same).
+        ConnectionSummary connection;
     };
 
     static constexpr uint32_t kNone = UINT32_MAX;

@@ -39,6 +39,8 @@ constexpr ColumnInfo kColumns[FlowColumns::ColumnCount] = {
     {"RTT max", "Longest round trip of the flow's segments", true},
     {"Max in flight", "Most bytes the flow had sent and not yet seen acknowledged", true},
     {"Throughput", "Bytes per second: the flow's bytes over its duration", true},
+    {"Conn state", "The connection's state as Zeek's conn.log gives it: S0 attempt without reply, S1 established, SF normal end, REJ rejected, RSTO/RSTR reset by the originator/responder, SH/SHR half-open, OTH midstream…", false},
+    {"History", "The connection's history as Zeek writes it: S SYN, H SYN/ACK, A ACK, D data, F FIN, R RST, T retransmission, W zero window, G gap, ^ roles flipped; upper case from the originator, lower case from the responder", false},
 };
 
 } // namespace
@@ -72,6 +74,13 @@ int64_t FlowColumns::number(const FlowRecord& flow, Column column, int64_t captu
     case Fin: return s.fin;
     case Rst: return s.rst;
     case State: return s.closedByFin;
+    case ConnState: return int64_t(flow.connection.state);
+    case History: {
+        uint64_t key = 0; // its first 8 letters, the first the most significant
+        for (size_t i = 0; i < 8; ++i)
+            key = key << 8 | (i < flow.connection.history.size() ? uint8_t(flow.connection.history[i]) : 0u);
+        return int64_t(key >> 1); // (non-negative; letters are ASCII, so nothing is lost)
+    }
     default: break;
     }
     if (!known(flow, column))
@@ -120,6 +129,8 @@ std::string FlowColumns::text(const FlowRecord& flow, Column column, int64_t cap
     case RttMax: return known(flow, column) ? secondsText(number(flow, column, captureStartNs)) : std::string();
     case Throughput: return known(flow, column) ? std::to_string(number(flow, column, captureStartNs)) : std::string();
     case State: return stateText(flow.stats.closedByFin);
+    case ConnState: return zeekConnStateName(flow.connection.state);
+    case History: return flow.connection.history;
     default: return std::to_string(number(flow, column, captureStartNs));
     }
 }

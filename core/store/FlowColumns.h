@@ -38,6 +38,9 @@ struct FlowColumns
         RttMax,
         MaxInFlight,
         Throughput,
+        // the connection as Zeek sums it up (fi::ConnectionSummary)
+        ConnState,
+        History,
         ColumnCount
     };
 
@@ -50,7 +53,8 @@ struct FlowColumns
 
     /// The flow's value in a numeric column (Start, Duration and the RTTs in nanoseconds, Start
     /// after `captureStartNs`; State 1 when closed by a FIN; Throughput in bytes per second);
-    /// 0 for text columns, -1 where not known().
+    /// -1 where not known(). A sort key for ConnState (fi::ZeekConnState) and History (its
+    /// first 8 letters, by byte value); 0 for the other text columns.
     static int64_t number(const FlowRecord& flow, Column column, int64_t captureStartNs);
     /// Whether the flow has a value in the column: an RTT needs its measurement, Throughput
     /// a duration.

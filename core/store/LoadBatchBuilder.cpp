@@ -24,6 +24,8 @@ void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
     if (flow >= m_touched.size()) {
         m_touched.resize(size_t(flow) + 1, 0);
         m_reverse.resize(size_t(flow) + 1, FlowTracker::kNoFlow);
+        m_connectionOf.resize(size_t(flow) + 1, kNoConnection);
+        m_nextFlow.resize(size_t(flow) + 1, kNoConnection);
     }
     m_reverse[flow] = reverse;
     if (reverse != FlowTracker::kNoFlow && m_reverse[reverse] == FlowTracker::kNoFlow) {
@@ -42,15 +44,30 @@ void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
     m_batch->packets.emplace_back(flow, p);
     m_batch->analyses.push_back(a);
     m_touched[flow] = 1;
+    if (m_connectionOf[flow] != a.connection) { // its first packet, or its 4-tuple used again
+        m_connectionOf[flow] = a.connection;
+        if (a.connection >= m_firstFlow.size())
+            m_firstFlow.resize(size_t(a.connection) + 1, kNoConnection);
+        m_nextFlow[flow] = m_firstFlow[a.connection];
+        m_firstFlow[a.connection] = flow;
+    }
+    if (m_touchedConnections.empty() || m_touchedConnections.back() != a.connection)
+        m_touchedConnections.push_back(a.connection);
 }
 
 std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(uint64_t bytesRead, uint64_t fileSize)
 {
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
+    // a connection's history belongs to all its flows
+    for (uint32_t c : m_touchedConnections)
+        for (uint32_t f = m_firstFlow[c]; f != kNoConnection; f = m_nextFlow[f])
+            if (m_connectionOf[f] == c)
+                m_touched[f] = 1;
+    m_touchedConnections.clear();
     done->updates.reserve(size_t(std::count(m_touched.begin(), m_touched.end(), uint8_t(1))));
     for (uint32_t f = 0; f < m_touched.size(); ++f)
         if (m_touched[f])
-            done->updates.push_back({f, m_tracker.stats(f)});
+            done->updates.push_back({f, m_tracker.stats(f), m_analyzer.history(m_connectionOf[f]).summary()});
     m_touched.assign(m_touched.size(), 0);
     done->bytesRead = bytesRead;
     done->fileSize = fileSize;

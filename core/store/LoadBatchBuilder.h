@@ -32,11 +32,17 @@ public:
     void packetAdded(uint32_t flow, const Packet& packet) override;
 
 private:
+    static constexpr uint32_t kNoConnection = UINT32_MAX; ///< (and the end of a chain)
     uint64_t m_generation;
     const FlowTracker& m_tracker;
     TcpAnalyzer m_analyzer;
     std::shared_ptr<LoadBatch> m_batch;
     std::vector<uint8_t> m_touched; ///< by flow id: packets in the current batch
+    /// The flows of each connection, to update them all when one of them changed its history:
+    /// by flow id its connection, and the next flow of that connection (a chain from
+    /// m_firstFlow, by connection)
+    std::vector<uint32_t> m_connectionOf, m_nextFlow, m_firstFlow;
+    std::vector<uint32_t> m_touchedConnections; ///< in the current batch (may repeat)
     std::vector<uint32_t> m_reverse; ///< by flow id: the other direction, once known
     uint32_t m_nextFrame = 1;
 };

@@ -178,7 +178,7 @@ private slots:
             bytes += flows.store().flows[f].stats.bytes;
         const QString throughput = QString::number(qint64(double(bytes) * 1e9 / 7e6));
         QCOMPARE(texts(row), (QStringList{"1", "100", "0", "1", "1", "0", "0.002000", "0.001000", "0.001000",
-                                          "0.001000", "100", throughput}));
+                                          "0.001000", "100", throughput, "S1", "ShADaT"}));
         // a flow row shows its own: the client's direction sent the retransmission, the
         // server's the duplicate ACK
         const QModelIndex parent = model.index(row, 0);
