@@ -82,7 +82,8 @@ FlowRecord flowOf(const FlowSpec& s)
 
 /// Six flows, named A to F; the capture starts at 1000 s (A's first frame). TCP analysis:
 /// A 3 retransmissions, RTTs 10 and 250 ms; B 2 duplicate ACKs, one RTT of 10 ms, handshake
-/// RTT 20 ms as A's; C 2 lost segments; the others nothing, and no RTT measured.
+/// RTT 20 ms as A's; C 2 lost segments; the others nothing, and no RTT measured. As Zeek sums
+/// their connections up: A and B ShADadfF (SF), C Sr (REJ), F ShAR (RSTO).
 const std::vector<FlowRecord>& flows()
 {
     static const std::vector<FlowRecord> all = [] {
@@ -112,6 +113,9 @@ const std::vector<FlowRecord>& flows()
         made[1].analysis.duplicateAcks = 2;
         made[1].analysis.addRtt(10'000'000);
         made[2].analysis.lostSegments = 2;
+        made[0].connection = made[1].connection = {"ShADadfF", ZeekConnState::SF};
+        made[2].connection = {"Sr", ZeekConnState::REJ};
+        made[5].connection = {"ShAR", ZeekConnState::RSTO};
         return made;
     }();
     return all;
@@ -261,6 +265,17 @@ private slots:
         row("state == closed", "AD");
         row("state != closed", "BCEF");
         row("state == open", "BCEF");
+        // the connection as Zeek sums it up: its state, its history (as written: the case is the side)
+        row("state == REJ", "C");
+        row("state == rej", "C");
+        row("state != REJ", "ABDEF");
+        row("conn_state == SF", "AB");
+        row("connstate == SF or state == RSTO", "ABF");
+        row("history contains R", "F");
+        row("history contains r", "C");
+        row("history == Sr", "C");
+        row("zeek.history contains \"dfF\"", "AB");
+        row("history != \"\"", "ABCF");
         row("ip", "ABCF");
         row("ip6", "DE");
         row("ipv6", "DE");
@@ -383,7 +398,10 @@ private slots:
         row("port http", "'http' is not a port number", 5, 9);
         row("port 80-90", "'80-90' is not a port number (use portrange 80-90)", 5, 10);
         row("portrange 2000-1000", "'2000-1000' is not a port range (two ports, the lower first: 1000-2000)", 10, 19);
-        row("state == half", "a flow's state is open or closed, not 'half'", 9, 13);
+        row("state == half", "a flow's state is open or closed, or its connection's as Zeek gives it (S0, S1, SF, REJ\u2026), not 'half'", 9, 13);
+        row("conn_state == closed",
+            "a connection's state is S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR or OTH, not 'closed'", 14, 20);
+        row("conn_state > SF", "'conn_state' compares with == or !=, not '>'", 11, 12);
         row("src", "expected host, net, port, portrange or an address after 'src'", 3, 3);
         row("port 80 & port 81", "'&' is not an operator (use && or and)", 8, 9);
         row("port 80 | port 81", "'|' is not an operator (use || or or)", 8, 9);

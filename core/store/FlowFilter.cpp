@@ -108,9 +108,14 @@ bool FlowFilter::matches(uint32_t index, const FlowRecord& flow, int64_t capture
     case Test::Number: // a figure not measured compares as nothing (as a field absent in Wireshark)
         return FlowColumns::known(flow, node.column) && compare(FlowColumns::number(flow, node.column, captureStartNs));
     case Test::Closed: return flow.stats.closedByFin;
+    case Test::ConnState: return negate != (int64_t(flow.connection.state) == node.value);
     case Test::Family: return int64_t(id.src.family) == node.value;
     case Test::Label: {
         const std::string& needle = m_needles[node.first];
+        if (node.column == FlowColumns::History) { // as written: its case tells the sides apart
+            const std::string& history = flow.connection.history;
+            return negate != (node.contains ? history.find(needle) != std::string::npos : history == needle);
+        }
         const bool found = node.contains ? containsIgnoringCase(flow.label, needle) : equalsIgnoringCase(flow.label, needle);
         return negate != found;
     }

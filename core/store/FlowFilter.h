@@ -83,8 +83,9 @@ private:
         PortRange, ///< port(s) within [value, upper]
         Number,    ///< FlowColumns::number of `column` against `value`
         Closed,    ///< closed by a FIN
+        ConnState, ///< its connection's fi::ZeekConnState is `value`
         Family,    ///< addresses of IpAddress::Family `value`
-        Label,     ///< `needle` in the label (Compare::Equal: all of it)
+        Label,     ///< `needle` in the label, or the history (`column`) (Compare::Equal: all of it)
         Word,      ///< `needle` in the label or an address text, or port `value` (if >= 0)
     };
     enum class Ends : uint8_t { Source, Destination, Either };
@@ -110,7 +111,7 @@ private:
 
     std::vector<Node> m_nodes;
     std::vector<uint32_t> m_children;
-    std::vector<std::string> m_needles; ///< lower-case texts of Label and Word tests
+    std::vector<std::string> m_needles; ///< texts of Label and Word tests (lower case but a history's)
 };
 
 } // namespace fi

@@ -126,6 +126,8 @@ const std::vector<FlowFilterParser::Field>& FlowFilterParser::fields()
             {FieldKind::Count, Ends::Either},   {FieldKind::Count, Ends::Either},   {FieldKind::Count, Ends::Either},
             {FieldKind::Seconds, Ends::Either}, {FieldKind::Seconds, Ends::Either}, {FieldKind::Seconds, Ends::Either},
             {FieldKind::Seconds, Ends::Either}, {FieldKind::Bytes, Ends::Either},   {FieldKind::Bytes, Ends::Either},
+            // the connection as Zeek sums it up
+            {FieldKind::State, Ends::Either},   {FieldKind::Label, Ends::Either},
         };
         for (int c = 0; c < FlowColumns::ColumnCount; ++c) {
             const auto column = FlowColumns::Column(c);
@@ -159,6 +161,7 @@ const std::vector<FlowFilterParser::Field>& FlowFilterParser::fields()
             {"rtt.handshake", FlowColumns::HandshakeRtt},      {"irtt", FlowColumns::HandshakeRtt},
             {"rtt.min", FlowColumns::RttMin},                  {"rtt.mean", FlowColumns::RttMean},
             {"rtt.max", FlowColumns::RttMax},                  {"bytes_in_flight", FlowColumns::MaxInFlight},
+            {"conn_state", FlowColumns::ConnState},            {"zeek.history", FlowColumns::History},
         };
         for (const auto& [name, column] : kAnalysisNames)
             out.push_back({name, kColumnFields[column].kind, Ends::Either, column});
@@ -517,7 +520,10 @@ uint32_t FlowFilterParser::parseField(const Field& field, const Token& name)
     case FieldKind::Bytes: noun = "a number of bytes"; break;
     case FieldKind::Seconds: noun = "a time in seconds"; break;
     case FieldKind::Label: noun = "a text"; break;
-    case FieldKind::State: noun = "open or closed"; break;
+    case FieldKind::State:
+        noun = field.column == FlowColumns::ConnState ? "a Zeek connection state (S0, S1, SF, REJ…)"
+                                                      : "open, closed or a Zeek connection state (S0, S1, SF, REJ…)";
+        break;
     }
     if (!hasValue)
         fail("expected " + std::string(noun) + " after " + quoted(typed(opToken)), value);
@@ -597,12 +603,25 @@ uint32_t FlowFilterParser::parseValue(const Field& field, Operator op, const Tok
         node.test = Test::Label;
         node.contains = op == Operator::Contains;
         node.first = uint32_t(m_filter.m_needles.size());
-        m_filter.m_needles.push_back(lowerCase(value.text));
+        // (a history's case says which side: it compares as written)
+        m_filter.m_needles.push_back(field.column == FlowColumns::History ? value.text : lowerCase(value.text));
         return add(node);
     case FieldKind::State: {
+        // a flow's own state (open, closed), or its connection's as Zeek gives it (`state == REJ`)
         const std::string state = lowerCase(value.text);
+        if (const std::optional<ZeekConnState> zeek = zeekConnStateOf(value.text)) {
+            node.test = Test::ConnState;
+            node.value = int64_t(*zeek);
+            return add(node);
+        }
+        if (field.column == FlowColumns::ConnState)
+            fail("a connection's state is S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR or OTH, not " +
+                     quoted(value.text),
+                 value);
         if (state != "open" && state != "closed")
-            fail("a flow's state is open or closed, not " + quoted(value.text), value);
+            fail("a flow's state is open or closed, or its connection's as Zeek gives it (S0, S1, SF, REJ…), not " +
+                     quoted(value.text),
+                 value);
         const uint32_t closed = add(nodeOf(Test::Closed));
         return (state == "closed") == (op == Operator::Equal) ? closed : addNot(closed);
     }
