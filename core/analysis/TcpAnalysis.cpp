@@ -86,8 +86,10 @@ uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID& key)
     uint32_t& c = m_connectionOfFlow[flow];
     if (c == UINT32_MAX) {
         const auto [at, added] = m_latest.try_emplace(key, uint32_t(m_connections.size()));
-        if (added)
+        if (added) {
             m_connections.emplace_back();
+            m_histories.emplace_back();
+        }
         c = at->second;
     }
     while (m_connections[c].replacedBy != UINT32_MAX)
@@ -182,6 +184,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
         const uint32_t fresh = uint32_t(m_connections.size());
         forget(m_connections[index]);
         m_connections.emplace_back();
+        m_histories.emplace_back();
         m_connections[index].replacedBy = fresh;
         m_latest[k] = fresh;
         m_connectionOfFlow[flow] = index = fresh;
@@ -197,7 +200,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     z.window = tcp.window;
     z.srcPort = tcp.srcPort;
     z.dstPort = tcp.dstPort;
-    c.history.add(z);
+    m_histories[index].add(z);
     Direction& fwd = c.side[s];
     Direction& rev = c.side[1 - s];
     fwd.flow = flow;

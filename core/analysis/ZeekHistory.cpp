@@ -104,9 +104,9 @@ bool ZeekHistory::Scaled::next()
 
 void ZeekHistory::flip()
 {
-    m_origSide ^= 1;
+    m_origSide = int8_t(m_origSide ^ 1);
     m_partial = false;
-    m_firstPackets = ((m_firstPackets & kOrigFirstPacket) << 1) | ((m_firstPackets & kRespFirstPacket) >> 1);
+    m_firstPackets = uint8_t(((m_firstPackets & kOrigFirstPacket) << 1) | ((m_firstPackets & kRespFirstPacket) >> 1));
     m_history += '^';
 }
 
@@ -137,8 +137,9 @@ void ZeekHistory::add(const Segment& s)
 {
     const bool syn = s.flags & TcpFlag::SYN, fin = s.flags & TcpFlag::FIN, rst = s.flags & TcpFlag::RST,
                ack = s.flags & TcpFlag::ACK;
-    if (m_packets++ == 0) {
-        m_origSide = s.side;
+    if (!m_started) {
+        m_started = true;
+        m_origSide = int8_t(s.side);
         // Zeek takes the first packet's sender for the originator, unless the packet is not a
         // plain SYN and its source port is a likely server port (and its destination port is
         // not, or is and is the higher, for a packet that is not a SYN/ACK)
@@ -245,15 +246,15 @@ void ZeekHistory::updateHistory(Endpoint& ep, uint8_t flags, int64_t relSeq, uin
             const char code = (flags & TcpFlag::ACK) ? 'H' : 'S';
             if (seen(ep, kSynBit, code) && relSeq != ep.histLastSyn)
                 append(ep, code);
-            ep.histLastSyn = relSeq;
+            ep.histLastSyn = int32_t(relSeq);
         } else if (fin) {
-            if (seen(ep, kFinBit, 'F') && relSeq + length != ep.histLastFin)
+            if (seen(ep, kFinBit, 'F') && int32_t(relSeq + length) != ep.histLastFin)
                 append(ep, 'F');
-            ep.histLastFin = relSeq + length;
+            ep.histLastFin = int32_t(relSeq + length);
         } else {
             if (seen(ep, kRstBit, 'R') && relSeq != ep.histLastRst)
                 append(ep, 'R');
-            ep.histLastRst = relSeq;
+            ep.histLastRst = int32_t(relSeq);
         }
         return;
     }
@@ -418,7 +419,7 @@ int64_t ZeekHistory::size(const Endpoint& e, const Endpoint& peer) const
 
 ZeekConnState ZeekHistory::connState() const
 {
-    if (m_packets == 0)
+    if (!m_started)
         return ZeekConnState::None;
     const Endpoint& orig = m_ep[m_origSide];
     const Endpoint& resp = m_ep[m_origSide ^ 1];

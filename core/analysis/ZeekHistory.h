@@ -65,7 +65,7 @@ public:
     ZeekConnState connState() const;
     ConnectionSummary summary() const { return {m_history, connState()}; }
     /// The side (as given to add()) that is the originator now; -1 before the first packet.
-    int originatorSide() const { return m_packets == 0 ? -1 : m_origSide; }
+    int originatorSide() const { return m_started ? m_origSide : -1; }
     /// Whether `port` is one of Zeek's likely server ports (master's list, TCP).
     static bool isLikelyServerPort(uint16_t port);
 
@@ -85,7 +85,7 @@ private:
         uint32_t start = 0;  ///< its initial sequence number (one before its first byte)
         uint32_t lastSeq = 0; ///< one past the highest sequence number it sent
         uint32_t ackSeq = 0;  ///< the highest ACK the peer sent for its bytes
-        int64_t histLastSyn = 0, histLastFin = 0, histLastRst = 0; ///< relative
+        int32_t histLastSyn = 0, histLastFin = 0, histLastRst = 0; ///< relative
         int64_t finSeq = 0;
         uint32_t finCount = 0;
         Scaled retransmissions, zeroWindows, gaps;
@@ -95,7 +95,7 @@ private:
         bool skipping = false; ///< too much above a hole without any ACK: no gaps any more
         std::vector<std::pair<int64_t, int64_t>> above; ///< [from, to) arrived above `delivered`
     };
-    static constexpr uint32_t kOrigFirstPacket = 1, kRespFirstPacket = 2;
+    static constexpr uint8_t kOrigFirstPacket = 1, kRespFirstPacket = 2;
 
     bool isOrig(const Endpoint& e) const { return &e == &m_ep[m_origSide]; }
     void flip();
@@ -113,12 +113,12 @@ private:
     int64_t size(const Endpoint& e, const Endpoint& peer) const;
 
     Endpoint m_ep[2];
-    int m_origSide = 0;
-    uint32_t m_seen = 0; ///< letters recorded: by role, the responder's 16 bits up
-    uint32_t m_firstPackets = 0;
-    bool m_partial = false;
-    uint64_t m_packets = 0;
     std::string m_history;
+    uint32_t m_seen = 0; ///< letters recorded: by role, the responder's 16 bits up
+    uint8_t m_firstPackets = 0;
+    int8_t m_origSide = 0;
+    bool m_partial = false;
+    bool m_started = false; ///< a packet was added
 };
 
 } // namespace fi
