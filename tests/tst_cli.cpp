@@ -201,6 +201,10 @@ private slots:
         QCOMPARE(figures["rtt_max"].toDouble(), 0.201);
         QCOMPARE(figures["max_bytes_in_flight"].toInt(), 10);
         QCOMPARE(server["figures"].toObject()["duplicate_acks"].toInt(), 1);
+        // and the connection as Zeek sums it up, the same for both flows
+        QCOMPARE(figures["conn_state"].toString(), QStringLiteral("S1"));
+        QCOMPARE(figures["history"].toString(), QStringLiteral("ShADTa"));
+        QCOMPARE(server["figures"].toObject()["history"].toString(), QStringLiteral("ShADTa"));
         QVERIFY(server["figures"].toObject()["rtt_min"].isDouble()); // the SYN/ACK, by frame 3
 
         // --all-frames: every flow packet, with what its ACK acknowledged
