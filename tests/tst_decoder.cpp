@@ -1120,6 +1120,38 @@ private slots:
 
     /// The options the analysis reads: a SYN's window scale (at most 14), and the bytes the
     /// first three SACK blocks cover; a malformed option ends the reading.
+    /// A segment in an IP first fragment holds only part of its payload; one in a tunnel whose
+    /// outer packet is a first fragment has the length its own IP header gives (the rest is
+    /// in the later fragments), as Wireshark and Zeek read them.
+    void segmentLengthInFragments()
+    {
+        TcpSpec spec;
+        spec.payload = 100;
+        const Bytes segment = tcp(spec);
+        // the TCP packet itself fragmented: 20 + 28 bytes in the first fragment
+        const Bytes firstPart(segment.begin(), segment.begin() + 48);
+        const Bytes direct = ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, firstPart, 0, true));
+        TcpPacket p = decodeTcp(1, direct.data(), direct.size());
+        QVERIFY(p.valid);
+        QCOMPARE(p.payloadLength, 28u);
+        QVERIFY(p.inFirstFragment);
+        // a GTP tunnel whose outer packet is fragmented after 40 bytes of the segment's payload
+        const Bytes datagram = udp(2152, 2152, gtpu(ipv4("10.0.0.1", "10.0.0.2", 6, segment)));
+        const Bytes outerPart(datagram.begin(), datagram.begin() + 8 + 8 + 20 + 20 + 40);
+        const Bytes tunnelled = ethernet(0x0800, ipv4("192.0.2.1", "192.0.2.2", 17, outerPart, 0, true));
+        p = decodeTcp(1, tunnelled.data(), tunnelled.size());
+        QVERIFY(p.valid);
+        QCOMPARE(p.payloadLength, 100u);
+        QVERIFY(!p.inFirstFragment);
+        QCOMPARE(p.capturedPayload(tunnelled.size()).second, size_t(40));
+        // not fragmented: an inner length past the outer packet's end is cut there
+        const Bytes whole = ethernet(0x0800, ipv4("192.0.2.1", "192.0.2.2", 17, outerPart));
+        p = decodeTcp(1, whole.data(), whole.size());
+        QVERIFY(p.valid);
+        QCOMPARE(p.payloadLength, 40u);
+        QVERIFY(!p.inFirstFragment);
+    }
+
     void tcpOptions_data()
     {
         QTest::addColumn<QByteArray>("options"); // padded with NOPs to a 4-byte multiple

@@ -27,6 +27,7 @@ struct Segment
     int64_t gapUs = 1000; ///< after the previous segment
     uint32_t sacked = 0;  ///< bytes its SACK blocks report
     int8_t windowScale = -1; ///< a SYN's window scale option; -1: none
+    bool inFirstFragment = false; ///< its payload goes on in later IP fragments
 };
 
 Packet packetOf(uint32_t frame, int64_t ns, const Segment& s)
@@ -40,6 +41,7 @@ Packet packetOf(uint32_t frame, int64_t ns, const Segment& s)
     p.tcp.window = s.window;
     p.tcp.sackedBytes = s.sacked;
     p.tcp.windowScale = s.windowScale;
+    p.tcp.inFirstFragment = s.inFirstFragment;
     return p;
 }
 
@@ -128,6 +130,11 @@ private slots:
             << "- - retransmission+spurious_retransmission";
         QTest::newRow("previous segment not captured") << QList<Segment>{{true, 111, 501, 10}} << "lost_segment";
         QTest::newRow("near miss: an RST beyond is no lost segment") << QList<Segment>{{true, 111, 501, 0, 0, RA}} << "-";
+        // (the 8 bytes of its first IP fragment; tshark reassembles the fragments: 69 bytes)
+        QTest::newRow("a segment in an IP first fragment: its end is not known")
+            << QList<Segment>{{true, 101, 501, 8, 1000, A, 1000, 0, -1, true}, {true, 170, 501, 10}} << "- -";
+        QTest::newRow("near miss: the same unfragmented")
+            << QList<Segment>{{true, 101, 501, 8}, {true, 170, 501, 10}} << "- lost_segment";
         // (as tshark 4.0: every ACK beyond what was seen says so, the last seen being the limit)
         QTest::newRow("ACKed unseen segments")
             << QList<Segment>{{false, 501, 131}, {true, 131, 501, 10}, {false, 501, 141, 0, 2000}}

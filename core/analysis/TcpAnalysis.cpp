@@ -310,6 +310,9 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     }
     if ((seq == fwd.maxSeqToBeAcked || !fwd.maxSeqToBeAcked) && !(a.flags & ZeroWindowProbe))
         fwd.maxSeqToBeAcked = fwd.nextSeq;
+    if (tcp.inFirstFragment)
+        fwd.nextSeq = 0; // where the segment ends is in a later fragment: not known (so the next
+                         // segment is not taken for one after a lost one)
     fwd.window = window;
     fwd.lastAck = ack;
     fwd.lastAckNs = now;

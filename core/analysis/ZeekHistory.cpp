@@ -340,15 +340,19 @@ void ZeekHistory::dataSent(Endpoint& e, int64_t seq, uint32_t length)
 {
     if (e.skipping)
         return;
-    int64_t upper = seq + int64_t(length);
+    const int64_t upper = seq + int64_t(length);
     seq = std::max({seq, int64_t(seqDelta(e.ackSeq, e.start)), e.trimmed, e.delivered});
     if (seq >= upper)
         return;
-    // in order: delivered at once, with whatever waited above and now follows
     auto& above = e.above;
+    if (above.empty() && seq <= e.delivered) { // in order, nothing waiting: delivered at once
+        e.delivered = std::max(e.delivered, upper);
+        return;
+    }
+    // else it waits in order of sequence numbers, merged with what it touches, until what is
+    // delivered reaches it
     auto at = std::lower_bound(above.begin(), above.end(), std::make_pair(seq, upper));
     at = above.insert(at, {seq, upper});
-    // merge with the neighbours it touches
     if (at != above.begin() && std::prev(at)->second >= at->first) {
         std::prev(at)->second = std::max(std::prev(at)->second, at->second);
         at = std::prev(above.erase(at));

@@ -37,6 +37,19 @@ private:
     size_t m_cap;
     size_t m_wire;
     size_t m_reportedEnd; ///< where the innermost length field says the packet ends
+    /// The innermost IP packet so far is a first fragment: its data goes on in the fragments
+    /// after it, so an inner length past its end is no padding but the truth (a tunnel's outer
+    /// packet fragmented: the inner IP length gives the TCP segment's length).
+    bool m_continuesPastEnd = false;
+    /// An IP header's length says its packet ends at `packetEnd`: the new reported end, unless
+    /// it lies past the enclosing one, which cuts it (the rest is padding), or the enclosing
+    /// packet continues in later fragments.
+    void reportEnd(size_t packetEnd)
+    {
+        if (packetEnd < m_reportedEnd || m_continuesPastEnd)
+            m_reportedEnd = packetEnd;
+        m_continuesPastEnd = false;
+    }
     Sink& m_sink;
     TcpPacket& m_out;
     int m_depth = 0;

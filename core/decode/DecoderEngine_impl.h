@@ -605,8 +605,7 @@ void DecoderEngine<Sink>::ipv4(size_t off, size_t end)
     if (total != 0) { // 0: segmentation offload, the frame holds it all
         // A total length past where an enclosing layer says the packet ends is cut there, as
         // Wireshark cuts it ("IPv4 total length exceeds packet length"): the rest is padding.
-        if (off + total < m_reportedEnd)
-            m_reportedEnd = off + total;
+        reportEnd(off + total);
         if (m_reportedEnd < end)
             end = m_reportedEnd;
     }
@@ -614,6 +613,7 @@ void DecoderEngine<Sink>::ipv4(size_t off, size_t end)
         stop(DecodeOutcome::NotTcp, "IPv4 fragment (not reassembled)");
         return;
     }
+    m_continuesPastEnd = frag & 0x2000; // a first fragment
     m_out.src = IpAddress::v4(m_f + off + 12);
     m_out.dst = IpAddress::v4(m_f + off + 16);
     ipProtocol(proto, off + ihl, end);
@@ -640,8 +640,7 @@ void DecoderEngine<Sink>::ipv6(size_t off, size_t end)
         return;
     }
     if (payload != 0) { // 0: a jumbogram or segmentation offload
-        if (off + 40 + payload < m_reportedEnd) // (as IPv4's total length)
-            m_reportedEnd = off + 40 + payload;
+        reportEnd(off + 40 + payload); // (as IPv4's total length)
         if (m_reportedEnd < end)
             end = m_reportedEnd;
     }
@@ -670,6 +669,7 @@ void DecoderEngine<Sink>::ipv6(size_t off, size_t end)
                 stop(DecodeOutcome::NotTcp, "IPv6 fragment (not reassembled)");
                 return;
             }
+            m_continuesPastEnd = be16(p + 2) & 1; // a first fragment
             length = 8;
             break;
         default: ipProtocol(next, p, end); return;
@@ -968,6 +968,7 @@ void DecoderEngine<Sink>::tcp(size_t off, size_t end)
     const size_t reported = m_reportedEnd > end ? m_reportedEnd : end;
     m_out.payloadLength = off + headerLength < reported ? uint32_t(reported - off - headerLength) : 0;
     m_out.payloadOffset = uint32_t(off + headerLength);
+    m_out.inFirstFragment = m_continuesPastEnd;
     // the options the analysis needs: a SYN's window scale, and the bytes SACK blocks report
     const size_t optionsEnd = off + headerLength < end ? off + headerLength : end;
     m_out.sackedBytes = 0;

@@ -46,6 +46,9 @@ struct TcpPacket
                                 ///< is what lies before the captured length)
     int8_t windowScale = -1;    ///< a SYN's window scale option (shift count); -1: none
     uint32_t sackedBytes = 0;   ///< the bytes its SACK option's first three blocks cover
+    /// It sits in an IP first fragment (not reassembled): its payload goes on in the later
+    /// fragments, so payloadLength is only what this one holds.
+    bool inFirstFragment = false;
 
     /// Where the payload starts in a frame of `capturedLength` bytes and how much of it was
     /// captured (a snapshot length may have cut it short): [first, first + second).
