@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <climits>
 #include <cstdlib>
 
 namespace fi {
@@ -19,6 +20,12 @@ constexpr uint32_t kSynBit = 0x1, kFinBit = 0x2, kRstBit = 0x4, kFinRstBit = 0x8
 int64_t seqDelta(uint32_t a, uint32_t b)
 {
     return int32_t(a - b);
+}
+
+/// A relative position as an endpoint keeps it.
+int32_t clamped(int64_t position)
+{
+    return int32_t(std::clamp<int64_t>(position, INT32_MIN, INT32_MAX));
 }
 
 struct StateText
@@ -195,8 +202,8 @@ void ZeekHistory::add(const Segment& s)
     if (s.window == 0 && !rst && peer.state != State::Closed && ep.state != State::Reset && ep.zeroWindows.next())
         append(ep, 'W');
     if (fin) {
-        ++ep.finCount;
-        ep.finSeq = relSeq + segmentLength;
+        ep.finSeen = true;
+        ep.finSeq = clamped(relSeq + segmentLength);
     }
     int64_t relAck = 0;
     if (ack) {
@@ -336,21 +343,23 @@ void ZeekHistory::updateStateMachine(Endpoint& ep, Endpoint& peer, bool wasOrig,
     }
 }
 
-void ZeekHistory::dataSent(Endpoint& e, int64_t seq, uint32_t length)
+void ZeekHistory::dataSent(Endpoint& e, int64_t from, uint32_t length)
 {
     if (e.skipping)
         return;
-    const int64_t upper = seq + int64_t(length);
-    seq = std::max({seq, int64_t(seqDelta(e.ackSeq, e.start)), e.trimmed, e.delivered});
+    const int32_t upper = clamped(from + int64_t(length));
+    const int32_t seq = std::max({clamped(from), clamped(seqDelta(e.ackSeq, e.start)), e.trimmed, e.delivered});
     if (seq >= upper)
         return;
-    auto& above = e.above;
-    if (above.empty() && seq <= e.delivered) { // in order, nothing waiting: delivered at once
+    if ((!e.above || e.above->empty()) && seq <= e.delivered) { // in order, nothing waiting: delivered
         e.delivered = std::max(e.delivered, upper);
         return;
     }
     // else it waits in order of sequence numbers, merged with what it touches, until what is
     // delivered reaches it
+    if (!e.above)
+        e.above = std::make_unique<std::vector<std::pair<int32_t, int32_t>>>();
+    auto& above = *e.above;
     auto at = std::lower_bound(above.begin(), above.end(), std::make_pair(seq, upper));
     at = above.insert(at, {seq, upper});
     if (at != above.begin() && std::prev(at)->second >= at->first) {
@@ -367,26 +376,31 @@ void ZeekHistory::dataSent(Endpoint& e, int64_t seq, uint32_t length)
     }
     // nothing acknowledged yet and much waiting above a hole: Zeek stops reassembling
     const bool noDataAcked = e.ackSeq == e.start || e.ackSeq == e.start + 1;
-    if (noDataAcked && !above.empty() && above.back().second - e.delivered > 16384) {
-        above.clear();
+    if (noDataAcked && !above.empty() && int64_t(above.back().second) - e.delivered > 16384) {
+        e.above.reset();
         e.skipping = true;
     }
 }
 
-void ZeekHistory::ackReceived(Endpoint& e, int64_t ack)
+void ZeekHistory::ackReceived(Endpoint& e, int64_t acknowledged)
 {
-    if (e.finCount > 0 && ack >= e.finSeq)
+    int32_t ack = clamped(acknowledged);
+    if (e.finSeen && ack >= e.finSeq)
         ack = e.finSeq - 1; // the FIN is no byte of data
     if (ack <= e.trimmed)
         return;
     if (ack > e.delivered && !(ack <= 2 && m_partial)) {
         // bytes acknowledged that never arrived, between what did
         if (!e.skipping) {
-            while (!e.above.empty() && e.above.front().first < ack) {
-                if (e.above.front().first > e.delivered)
-                    gap(e);
-                e.delivered = std::max(e.delivered, e.above.front().second);
-                e.above.erase(e.above.begin());
+            if (e.above) {
+                auto& above = *e.above;
+                size_t taken = 0;
+                for (; taken < above.size() && above[taken].first < ack; ++taken) {
+                    if (above[taken].first > e.delivered)
+                        gap(e);
+                    e.delivered = std::max(e.delivered, above[taken].second);
+                }
+                above.erase(above.begin(), above.begin() + std::ptrdiff_t(taken));
             }
             if (ack > e.delivered)
                 gap(e);
@@ -416,7 +430,7 @@ int64_t ZeekHistory::size(const Endpoint& e, const Endpoint& peer) const
     int64_t n = std::max(seqDelta(e.lastSeq, e.start), seqDelta(e.ackSeq, e.start));
     if (n > 0)
         --n; // the SYN, or the one before the first byte
-    if (n > 0 && e.finCount > 0)
+    if (n > 0 && e.finSeen)
         --n;
     return std::max<int64_t>(0, n);
 }

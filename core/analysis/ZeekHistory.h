@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,22 +79,24 @@ private:
         uint32_t threshold = 1;
         bool next();
     };
+    /// (Positions relative to `start` fit 31 bits: a direction is followed to 2 GiB.)
     struct Endpoint
     {
         State state = State::Inactive;
         State prevState = State::Inactive;
+        bool finSeen = false;
+        bool skipping = false; ///< too much above a hole without any ACK: no gaps any more
         uint32_t start = 0;  ///< its initial sequence number (one before its first byte)
         uint32_t lastSeq = 0; ///< one past the highest sequence number it sent
         uint32_t ackSeq = 0;  ///< the highest ACK the peer sent for its bytes
         int32_t histLastSyn = 0, histLastFin = 0, histLastRst = 0; ///< relative
-        int64_t finSeq = 0;
-        uint32_t finCount = 0;
+        int32_t finSeq = 0;
         Scaled retransmissions, zeroWindows, gaps;
         // its bytes as the reassembler sees them, relative to start (data starts at 1)
-        int64_t delivered = 1; ///< everything before this arrived in order
-        int64_t trimmed = 1;   ///< acknowledged up to here
-        bool skipping = false; ///< too much above a hole without any ACK: no gaps any more
-        std::vector<std::pair<int64_t, int64_t>> above; ///< [from, to) arrived above `delivered`
+        int32_t delivered = 1; ///< everything before this arrived in order
+        int32_t trimmed = 1;   ///< acknowledged up to here
+        /// [from, to) arrived above `delivered`, in order; made at the first such bytes
+        std::unique_ptr<std::vector<std::pair<int32_t, int32_t>>> above;
     };
     static constexpr uint8_t kOrigFirstPacket = 1, kRespFirstPacket = 2;
 
@@ -106,8 +109,8 @@ private:
     void append(const Endpoint& e, char code);
     void updateHistory(Endpoint& ep, uint8_t flags, int64_t relSeq, uint32_t length);
     void updateStateMachine(Endpoint& ep, Endpoint& peer, bool wasOrig, uint8_t flags, uint32_t length);
-    void dataSent(Endpoint& e, int64_t seq, uint32_t length);
-    void ackReceived(Endpoint& e, int64_t ack);
+    void dataSent(Endpoint& e, int64_t from, uint32_t length);
+    void ackReceived(Endpoint& e, int64_t acknowledged);
     void gap(Endpoint& e);
     bool clean(const Endpoint& e) const;
     int64_t size(const Endpoint& e, const Endpoint& peer) const;
