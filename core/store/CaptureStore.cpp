@@ -59,7 +59,8 @@ void CaptureStore::apply(const LoadBatch& batch)
     for (const LoadBatch::FlowUpdate& u : batch.updates)
     {
         flows[u.flow].stats = u.stats;
-        flows[u.flow].connection = u.connection;
+        if (u.connection)
+            flows[u.flow].connection = *u.connection;
     }
 }
 

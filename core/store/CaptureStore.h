@@ -74,9 +74,10 @@ struct LoadBatch
     {
         uint32_t flow;
         FlowStats stats;
-        ConnectionSummary connection; ///< of the flow's connection
+        /// Of the flow's connection, when it changed since the flow's last update.
+        std::optional<ConnectionSummary> connection;
     };
-    /// Of every flow the batch touched, and of every flow of a connection it touched.
+    /// Of every flow the batch touched, and of every flow whose connection it changed.
     std::vector<FlowUpdate> updates;
     uint64_t bytesRead = 0;
     uint64_t fileSize = 0;

@@ -43,37 +43,56 @@ void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
     p.bytesInFlight = a.bytesInFlight;
     m_batch->packets.emplace_back(flow, p);
     m_batch->analyses.push_back(a);
-    m_touched[flow] = 1;
-    if (m_connectionOf[flow] != a.connection) { // its first packet, or its 4-tuple used again
-        m_connectionOf[flow] = a.connection;
-        if (a.connection >= m_firstFlow.size())
-            m_firstFlow.resize(size_t(a.connection) + 1, kNoConnection);
-        m_nextFlow[flow] = m_firstFlow[a.connection];
-        m_firstFlow[a.connection] = flow;
+    m_touched[flow] |= kStats;
+    const uint32_t c = a.connection;
+    if (c >= m_firstFlow.size()) {
+        m_firstFlow.resize(size_t(c) + 1, kNoConnection);
+        m_sentLength.resize(size_t(c) + 1, 0);
+        m_sentState.resize(size_t(c) + 1, ZeekConnState::None);
     }
-    if (m_touchedConnections.empty() || m_touchedConnections.back() != a.connection)
-        m_touchedConnections.push_back(a.connection);
+    if (m_connectionOf[flow] != c) { // its first packet, or its 4-tuple used again
+        m_connectionOf[flow] = c;
+        m_nextFlow[flow] = m_firstFlow[c];
+        m_firstFlow[c] = flow;
+        m_touched[flow] |= kConnection;
+    }
+    // (a history only grows: its length says whether it changed)
+    const ZeekHistory& history = m_analyzer.history(c);
+    const ZeekConnState state = history.connState();
+    if (history.history().size() != m_sentLength[c] || state != m_sentState[c]) {
+        m_sentLength[c] = uint16_t(std::min<size_t>(history.history().size(), UINT16_MAX));
+        m_sentState[c] = state;
+        m_changedConnections.push_back(c);
+    }
 }
 
 std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(uint64_t bytesRead, uint64_t fileSize)
 {
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
     // a connection's history belongs to all its flows
-    for (uint32_t c : m_touchedConnections)
+    for (uint32_t c : m_changedConnections)
         for (uint32_t f = m_firstFlow[c]; f != kNoConnection; f = m_nextFlow[f])
             if (m_connectionOf[f] == c)
-                m_touched[f] = 1;
-    m_touchedConnections.clear();
-    done->updates.reserve(size_t(std::count(m_touched.begin(), m_touched.end(), uint8_t(1))));
-    for (uint32_t f = 0; f < m_touched.size(); ++f)
-        if (m_touched[f])
-            done->updates.push_back({f, m_tracker.stats(f), m_analyzer.history(m_connectionOf[f]).summary()});
+                m_touched[f] |= kConnection;
+    m_changedConnections.clear();
+    done->updates.reserve(size_t(m_touched.size() - size_t(std::count(m_touched.begin(), m_touched.end(), uint8_t(0)))));
+    for (uint32_t f = 0; f < m_touched.size(); ++f) {
+        if (!m_touched[f])
+            continue;
+        LoadBatch::FlowUpdate& u = done->updates.emplace_back();
+        u.flow = f;
+        u.stats = m_tracker.stats(f);
+        if (m_touched[f] & kConnection)
+            u.connection = m_analyzer.history(m_connectionOf[f]).summary();
+    }
     m_touched.assign(m_touched.size(), 0);
     done->bytesRead = bytesRead;
     done->fileSize = fileSize;
     m_nextFrame += uint32_t(done->frames.size());
 
     m_batch = std::make_shared<LoadBatch>();
+    m_batch->packets.reserve(done->packets.size()); // (the next is likely as big)
+    m_batch->analyses.reserve(done->analyses.size());
     m_batch->generation = m_generation;
     m_batch->firstFrame = m_nextFrame;
     m_batch->firstNewFlow = uint32_t(m_tracker.flowCount());

@@ -37,12 +37,18 @@ private:
     const FlowTracker& m_tracker;
     TcpAnalyzer m_analyzer;
     std::shared_ptr<LoadBatch> m_batch;
-    std::vector<uint8_t> m_touched; ///< by flow id: packets in the current batch
-    /// The flows of each connection, to update them all when one of them changed its history:
-    /// by flow id its connection, and the next flow of that connection (a chain from
-    /// m_firstFlow, by connection)
+    /// By flow id, what the current batch changed: kStats (packets), kConnection (its
+    /// connection's history or state)
+    std::vector<uint8_t> m_touched;
+    static constexpr uint8_t kStats = 1, kConnection = 2;
+    /// The flows of each connection, to update them all when its history changed: by flow id
+    /// its connection, and the next flow of that connection (a chain from m_firstFlow, by
+    /// connection)
     std::vector<uint32_t> m_connectionOf, m_nextFlow, m_firstFlow;
-    std::vector<uint32_t> m_touchedConnections; ///< in the current batch (may repeat)
+    /// By connection: the history length and state its flows were last told
+    std::vector<uint16_t> m_sentLength;
+    std::vector<ZeekConnState> m_sentState;
+    std::vector<uint32_t> m_changedConnections; ///< in the current batch
     std::vector<uint32_t> m_reverse; ///< by flow id: the other direction, once known
     uint32_t m_nextFrame = 1;
 };

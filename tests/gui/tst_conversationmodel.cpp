@@ -153,10 +153,17 @@ private slots:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    void analysisColumnsCoverBothDirections_data()
+    {
+        QTest::addColumn<int>("framesPerBatch");
+        for (int n : {1, 4, 0}) // (0: all in one)
+            QTest::newRow(qPrintable(QStringLiteral("%1 frames a batch").arg(n))) << n;
+    }
     /// Each TCP analysis figure of the flow table is a column over both directions, sortable.
     void analysisColumnsCoverBothDirections()
     {
-        Loaded loaded(batchesOf(struggling(), 4));
+        QFETCH(int, framesPerBatch);
+        Loaded loaded(batchesOf(struggling(), framesPerBatch));
         ConversationModel& model = loaded.model;
         QCOMPARE(model.rowCount(), 2);
         const int row = model.index(0, ConversationModel::Client).data().toString() == "10.0.0.2:2002" ? 0 : 1;
@@ -185,6 +192,9 @@ private slots:
         const int clientRow = model.index(0, ConversationModel::Client, parent).data().toString().isEmpty() ? 1 : 0;
         QCOMPARE(texts(clientRow, parent).mid(0, 5), (QStringList{"1", "100", "0", "1", "0"}));
         QCOMPARE(texts(1 - clientRow, parent).mid(0, 5), (QStringList{"0", "0", "0", "0", "1"}));
+        // the connection's history and state are every flow's, whichever batch changed them
+        for (int r : {clientRow, 1 - clientRow})
+            QCOMPARE(texts(r, parent).mid(12), (QStringList{"S1", "ShADaT"}));
         // the clean conversation: nothing found, RTTs measured
         QCOMPARE(texts(1 - row).mid(0, 7), (QStringList{"0", "0", "0", "0", "0", "0", "0.002000"}));
 
