@@ -60,6 +60,7 @@ static QString filterHelp()
                           "  packets > 100, bytes >= 1M (k M G; KiB MiB GiB), duration > 2 (s, ms), start, syn, fin, rst\n"
                           "  retransmissions > 0, lost > 0, dupacks, rtt.max > 0.2, irtt, bytes_in_flight, throughput\n"
                           "  open, closed, ip6, label contains \"_80-\"\n"
+                          "  state == REJ (Zeek's S0, S1, SF, REJ, RSTO…), history contains R (R: the originator's RST)\n"
                           "  and (&&), or (||), not (!), ( ); terms side by side mean and\n"
                           "Other words match text in the label or addresses; a number also matches a port.");
 }
