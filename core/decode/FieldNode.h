@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fi {
@@ -28,6 +29,14 @@ struct FieldNode
     /// The first child of that name, or nullptr.
     const FieldNode* child(const std::string& childName) const;
 };
+
+/// A node of `type` named `name` over the frame's bytes [offset, offset + length) (none for a
+/// value computed rather than read).
+FieldNode fieldNode(std::string name, FieldNode::Type type, size_t offset = 0, size_t length = 0);
+/// A Text field.
+FieldNode textField(std::string name, std::string_view text, size_t offset = 0, size_t length = 0);
+/// An Integer field.
+FieldNode numberField(std::string name, uint64_t value, size_t offset = 0, size_t length = 0);
 
 /// Lower-case hex digits of `n` bytes, no separators.
 std::string hexString(const uint8_t* p, size_t n);

@@ -167,6 +167,30 @@ LayerTree decodeLayers(int linkType, const uint8_t* data, size_t capturedLength,
     return tree;
 }
 
+FieldNode fieldNode(std::string name, FieldNode::Type type, size_t offset, size_t length)
+{
+    FieldNode n;
+    n.name = std::move(name);
+    n.type = type;
+    n.offset = uint32_t(offset);
+    n.length = uint32_t(length);
+    return n;
+}
+
+FieldNode textField(std::string name, std::string_view text, size_t offset, size_t length)
+{
+    FieldNode n = fieldNode(std::move(name), FieldNode::Type::Text, offset, length);
+    n.text = std::string(text);
+    return n;
+}
+
+FieldNode numberField(std::string name, uint64_t value, size_t offset, size_t length)
+{
+    FieldNode n = fieldNode(std::move(name), FieldNode::Type::Integer, offset, length);
+    n.number = value;
+    return n;
+}
+
 std::string hexString(const uint8_t* p, size_t n)
 {
     static const char kDigits[] = "0123456789abcdef";

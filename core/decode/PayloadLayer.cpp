@@ -39,30 +39,6 @@ bool plainText(std::string_view text)
     });
 }
 
-FieldNode node(std::string name, FieldNode::Type type, size_t offset, size_t length)
-{
-    FieldNode n;
-    n.name = std::move(name);
-    n.type = type;
-    n.offset = uint32_t(offset);
-    n.length = uint32_t(length);
-    return n;
-}
-
-FieldNode textField(std::string name, std::string_view value, size_t offset, size_t length)
-{
-    FieldNode n = node(std::move(name), FieldNode::Type::Text, offset, length);
-    n.text = std::string(value);
-    return n;
-}
-
-FieldNode numberField(std::string name, uint64_t value, size_t offset, size_t length)
-{
-    FieldNode n = node(std::move(name), FieldNode::Type::Integer, offset, length);
-    n.number = value;
-    return n;
-}
-
 /// A line of `text` from `at`: its text without the line end, and where the next one starts
 /// (npos: the text ended without a line end).
 struct Line
@@ -111,7 +87,7 @@ bool httpLayer(FieldNode& layer, std::string_view text, size_t base)
         layer.children.push_back(textField("uri", line.substr(space1 + 1, space2 - space1 - 1), base + space1 + 1, space2 - space1 - 1));
         layer.children.push_back(textField("version", line.substr(space2 + 1), base + space2 + 1, line.size() - space2 - 1));
     }
-    FieldNode headers = node("headers", FieldNode::Type::Group, base + first.next, 0);
+    FieldNode headers = fieldNode("headers", FieldNode::Type::Group, base + first.next, 0);
     size_t at = first.next;
     bool headerEnded = false;
     while (at != std::string_view::npos && at < text.size()) {
@@ -179,19 +155,19 @@ void addPayloadLayer(LayerTree& tree, int linkType, const uint8_t* data, size_t 
     if (!tcp.valid || tcp.payloadLength == 0 || !tcpLayer || tcpLayer->name != "tcp")
         return;
     const auto [from, captured] = tcp.capturedPayload(capturedLength);
-    FieldNode payload = node("payload", FieldNode::Type::Layer, from, captured);
+    FieldNode payload = fieldNode("payload", FieldNode::Type::Layer, from, captured);
     payload.text = "Payload";
     payload.children.push_back(numberField("length", tcp.payloadLength, from, captured));
     if (captured < tcp.payloadLength)
         payload.children.push_back(numberField("captured", captured, from, captured));
-    FieldNode bytes = node("data", FieldNode::Type::Bytes, from, captured);
+    FieldNode bytes = fieldNode("data", FieldNode::Type::Bytes, from, captured);
     bytes.text = hexString(data + from, captured);
     payload.children.push_back(std::move(bytes));
 
     const std::string_view text(reinterpret_cast<const char*>(data + from), captured);
     const auto [protocol, toServer] = protocolOf(tcp.srcPort, tcp.dstPort);
     static const char* const kNames[][2] = {{"", ""}, {"http", "HTTP"}, {"smtp", "SMTP"}, {"ftp", "FTP"}, {"pop", "POP3"}, {"imap", "IMAP"}};
-    FieldNode application = node(kNames[int(protocol)][0], FieldNode::Type::Layer, from, captured);
+    FieldNode application = fieldNode(kNames[int(protocol)][0], FieldNode::Type::Layer, from, captured);
     application.text = kNames[int(protocol)][1];
     bool shown = false;
     if (protocol == Protocol::Http) {

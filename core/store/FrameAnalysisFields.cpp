@@ -1,30 +1,11 @@
 #include "FrameAnalysisFields.h"
 
 #include "FlowColumns.h"
-#include "TcpFlags.h"
 #include "TcpPacket.h"
 
 namespace fi {
 
 namespace {
-
-FieldNode textField(std::string name, std::string text)
-{
-    FieldNode node;
-    node.name = std::move(name);
-    node.type = FieldNode::Type::Text;
-    node.text = std::move(text);
-    return node;
-}
-
-FieldNode integerField(std::string name, uint64_t value)
-{
-    FieldNode node;
-    node.name = std::move(name);
-    node.type = FieldNode::Type::Integer;
-    node.number = value;
-    return node;
-}
 
 std::string seconds(int64_t ns)
 {
@@ -47,8 +28,7 @@ FieldNode* innermostLayer(FieldNode& node, const std::string& name)
 
 FieldNode frameAnalysisFields(const CaptureStore& store, uint32_t number)
 {
-    FieldNode group;
-    group.name = "SEQ/ACK analysis";
+    FieldNode group = fieldNode("SEQ/ACK analysis", FieldNode::Type::Group);
     const FlowPacket* packet = store.packetOfFrame(number);
     if (!packet)
         return group;
@@ -57,20 +37,19 @@ FieldNode frameAnalysisFields(const CaptureStore& store, uint32_t number)
     if (flow.handshakeRttNs > 0)
         fields.push_back(textField("iRTT", seconds(flow.handshakeRttNs)));
     if (packet->acksFrame) {
-        fields.push_back(integerField("This is an ACK to the segment in frame", packet->acksFrame));
+        fields.push_back(numberField("This is an ACK to the segment in frame", packet->acksFrame));
         fields.push_back(textField("The RTT to ACK the segment was", seconds(*store.ackRttNs(*packet))));
     }
     if (packet->bytesInFlight)
-        fields.push_back(integerField("Bytes in flight", packet->bytesInFlight));
+        fields.push_back(numberField("Bytes in flight", packet->bytesInFlight));
     const bool syn = packet->flags & TcpFlag::SYN;
     fields.push_back(textField("Window size scaling factor",
                                flow.windowScale == -2 ? "-2 (no window scaling used)"
                                : flow.windowScale < 0 ? "-1 (unknown)"
                                                       : std::to_string(1u << flow.windowScale)));
-    fields.push_back(integerField("Calculated window size", flow.scaledWindow(packet->window, syn)));
+    fields.push_back(numberField("Calculated window size", flow.scaledWindow(packet->window, syn)));
     if (packet->analysis) {
-        FieldNode flags;
-        flags.name = "TCP Analysis Flags";
+        FieldNode flags = fieldNode("TCP Analysis Flags", FieldNode::Type::Group);
         for (int bit = 0; bit < TcpAnalysisFlag::kCount; ++bit)
             if (packet->analysis & (1u << bit))
                 flags.children.push_back(textField(tcpAnalysisFlagTitle(bit), tcpAnalysisFlagDescription(bit)));
