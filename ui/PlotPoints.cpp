@@ -35,6 +35,11 @@ PlotPointsBuilder::PlotPointsBuilder(const CaptureStore& store, PlotRequest requ
     }
 }
 
+int64_t PlotPointsBuilder::originOf(const FlowRecord& flow) const
+{
+    return m_request.origin == PlotOrigin::FlowStart ? flow.stats.firstNs : m_store.startNs();
+}
+
 bool PlotPointsBuilder::plotsAcknowledgements() const
 {
     return m_request.value == PlotValue::AckRtt && !m_request.lanes;
@@ -97,7 +102,7 @@ void PlotPointsBuilder::addFlow(size_t lane)
         return;
     const FlowRecord& f = m_store.flows[flow];
     PlotPoints& group = m_groups[lane % m_groups.size()];
-    const int64_t zero = m_request.origin == PlotOrigin::FlowStart ? f.stats.firstNs : m_store.startNs();
+    const int64_t zero = originOf(f);
     const size_t n = f.packets.size();
     const uint32_t firstSeq = f.packets.empty() ? 0 : f.packets.front().seq;
 
@@ -170,9 +175,7 @@ void PlotPointsBuilder::addAcknowledgements(uint32_t ackFlow)
         if (flow >= m_laneOf.size() || m_laneOf[flow] == kNoLane)
             continue;
         const FlowPacket* segment = m_store.packetOfFrame(ack.acksFrame);
-        const FlowRecord& f = m_store.flows[flow];
-        const int64_t zero = m_request.origin == PlotOrigin::FlowStart ? f.stats.firstNs : m_store.startNs();
-        const double key = double(m_store.frame(ack.acksFrame).timeNs - zero) / 1e9;
+        const double key = double(m_store.frame(ack.acksFrame).timeNs - originOf(m_store.flows[flow])) / 1e9;
         addPoint(m_groups[m_laneOf[flow] % m_groups.size()], key, double(*m_store.ackRttNs(ack)) / 1e6, *segment, flow);
     }
 }

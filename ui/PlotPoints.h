@@ -73,6 +73,8 @@ private:
     /// acknowledged.
     void addAcknowledgements(uint32_t ackFlow);
     bool plotsAcknowledgements() const;
+    /// Where `flow`'s time axis starts (PlotOrigin), in nanoseconds.
+    int64_t originOf(const fi::FlowRecord& flow) const;
     /// What the Flows phase steps through: the plotted flows, or (AckRtt) every flow.
     size_t flowSteps() const;
     /// A point of `group` for packet `p` of `flow`, and its markers.

@@ -86,15 +86,20 @@ uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID& key)
     uint32_t& c = m_connectionOfFlow[flow];
     if (c == UINT32_MAX) {
         const auto [at, added] = m_latest.try_emplace(key, uint32_t(m_connections.size()));
-        if (added) {
-            m_connections.emplace_back();
-            m_histories.emplace_back();
-        }
+        if (added)
+            addConnection();
         c = at->second;
     }
     while (m_connections[c].replacedBy != UINT32_MAX)
         c = m_connections[c].replacedBy;
     return c;
+}
+
+uint32_t TcpAnalyzer::addConnection()
+{
+    m_connections.emplace_back();
+    m_histories.emplace_back();
+    return uint32_t(m_connections.size() - 1);
 }
 
 void TcpAnalyzer::remember(Direction& side, const Unacked& segment)
@@ -181,10 +186,8 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     const bool pureSyn = (flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN;
     if (pureSyn && m_connections[index].side[s].baseSet && m_connections[index].side[s].base != seq) {
         // a SYN that does not repeat this side's first sequence number: the 4-tuple used again
-        const uint32_t fresh = uint32_t(m_connections.size());
         forget(m_connections[index]);
-        m_connections.emplace_back();
-        m_histories.emplace_back();
+        const uint32_t fresh = addConnection();
         m_connections[index].replacedBy = fresh;
         m_latest[k] = fresh;
         m_connectionOfFlow[flow] = index = fresh;

@@ -150,6 +150,8 @@ private:
         size_t operator()(const BufferID& id) const { return size_t(id.hash()); }
     };
 
+    /// A new connection (its sequence state and its history); its number.
+    uint32_t addConnection();
     /// The connection of a flow's packets (following replacedBy).
     uint32_t connectionOf(uint32_t flow, const BufferID& key);
     void remember(Direction& side, const Unacked& segment);

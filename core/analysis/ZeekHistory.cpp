@@ -217,24 +217,30 @@ void ZeekHistory::add(const Segment& s)
                 peer.ackSeq = s.ack;
         }
     }
-    // the highest sequence number sent; payload that does not go past it is retransmitted
-    const int64_t d = seqDelta(oneAfter, ep.lastSeq);
-    if ((syn || rst) && std::abs(d) > 1'048'576) {
-    } else if (fin && ep.lastSeq == ep.start + 1) {
-        ep.lastSeq = oneAfter;
-    } else if (ep.state == State::Reset) {
-    } else if (d > 0) {
-        ep.lastSeq = oneAfter;
-    } else if (s.length > 0 && ep.retransmissions.next()) {
-        append(ep, 'T');
-    }
-
+    updateLastSeq(ep, oneAfter, s.flags, s.length);
     updateStateMachine(ep, peer, wasOrig, s.flags, s.length);
     if (ack)
         ackReceived(peer, relAck);
     m_firstPackets |= wasOrig ? kOrigFirstPacket : kRespFirstPacket;
     if (s.length > 0 && !rst && relSeq >= 0 && s.wholePayload)
         dataSent(ep, relSeq + (syn ? 1 : 0), s.length);
+}
+
+void ZeekHistory::updateLastSeq(Endpoint& ep, uint32_t oneAfter, uint8_t flags, uint32_t length)
+{
+    const int64_t d = seqDelta(oneAfter, ep.lastSeq);
+    if ((flags & (TcpFlag::SYN | TcpFlag::RST)) && std::abs(d) > 1'048'576)
+        return; // a SYN or RST far off: not believed
+    if ((flags & TcpFlag::FIN) && ep.lastSeq == ep.start + 1) {
+        ep.lastSeq = oneAfter; // a FIN as the first thing after the SYN
+        return;
+    }
+    if (ep.state == State::Reset)
+        return;
+    if (d > 0)
+        ep.lastSeq = oneAfter;
+    else if (length > 0 && ep.retransmissions.next()) // payload that does not go past it
+        append(ep, 'T');
 }
 
 void ZeekHistory::updateHistory(Endpoint& ep, uint8_t flags, int64_t relSeq, uint32_t length)

@@ -108,6 +108,8 @@ private:
     bool seen(const Endpoint& e, uint32_t bit, char code);
     void append(const Endpoint& e, char code);
     void updateHistory(Endpoint& ep, uint8_t flags, int64_t relSeq, uint32_t length);
+    /// The highest sequence number `ep` sent, and T for payload that does not go past it.
+    void updateLastSeq(Endpoint& ep, uint32_t oneAfter, uint8_t flags, uint32_t length);
     void updateStateMachine(Endpoint& ep, Endpoint& peer, bool wasOrig, uint8_t flags, uint32_t length);
     void dataSent(Endpoint& e, int64_t from, uint32_t length);
     void ackReceived(Endpoint& e, int64_t acknowledged);

@@ -56,8 +56,7 @@ void CaptureStore::apply(const LoadBatch& batch)
                 flows[a.ackedFlow].analysis.addAcknowledgement(a);
         }
     }
-    for (const LoadBatch::FlowUpdate& u : batch.updates)
-    {
+    for (const LoadBatch::FlowUpdate& u : batch.updates) {
         flows[u.flow].stats = u.stats;
         if (u.connection)
             flows[u.flow].connection = *u.connection;
