@@ -3,6 +3,8 @@
 #include "FlowColumns.h"
 #include "TcpPacket.h"
 
+#include <algorithm>
+
 namespace fi {
 
 namespace {
@@ -65,7 +67,10 @@ void addFrameAnalysisFields(FieldNode& root, const CaptureStore& store, uint32_t
         return;
     FieldNode fields = frameAnalysisFields(store, number);
     if (!fields.children.empty())
-        tcp->children.push_back(std::move(fields));
+        // after the header's fields, before the layers it carries (the payload), as Wireshark
+        tcp->children.insert(std::find_if(tcp->children.begin(), tcp->children.end(),
+                                          [](const FieldNode& n) { return n.type == FieldNode::Type::Layer; }),
+                             std::move(fields));
 }
 
 } // namespace fi

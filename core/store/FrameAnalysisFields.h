@@ -15,7 +15,8 @@ namespace fi {
 /// children when the frame is not a flow packet.
 FieldNode frameAnalysisFields(const CaptureStore& store, uint32_t number);
 
-/// Adds frameAnalysisFields() to `tree` as the last child of its TCP layer (nothing when the
+/// Adds frameAnalysisFields() to `tree`'s TCP layer after its header fields, before the
+/// layers it carries (nothing when the
 /// tree has no TCP layer or the frame no analysis).
 void addFrameAnalysisFields(FieldNode& root, const CaptureStore& store, uint32_t number);
 

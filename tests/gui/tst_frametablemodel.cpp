@@ -483,19 +483,16 @@ private slots:
                                          "  Calculated window size = 65535", "  TCP Analysis Flags",
                                          "    Retransmission = This frame is a (suspected) retransmission",
                                          "    Spurious retransmission = This frame is a (suspected) spurious retransmission"}));
-        // under the frame's TCP layer, after its header fields
-        auto layer = [](const char* name) {
-            FieldNode node;
-            node.name = name;
-            node.type = FieldNode::Type::Layer;
-            return node;
-        };
+        // under the frame's TCP layer, after its header fields, before its payload
         LayerTree tree;
-        tree.root.children.push_back(layer("ipv4"));
-        tree.root.children[0].children.push_back(layer("tcp"));
+        tree.root.children.push_back(fieldNode("ipv4", FieldNode::Type::Layer));
+        FieldNode& tcpLayer = tree.root.children[0].children.emplace_back(fieldNode("tcp", FieldNode::Type::Layer));
+        tcpLayer.children = {numberField("srcport", 51000), fieldNode("payload", FieldNode::Type::Layer)};
         addFrameAnalysisFields(tree.root, store, 5);
-        QCOMPARE(tree.root.children[0].children[0].children.size(), size_t(1));
-        QCOMPARE(tree.root.children[0].children[0].children[0].name, std::string("SEQ/ACK analysis"));
+        QStringList names;
+        for (const FieldNode& child : tcpLayer.children)
+            names << QString::fromStdString(child.name);
+        QCOMPARE(names, (QStringList{"srcport", "SEQ/ACK analysis", "payload"}));
 
         // warnings and notes have colours of their own, on every cell of the row
         const QVariant note = model.index(5, FrameTableModel::Number).data(Qt::BackgroundRole);
