@@ -8,9 +8,11 @@
 #include "CaptureReader.h"
 #include "CaptureTracer.h"
 #include "FrameSource.h"
+#include "PcapNgReader.h"
 #include "TraceFlow.h"
 
 #include <QDirIterator>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -45,6 +47,7 @@ CaptureSpec threeFrames(bool nanosecond, bool bigEndian)
 /// reader found it before it walked pcap records itself: by ftell after every record.
 struct LibpcapRead
 {
+    bool pcapng = false;
     bool opened = false;
     std::vector<FrameRecord> records;
     std::vector<Bytes> data;
@@ -62,6 +65,7 @@ LibpcapRead readWithLibpcap(const std::string& path)
         std::fclose(f);
     }
     const bool pcapng = magic == 0x0A0D0D0A;
+    out.pcapng = pcapng;
     const uint64_t headerSize = magic == 0xA1B2CD34 || magic == 0x34CDB2A1 ? 24 : 16;
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -94,27 +98,43 @@ LibpcapRead readWithLibpcap(const std::string& path)
 /// Reads `path` with CaptureReader beside libpcap and returns the first difference (empty when
 /// there is none): every frame's number, time, lengths, bytes and position, the end, the
 /// message. `reread`: every frame read again by position (FrameSource) gives the same bytes.
-/// `status` and `frames` get how the reader ended and how many frames it gave.
+/// `status` and `frames` get how the reader ended and how many frames it gave. Where libpcap
+/// gives up on a pcapng file (it cannot open it, or stops at a block it does not take) and
+/// PcapNgReader reads on, the frames libpcap gave must be the same and the rest must read.
 std::string differenceFromLibpcap(const QString& file, bool reread, CaptureReader::Status& status,
                                   uint32_t& frames)
 {
     const std::string path = file.toStdString();
     const LibpcapRead expected = readWithLibpcap(path);
+    const bool libpcapGaveUp = expected.pcapng && (!expected.opened || expected.result != PCAP_ERROR_BREAK);
     CaptureReader reader;
     frames = 0;
     status = CaptureReader::Status::Error;
-    if (reader.open(path) != expected.opened)
-        return "opened " + std::to_string(!expected.opened) + ", libpcap " + std::to_string(expected.opened);
-    if (!expected.opened)
+    const bool opened = reader.open(path);
+    if (opened != expected.opened && !(libpcapGaveUp && opened))
+        return "opened " + std::to_string(opened) + ", libpcap " + std::to_string(expected.opened);
+    if (!opened)
         return reader.errorString().empty() ? "no message for a file that does not open" : "";
     FrameSource source;
-    if (reread && !source.open(path, reader.isPcapNg()))
+    if (reread && !source.open(reader.layout()))
         return source.errorString();
     FrameView frame;
     std::vector<uint8_t> bytes;
+    bool readOn = false; // PcapNgReader gave frames libpcap did not
     while ((status = reader.next(frame)) == CaptureReader::Status::Frame) {
         const size_t i = frames++;
         const std::string at = "frame " + std::to_string(frames) + ": ";
+        if (reread && source.layout().interfaces.size() != reader.layout().interfaces.size())
+            source.open(reader.layout()); // interfaces described since
+        if (i >= expected.records.size() && libpcapGaveUp) {
+            readOn = true;
+            if (frame.number != frames)
+                return at + "number " + std::to_string(frame.number);
+            if (reread && (!source.read(frame.record, bytes) || !std::equal(bytes.begin(), bytes.end(), frame.data)))
+                return at + "read again by position: " +
+                       (source.errorString().empty() ? "other bytes" : source.errorString());
+            continue;
+        }
         if (i >= expected.records.size())
             return at + "libpcap has no such frame";
         const FrameRecord& e = expected.records[i];
@@ -137,6 +157,8 @@ std::string differenceFromLibpcap(const QString& file, bool reread, CaptureReade
             return at + "read again by position: " +
                    (source.errorString().empty() ? "other bytes" : source.errorString());
     }
+    if (readOn || (libpcapGaveUp && frames == expected.records.size() && status == CaptureReader::Status::End))
+        return status == CaptureReader::Status::End || !reader.errorString().empty() ? "" : "no message for an early end";
     if (frames != expected.records.size())
         return std::to_string(frames) + " frames, libpcap " + std::to_string(expected.records.size());
     if ((status == CaptureReader::Status::End) != (expected.result == PCAP_ERROR_BREAK))
@@ -147,6 +169,37 @@ std::string differenceFromLibpcap(const QString& file, bool reread, CaptureReade
     if (status != CaptureReader::Status::End && reader.errorString() != expected.message)
         return "message \"" + reader.errorString() + "\", libpcap \"" + expected.message + "\"";
     return {};
+}
+
+/// How PcapNgReader alone reads a file: its frames, how it ended, the last frame's time.
+struct Step
+{
+    int frames = 0;
+    PcapNgReader::Step step = PcapNgReader::Step::End;
+    QString message;
+    int64_t timeNs = 0;
+};
+
+Step readPcapNg(const Bytes& file)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("c.pcapng");
+    writeFile(path, file);
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {0, PcapNgReader::Step::Error, "cannot open", 0};
+    FileByteSource bytes(f.handle(), uint64_t(f.size()));
+    CaptureLayout layout;
+    PcapNgReader reader;
+    reader.start(bytes, 0, layout);
+    Step out;
+    FrameView frame;
+    while ((out.step = reader.next(frame)) == PcapNgReader::Step::Frame) {
+        if (out.frames++ == 0)
+            out.timeNs = frame.record.timeNs;
+    }
+    out.message = QString::fromStdString(reader.errorString());
+    return out;
 }
 
 QByteArray toByteArray(const Bytes& bytes)
@@ -249,7 +302,7 @@ private slots:
         QCOMPARE(reader.isPcapNg(), pcapng);
         QCOMPARE(reader.linkType(), 1);
         FrameSource source;
-        QVERIFY(source.open(path.toStdString(), reader.isPcapNg()));
+        QVERIFY(source.open(reader.layout()));
         std::vector<FrameRecord> records;
         FrameView frame;
         for (size_t i = 0; i < spec.frames.size(); ++i) {
@@ -291,7 +344,7 @@ private slots:
         CaptureReader reader;
         QVERIFY(reader.open(path.toStdString()));
         FrameSource source;
-        QVERIFY(source.open(path.toStdString(), false));
+        QVERIFY(source.open(reader.layout()));
         FrameView frame;
         for (const TestFrame& t : spec.frames) {
             QCOMPARE(reader.next(frame), CaptureReader::Status::Frame);
@@ -503,7 +556,8 @@ private slots:
         const std::string difference = differenceFromLibpcap(capture, false, status, frames);
         QVERIFY2(difference.empty(), difference.c_str());
         const LibpcapRead expected = readWithLibpcap(capture.toStdString());
-        if (expected.opened && expected.result != PCAP_ERROR_BREAK) {
+        const bool readOn = expected.pcapng && frames > expected.records.size();
+        if (expected.opened && expected.result != PCAP_ERROR_BREAK && !readOn) {
             const bool truncated = expected.message.find("truncated") != std::string::npos;
             QCOMPARE(status, truncated ? CaptureReader::Status::Truncated : CaptureReader::Status::Error);
         }
@@ -526,7 +580,7 @@ private slots:
         spec.frames[1].originalLength = 61;
         writeFile(path, pcapFile(spec));
         FrameSource source;
-        QVERIFY(source.open(path.toStdString(), false));
+        QVERIFY(source.open(reader.layout()));
         std::vector<uint8_t> bytes;
         QVERIFY(!source.read(second, bytes));
         QVERIFY(QString::fromStdString(source.errorString()).contains("changed since it was loaded"));
@@ -575,6 +629,300 @@ private slots:
         QVERIFY(!reader.errorString().empty());
         QVERIFY2(QString::fromStdString(reader.errorString()).contains(messagePart),
                  reader.errorString().c_str());
+    }
+
+    /// pcapng with several interfaces of different link types, snap lengths, timestamp
+    /// resolutions and offsets, in two sections of different byte order, with every kind of
+    /// packet block: libpcap refuses it (at the second interface); every frame is read with its
+    /// interface's link type and time, read again from its position, and traced.
+    void pcapngWithSeveralInterfaces()
+    {
+        TcpSpec a;
+        a.flags = 0x02; // SYN
+        const Bytes ether = tcpOverIpv4("10.0.0.1", "10.0.0.2", a);
+        const Bytes raw = ipv4("10.1.0.1", "10.1.0.2", 6, tcp(a));
+        const Bytes raw6 = ipv6("2001:db8::1", "2001:db8::2", 6, tcp(a));
+        PcapNgBuilder b;
+        b.section(false)
+            .interface(1, 65535, 6, 0, "eth0")
+            .enhanced(0, 1'500'000'000'000'001ull, ether) // 1500000000.000001
+            .interface(101, 8192, 9, 0, "tun0")           // libpcap stops here
+            .enhanced(1, 1'500'000'001'123'456'789ull, raw)
+            .other(5, Bytes(20, 0)) // an Interface Statistics Block is stepped over
+            .interface(1, 262144, 0x80 | 10, -100)         // 2^-10 s, 100 s earlier
+            .enhanced(2, (1'500'000'100ull << 10) + 512, ether) // 1500000000.5
+            .simple(ether)                                  // interface 0, no time
+            .obsolete(1, 1'500'000'002'000'000'001ull, raw)
+            .section(true) // big-endian; its interfaces are numbered from 0 again
+            .interface(229, 96)
+            .enhanced(0, 1'500'000'003'000'000ull, raw6);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("multi.pcapng");
+        writeFile(path, b.bytes());
+
+        struct Expected
+        {
+            int linkType;
+            uint32_t interface;
+            int64_t timeNs;
+            const Bytes* bytes;
+            uint32_t originalLength;
+        };
+        const int64_t s = 1'000'000'000;
+        // Layout entries: 0 the file as libpcap read its first frame (it does not say which
+        // interface captured a frame), then every interface PcapNgReader read when it took over.
+        const std::vector<Expected> expected = {
+            {1, 0, 1'500'000'000 * s + 1'000, &ether, 0},
+            {101, 2, 1'500'000'001 * s + 123'456'789, &raw, 0},
+            {1, 3, 1'500'000'000 * s + 500'000'000, &ether, 0},
+            {1, 1, 0, &ether, 0},
+            {101, 2, 1'500'000'002 * s + 1, &raw, 0},
+            {229, 4, 1'500'000'003 * s, &raw6, 0},
+        };
+        CaptureReader reader;
+        QVERIFY2(reader.open(path.toStdString()), reader.errorString().c_str());
+        FrameView frame;
+        std::vector<FrameView> frames;
+        std::vector<Bytes> data;
+        for (const Expected& e : expected) {
+            QCOMPARE(reader.next(frame), CaptureReader::Status::Frame);
+            QCOMPARE(frame.linkType, e.linkType);
+            QCOMPARE(uint32_t(frame.record.interface), e.interface);
+            QCOMPARE(frame.record.timeNs, e.timeNs);
+            QCOMPARE(frame.record.capturedLength, uint32_t(e.bytes->size()));
+            QCOMPARE(frame.record.originalLength, e.originalLength ? e.originalLength : uint32_t(e.bytes->size()));
+            QVERIFY(std::equal(e.bytes->begin(), e.bytes->end(), frame.data));
+            frames.push_back(frame);
+            data.push_back(*e.bytes);
+        }
+        QCOMPARE(reader.next(frame), CaptureReader::Status::End);
+        QCOMPARE(reader.bytesRead(), reader.fileSize());
+
+        const CaptureLayout& layout = reader.layout();
+        QCOMPARE(layout.files.size(), size_t(1));
+        QVERIFY(layout.files[0].pcapng);
+        QCOMPARE(layout.interfaces.size(), size_t(5));
+        QVERIFY(layout.interfaces[0].wholeFile);
+        QCOMPARE(layout.interfaces[0].linkType, 1);
+        QCOMPARE(layout.interfaces[1].name, std::string("eth0"));
+        QCOMPARE(layout.interfaces[2].name, std::string("tun0"));
+        QCOMPARE(layout.interfaces[2].snapLength, 8192u);
+        QCOMPARE(layout.interfaces[3].idInSection, 2u);
+        QCOMPARE(layout.interfaces[4].section, 1u);
+        QCOMPARE(layout.interfaces[4].idInSection, 0u);
+        QCOMPARE(layout.largestSnapLength(), 262144u);
+
+        // Read again in another order, each with its interface's link type.
+        FrameSource source;
+        QVERIFY(source.open(layout));
+        std::vector<uint8_t> bytes;
+        for (size_t i : {5u, 0u, 3u, 1u, 4u, 2u}) {
+            FrameView again;
+            again.record = frames[i].record;
+            QVERIFY2(source.read(again, bytes), source.errorString().c_str());
+            QCOMPARE(again.linkType, expected[i].linkType);
+            QVERIFY(bytes == data[i]);
+        }
+
+        // Traced: every frame is a flow packet of its own flow.
+        CaptureTracer tracer;
+        QVERIFY(tracer.open(path.toStdString()));
+        TraceFlow trace;
+        const TraceSummary summary = tracer.run(trace);
+        QCOMPARE(summary.end, TraceSummary::End::Complete);
+        QCOMPARE(summary.framesRead, 6u);
+        QCOMPARE(summary.skipped, 0u);
+        QCOMPARE(summary.flowPackets, uint64_t(6));
+    }
+
+    /// libpcap reads the start of a file whose second interface differs; PcapNgReader takes
+    /// over at that interface without losing or repeating a frame.
+    void pcapngTakenOverWhereLibpcapStops()
+    {
+        const Bytes ether = tcpOverIpv4("10.0.0.1", "10.0.0.2", {});
+        PcapNgBuilder b;
+        b.section(false).interface(1, 65535);
+        for (uint64_t i = 0; i < 3; ++i)
+            b.enhanced(0, 1'000'000 + i, ether);
+        b.interface(113, 65535); // Linux SLL: libpcap stops here
+        for (uint64_t i = 3; i < 5; ++i)
+            b.enhanced(0, 1'000'000 + i, ether);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("late.pcapng");
+        writeFile(path, b.bytes());
+        const LibpcapRead libpcap = readWithLibpcap(path.toStdString());
+        QCOMPARE(libpcap.records.size(), size_t(3));
+        QVERIFY(libpcap.result != PCAP_ERROR_BREAK);
+        CaptureReader::Status status;
+        uint32_t frames = 0;
+        const std::string difference = differenceFromLibpcap(path, true, status, frames);
+        QVERIFY2(difference.empty(), difference.c_str());
+        QCOMPARE(status, CaptureReader::Status::End);
+        QCOMPARE(frames, 5u);
+    }
+
+    void pcapngTimestamps_data()
+    {
+        QTest::addColumn<int>("tsresol");
+        QTest::addColumn<qlonglong>("tsoffset");
+        QTest::addColumn<qulonglong>("units");
+        QTest::addColumn<qlonglong>("ns");
+        QTest::addColumn<bool>("inRange");
+        QTest::newRow("microseconds") << 6 << 0ll << 1'234'567ull << 1'234'567'000ll << true;
+        QTest::newRow("nanoseconds") << 9 << 0ll << 1'234'567'891ull << 1'234'567'891ll << true;
+        QTest::newRow("milliseconds") << 3 << 0ll << 1'234ull << 1'234'000'000ll << true;
+        QTest::newRow("seconds") << 0 << 0ll << 7ull << 7'000'000'000ll << true;
+        QTest::newRow("picoseconds, cut to ns") << 12 << 0ll << 1'234'567'891'999ull << 1'234'567'891ll << true;
+        QTest::newRow("10^-19 s") << 19 << 0ll << 18'000'000'000'000'000'000ull << 1'800'000'000ll << true;
+        QTest::newRow("2^-10 s") << (0x80 | 10) << 0ll << 1536ull << 1'500'000'000ll << true;
+        QTest::newRow("2^-30 s, cut to ns") << (0x80 | 30) << 0ll << 1ull << 0ll << true;
+        QTest::newRow("2^-30 s, 3 units") << (0x80 | 30) << 0ll << 3ull << 2ll << true;
+        QTest::newRow("2^-63 s") << (0x80 | 63) << 0ll << (1ull << 62) << 500'000'000ll << true;
+        QTest::newRow("offset") << 6 << 1'000'000'000ll << 5ull << 1'000'000'000'000'005'000ll << true;
+        QTest::newRow("negative offset") << 6 << -10ll << 1'000'000ull << -9'000'000'000ll << true;
+        QTest::newRow("beyond 2262") << 0 << 0ll << 10'000'000'000ull << 0ll << false;
+        QTest::newRow("beyond 2262 by the offset") << 9 << 9'300'000'000ll << 1ull << 0ll << false;
+    }
+    void pcapngTimestamps()
+    {
+        QFETCH(int, tsresol);
+        QFETCH(qlonglong, tsoffset);
+        QFETCH(qulonglong, units);
+        QFETCH(qlonglong, ns);
+        QFETCH(bool, inRange);
+        PcapNgBuilder b;
+        b.section(false).interface(1, 0, uint8_t(tsresol), tsoffset).enhanced(0, units, tcpOverIpv4("10.0.0.1", "10.0.0.2", {}));
+        const Step step = readPcapNg(b.bytes());
+        if (!inRange) {
+            QCOMPARE(step.step, PcapNgReader::Step::Error);
+            QVERIFY2(step.message.contains("2262"), qPrintable(step.message));
+        } else {
+            QCOMPARE(step.frames, 1);
+            QCOMPARE(step.step, PcapNgReader::Step::End);
+            QCOMPARE(step.timeNs, int64_t(ns));
+        }
+    }
+
+    /// A pcapng time past what 64-bit nanoseconds hold is an error with a message, whichever
+    /// reader meets it (here libpcap: one interface), not an overflow.
+    void timesBeyond2262AreAnError()
+    {
+        PcapNgBuilder b;
+        const Bytes ether = tcpOverIpv4("10.0.0.1", "10.0.0.2", {});
+        b.section(false).interface(1, 0, 0).enhanced(0, 1'500'000'000, ether).enhanced(0, 10'000'000'000ull, ether);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("late.pcapng");
+        writeFile(path, b.bytes());
+        CaptureReader reader;
+        QVERIFY(reader.open(path.toStdString()));
+        FrameView frame;
+        QCOMPARE(reader.next(frame), CaptureReader::Status::Frame);
+        QCOMPARE(reader.next(frame), CaptureReader::Status::Error);
+        QVERIFY2(QString::fromStdString(reader.errorString()).contains("2262"), reader.errorString().c_str());
+    }
+
+    /// What PcapNgReader refuses, with a message that says why; a file cut inside a block is
+    /// Truncated after the frames before it.
+    void pcapngReaderRefusesBadBlocks_data()
+    {
+        QTest::addColumn<QByteArray>("file");
+        QTest::addColumn<int>("frames");
+        QTest::addColumn<int>("end");
+        QTest::addColumn<QString>("message");
+        const Bytes ether = tcpOverIpv4("10.0.0.1", "10.0.0.2", {});
+        const int error = int(PcapNgReader::Step::Error);
+        const int truncated = int(PcapNgReader::Step::Truncated);
+        auto row = [](const char* name, const Bytes& file, int frames, int end, const char* message) {
+            QTest::newRow(name) << QByteArray(reinterpret_cast<const char*>(file.data()), qsizetype(file.size()))
+                                << frames << end << QString::fromLatin1(message);
+        };
+        PcapNgBuilder undeclared;
+        undeclared.section(false).interface(1, 0).interface(101, 0).enhanced(0, 1, ether).enhanced(2, 2, ether);
+        row("packet of an undescribed interface", undeclared.bytes(), 1, error, "interface 2");
+        PcapNgBuilder tooLong;
+        tooLong.section(false).interface(1, 0).interface(101, 0).enhanced(0, 1, ether).enhanced(0, 2, ether);
+        Bytes longCaptured = tooLong.bytes();
+        const size_t last = longCaptured.size() - (ether.size() + 3) / 4 * 4 - 32;
+        longCaptured[last + 20] = 0xF0; // captured length beyond its block
+        row("captured length beyond the block", longCaptured, 1, error, "exceeds the block");
+        Bytes cut = tooLong.bytes();
+        cut.resize(cut.size() - 5);
+        row("cut inside the last block", cut, 1, truncated, "truncated");
+        PcapNgBuilder resolution;
+        resolution.section(false).interface(1, 0, 20);
+        row("resolution finer than 10^-19", resolution.bytes(), 0, error, "resolution");
+        PcapNgBuilder binary;
+        binary.section(false).interface(1, 0, 0x80 | 64);
+        row("resolution finer than 2^-63", binary.bytes(), 0, error, "resolution");
+        PcapNgBuilder noSection;
+        noSection.section(false).interface(1, 0).enhanced(0, 1, ether);
+        Bytes headless(noSection.bytes().begin() + 28, noSection.bytes().end());
+        row("no section header", headless, 0, error, "section header");
+        PcapNgBuilder version;
+        version.section(false);
+        Bytes major2 = version.bytes();
+        major2[12] = 2;
+        row("major version 2", major2, 0, error, "version 2");
+        Bytes odd = tooLong.bytes();
+        odd[28 + 4] += 1; // the interface block's length, not a multiple of 4
+        row("block length not a multiple of 4", odd, 0, error, "invalid length");
+    }
+    void pcapngReaderRefusesBadBlocks()
+    {
+        QFETCH(QByteArray, file);
+        QFETCH(int, frames);
+        QFETCH(int, end);
+        QFETCH(QString, message);
+        const Step step = readPcapNg(Bytes(file.begin(), file.end()));
+        QCOMPARE(step.frames, frames);
+        QCOMPARE(int(step.step), end);
+        QVERIFY2(step.message.contains(message), qPrintable(step.message));
+    }
+
+    /// PcapNgReader alone reads every pcapng file of the corpus and the demo as libpcap does,
+    /// frame for frame (time, lengths, bytes, position), as far as libpcap reads it.
+    void pcapngReaderReadsAsLibpcapDoes_data()
+    {
+        QTest::addColumn<QString>("capture");
+        QTest::newRow("demo") << sourceDir() + QStringLiteral("/resources/demo/demo.pcapng");
+        const QString shared = fi::test::sharedDir();
+        if (shared.isEmpty())
+            return;
+        QDirIterator it(shared + QStringLiteral("/corpus"), {QStringLiteral("*.pcapng")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        QStringList paths;
+        while (it.hasNext())
+            paths << it.next();
+        paths.sort();
+        for (const QString& path : paths)
+            QTest::newRow(qPrintable(path.mid(shared.size() + 8))) << path;
+    }
+    void pcapngReaderReadsAsLibpcapDoes()
+    {
+        QFETCH(QString, capture);
+        const LibpcapRead expected = readWithLibpcap(capture.toStdString());
+        QFile file(capture);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        FileByteSource bytes(file.handle(), uint64_t(file.size()));
+        CaptureLayout layout;
+        PcapNgReader reader;
+        reader.start(bytes, 0, layout);
+        FrameView frame;
+        size_t i = 0;
+        PcapNgReader::Step step;
+        while ((step = reader.next(frame)) == PcapNgReader::Step::Frame && i < expected.records.size()) {
+            const FrameRecord& e = expected.records[i];
+            const QByteArray at = "frame " + QByteArray::number(qulonglong(i + 1));
+            QVERIFY2(frame.record.timeNs == e.timeNs, at);
+            QVERIFY2(frame.record.capturedLength == e.capturedLength, at);
+            QVERIFY2(frame.record.originalLength == e.originalLength, at);
+            QVERIFY2(frame.record.position == e.position, at);
+            QVERIFY2(std::equal(expected.data[i].begin(), expected.data[i].end(), frame.data), at);
+            ++i;
+        }
+        QCOMPARE(i, expected.records.size());
+        if (expected.result == PCAP_ERROR_BREAK)
+            QCOMPARE(step, PcapNgReader::Step::End);
     }
 
     void missingFileAndDirectory()

@@ -116,6 +116,26 @@ private slots:
         QVERIFY2(actual == expected, qPrintable(describeDifference(expected, actual)));
     }
 
+    /// Captures shipped with the tests (conformance/merged: `mergecap` of corpus captures of
+    /// different link types) against the index the tshark oracle gave for each.
+    void shippedCaptures_data()
+    {
+        QTest::addColumn<QString>("capture");
+        const QDir dir(fi::test::sourceDir() + QStringLiteral("/tests/conformance/merged"));
+        const QStringList names = dir.entryList({QStringLiteral("*.pcapng"), QStringLiteral("*.pcap")}, QDir::Files);
+        for (const QString& name : names)
+            QTest::newRow(qPrintable(name)) << dir.filePath(name);
+    }
+    void shippedCaptures()
+    {
+        QFETCH(QString, capture);
+        const QString base = capture.left(capture.lastIndexOf('.'));
+        const FlowList expected = readExpected(base + QStringLiteral(".index.json"));
+        QVERIFY(!expected.isEmpty());
+        const FlowList actual = traceFile(capture);
+        QVERIFY2(actual == expected, qPrintable(describeDifference(expected, actual)));
+    }
+
     void knownDifferencesListIsWellFormed()
     {
         const auto known = fi::test::knownDifferences("known-differences.txt", 1);

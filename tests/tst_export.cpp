@@ -70,11 +70,12 @@ CaptureStore loadStore(const QString& path)
     return store;
 }
 
-/// Frame `number`, its bytes whole (as read: `bytes` must outlive it).
+/// Frame `number` of an Ethernet interface, its bytes whole (as read: `bytes` must outlive it).
 FrameView frameOf(uint32_t number, const Bytes& bytes)
 {
     FrameView frame;
     frame.number = number;
+    frame.linkType = 1;
     frame.record.capturedLength = frame.record.originalLength = uint32_t(bytes.size());
     frame.data = bytes.data();
     return frame;
@@ -379,7 +380,7 @@ private slots:
 
         const PcapContent read = readPcap(merged);
         QVERIFY2(read.error.isEmpty(), qPrintable(read.error));
-        QCOMPARE(read.linkType, store.linkType);
+        QCOMPARE(read.linkType, store.layout.interfaces.at(0).linkType);
         const bool swapped =
             o.byteOrder != ByteOrder::Host &&
             (o.byteOrder == ByteOrder::Big) != (QSysInfo::ByteOrder == QSysInfo::BigEndian);

@@ -22,6 +22,7 @@
 #include <QXmlStreamReader>
 
 #include <csignal>
+#include <set>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -92,8 +93,6 @@ Traced traceTo(const QString& capture, OutputOptions o, size_t maxOpen = 64)
     CaptureTracer tracer;
     if (!tracer.open(capture.toStdString()))
         return {};
-    o.linkType = tracer.reader().linkType();
-    o.snapLength = tracer.reader().snapLength();
     o.maxOpenFiles = maxOpen;
     FlowFileWriter writer(o);
     if (!writer.prepare())
@@ -238,6 +237,77 @@ private slots:
             pcap_close(p);
             QCOMPARE(n, flow.index.size());
         }
+    }
+
+    /// A capture whose interfaces have different link types (the shipped `mergecap` of three
+    /// corpus captures): each flow's pcap file has its frames' link type and their bytes.
+    void pcapOfEachFlowHasItsLinkType()
+    {
+        const QString capture = sourceDir() + QStringLiteral("/tests/conformance/merged/three-link-types.pcapng");
+        QTemporaryDir dir;
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = dir.filePath("out").toStdString();
+        Traced t = traceTo(capture, o);
+        QCOMPARE(t.summary.end, TraceSummary::End::Complete);
+        QCOMPARE(t.flows.size(), size_t(7));
+        std::set<int> linkTypes;
+        CaptureReader reader;
+        QVERIFY(reader.open(capture.toStdString()));
+        std::vector<std::pair<int, Bytes>> frames; // by frame number - 1
+        FrameView frame;
+        while (reader.next(frame) == CaptureReader::Status::Frame)
+            frames.emplace_back(frame.linkType, Bytes(frame.data, frame.data + frame.record.capturedLength));
+        for (const Index& flow : t.flows) {
+            char err[PCAP_ERRBUF_SIZE];
+            pcap_t* p = pcap_open_offline(flow.fpout.c_str(), err);
+            QVERIFY2(p, err);
+            const int expected = frames[flow.index.front() - 1].first;
+            QCOMPARE(pcap_datalink(p) == DLT_RAW ? 101 : pcap_datalink(p), expected);
+            linkTypes.insert(expected);
+            pcap_pkthdr* h;
+            const u_char* data;
+            size_t n = 0;
+            while (pcap_next_ex(p, &h, &data) == 1) {
+                QVERIFY(n < flow.index.size());
+                const Bytes& bytes = frames[flow.index[n] - 1].second;
+                QVERIFY(h->caplen == bytes.size() && std::equal(bytes.begin(), bytes.end(), data));
+                ++n;
+            }
+            pcap_close(p);
+            QCOMPARE(n, flow.index.size());
+        }
+        QCOMPARE(linkTypes, (std::set<int>{1, 101, 113}));
+    }
+
+    /// A pcap file holds one link type: a flow whose frames come from interfaces of two link
+    /// types is an error that says so, and leaves no file behind.
+    void aFlowOfTwoLinkTypesIsRefused()
+    {
+        QTemporaryDir dir;
+        OutputOptions o;
+        o.format = OutputFormat::Pcap;
+        o.directory = dir.filePath("out").toStdString();
+        FlowWriterPool pool(o);
+        std::string error;
+        QVERIFY(FlowWriterPool::prepareDirectory(o.directory, error));
+        pool.reserve(0, "mixed");
+        const Bytes ether = tcpOverIpv4("10.0.0.1", "10.0.0.2", {});
+        const Bytes raw = ipv4("10.0.0.1", "10.0.0.2", 6, tcp({}));
+        FrameView frame;
+        frame.number = 1;
+        frame.linkType = 1;
+        frame.record.capturedLength = frame.record.originalLength = uint32_t(ether.size());
+        frame.data = ether.data();
+        QVERIFY(pool.write(0, frame));
+        frame.number = 2;
+        frame.linkType = 101;
+        frame.record.capturedLength = frame.record.originalLength = uint32_t(raw.size());
+        frame.data = raw.data();
+        QVERIFY(!pool.write(0, frame));
+        QVERIFY2(QString::fromStdString(pool.errorString()).contains("one link type"), pool.errorString().c_str());
+        pool.abort();
+        QVERIFY(entriesOf(dir.filePath("out")).isEmpty());
     }
 
     void documentsParseWithOneEntryPerFrame_data()

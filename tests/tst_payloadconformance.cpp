@@ -98,7 +98,6 @@ private slots:
         CaptureTracer tracer;
         if (!tracer.open(capture.toStdString()))
             return; // (conformance of the flow index covers what cannot be read)
-        options.linkType = tracer.reader().linkType();
         FlowFileWriter writer(options);
         QVERIFY(writer.prepare());
         TraceFlow trace(&writer);

@@ -110,15 +110,14 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
         return;
     }
     const CaptureReader& reader = tracer.reader();
-    post(generation, [this, path = job->path, lt = reader.linkType(), ng = reader.isPcapNg(),
-                      snap = reader.snapLength()] { emit started(path, lt, ng, snap); });
+    post(generation, [this, path = job->path] { emit started(path); });
 
     FlowTracker tracker;
     LoadBatchBuilder batches(generation, tracker);
     QElapsedTimer sinceBatch;
     sinceBatch.start();
     auto send = [&] {
-        std::shared_ptr<const LoadBatch> batch = batches.take(reader.bytesRead(), reader.fileSize());
+        std::shared_ptr<const LoadBatch> batch = batches.take(reader);
         job->waitForRoom();
         sinceBatch.restart();
         QMetaObject::invokeMethod(

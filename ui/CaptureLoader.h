@@ -45,8 +45,8 @@ public:
     quint64 generation() const { return m_generation; }
 
 signals:
-    /// The file opened: a new capture begins (its frames and flows follow in batches).
-    void started(const QString& path, int linkType, bool pcapng, int snapLength);
+    /// The file opened: a new capture begins (its frames, flows and layout follow in batches).
+    void started(const QString& path);
     void batchReady(std::shared_ptr<const fi::LoadBatch> batch);
     void progress(qint64 bytesRead, qint64 fileSize);
     void finished(const LoadResult& result);

@@ -22,7 +22,7 @@ FlowTableModel::~FlowTableModel()
     m_sortJob.waitForFinished(); // a Label sort reads the store's labels
 }
 
-void FlowTableModel::reset(const QString& path, int linkType, bool pcapng, int snapLength)
+void FlowTableModel::reset(const QString& path, fi::CaptureLayout layout)
 {
     beginResetModel();
     if (m_sorting) {
@@ -33,9 +33,7 @@ void FlowTableModel::reset(const QString& path, int linkType, bool pcapng, int s
     }
     m_store = CaptureStore();
     m_store.path = path.toStdString();
-    m_store.linkType = linkType;
-    m_store.pcapng = pcapng;
-    m_store.snapLength = snapLength;
+    m_store.layout = std::move(layout);
     m_byColumn.clear();
     m_rows.clear();
     m_rowOfFlow.clear();

@@ -37,7 +37,7 @@ public:
     ~FlowTableModel() override;
 
     /// Starts over with an empty capture (the filter and sort order stay).
-    void reset(const QString& path, int linkType, bool pcapng, int snapLength);
+    void reset(const QString& path, fi::CaptureLayout layout = {});
     /// Adds a loader batch: new flows as rows at the end, changed statistics (statisticsChanged()).
     void applyBatch(const fi::LoadBatch& batch);
     /// The capture is complete: filters and sorts by the final statistics.

@@ -17,17 +17,20 @@ struct InspectedFrame
     QString error;
 };
 
-InspectedFrame inspect(const std::string& path, bool pcapng, int linkType, fi::FrameRecord record)
+InspectedFrame inspect(const fi::CaptureLayout& layout, fi::FrameRecord record)
 {
     InspectedFrame out;
     fi::FrameSource source;
     std::vector<uint8_t> bytes;
-    if (!source.open(path, pcapng) || !source.read(record, bytes)) {
-        out.error = QString::fromStdString(path + ": " + source.errorString());
+    fi::FrameView frame;
+    frame.record = record;
+    if (!source.open(layout) || !source.read(frame, bytes)) {
+        const std::string& path = source.pathOf(record);
+        out.error = QString::fromStdString((path.empty() ? std::string() : path + ": ") + source.errorString());
         return out;
     }
-    out.tree = fi::decodeLayers(linkType, bytes.data(), bytes.size(), record.originalLength);
-    fi::addPayloadLayer(out.tree, linkType, bytes.data(), bytes.size(), record.originalLength);
+    out.tree = fi::decodeLayers(frame.linkType, bytes.data(), bytes.size(), record.originalLength);
+    fi::addPayloadLayer(out.tree, frame.linkType, bytes.data(), bytes.size(), record.originalLength);
     out.bytes = QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
     return out;
 }
@@ -54,6 +57,5 @@ void FrameInspector::request(const fi::CaptureStore& store, uint32_t number)
         else
             emit frameReady(number, result.bytes, result.tree);
     });
-    watcher->setFuture(QtConcurrent::run(inspect, store.path, store.pcapng, store.linkType,
-                                         store.frame(number)));
+    watcher->setFuture(QtConcurrent::run(inspect, store.layout, store.frame(number)));
 }

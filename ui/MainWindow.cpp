@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "ConversationModel.h"
+#include "Decoder.h"
 #include "DetailsPane.h"
 #include "ExportController.h"
 #include "ExportDialog.h"
@@ -9,6 +10,7 @@
 #include "FlowTreeView.h"
 #include "FollowStreamPane.h"
 #include "FrameAnalysisFields.h"
+#include "FrameCaptureFields.h"
 #include "FrameInspector.h"
 #include "FrameTableModel.h"
 #include "RecentFiles.h"
@@ -52,6 +54,18 @@ static void initResources()
 }
 
 /// The filter box's tooltip: its language in brief (fi::FlowFilter).
+/// The link types of a capture's interfaces, for a message: `link type 1 (Ethernet)`.
+static QString linkTypesText(const fi::CaptureLayout& layout)
+{
+    QStringList names;
+    for (const fi::CaptureInterface& i : layout.interfaces) {
+        const QString name = QStringLiteral("%1 (%2)").arg(i.linkType).arg(QString::fromLatin1(fi::linkTypeName(i.linkType)));
+        if (!names.contains(name))
+            names << name;
+    }
+    return (names.size() == 1 ? QObject::tr("link type %1") : QObject::tr("link types %1")).arg(names.join(QStringLiteral(", ")));
+}
+
 static QString filterHelp()
 {
     return MainWindow::tr("Keep the flows that match, as in Wireshark or tcpdump:\n"
@@ -92,6 +106,7 @@ MainWindow::MainWindow(QWidget* parent)
             [this](uint32_t number, const QByteArray& bytes, const fi::LayerTree& tree) {
                 fi::LayerTree shown = tree;
                 fi::addFrameAnalysisFields(shown.root, m_model->store(), number);
+                fi::addFrameCaptureFields(shown.root, m_model->store().layout, m_model->store().frame(number));
                 m_details->showFrame(number, bytes, shown);
             });
     connect(m_inspector, &FrameInspector::frameFailed, m_details, &DetailsPane::showFrameError);
@@ -666,14 +681,14 @@ void MainWindow::openCapture(const QString& path)
     m_loader->load(path);
 }
 
-void MainWindow::onStarted(const QString& path, int linkType, bool pcapng, int snapLength)
+void MainWindow::onStarted(const QString& path)
 {
     m_plot->clear();
     m_follow->clear();
     m_frames->clear(); // before its store is emptied
     // While loading, new flows are added at the end of the table; the sort order and the
     // filter take them in when the load ends (FlowTableModel::finishLoading).
-    m_model->reset(path, linkType, pcapng, snapLength);
+    m_model->reset(path);
     setWindowTitle(tr("%1 — FlowInspector").arg(QFileInfo(path).fileName()));
     RecentFiles::add(path);
 }
@@ -703,9 +718,8 @@ void MainWindow::onFinished(const LoadResult& result)
         if (s.flows == 0 && s.framesRead > 0) // an empty table says why
             m_statusLabel->setText(
                 s.skipped == s.framesRead
-                    ? tr("%1: no TCP flows: none of its %2 frames could be decoded (link type %3)")
-                          .arg(name, locale.toString(s.framesRead))
-                          .arg(m_model->store().linkType)
+                    ? tr("%1: no TCP flows: none of its %2 frames could be decoded (%3)")
+                          .arg(name, locale.toString(s.framesRead), linkTypesText(m_model->store().layout))
                     : tr("%1: no TCP flows: none of its %2 frames carries TCP (%3 could not be decoded)")
                           .arg(name, locale.toString(s.framesRead), locale.toString(s.skipped)));
         else
@@ -743,7 +757,7 @@ void MainWindow::onFailed(const QString& path, const QString& reason)
         m_plot->clear();
         m_frames->clear();
         m_details->showNothing();
-        m_model->reset(QString(), 0, false, 0);
+        m_model->reset(QString());
         setWindowTitle(tr("FlowInspector"));
         m_statusLabel->setText(m_statusLabel->text() + tr(" (loading %1 was stopped)").arg(QFileInfo(m_interruptedLoad).fileName()));
     }

@@ -85,7 +85,7 @@ private:
     void saveSettings() const;
     void updateRecentMenu();
     void showOpenDialog();
-    void onStarted(const QString& path, int linkType, bool pcapng, int snapLength);
+    void onStarted(const QString& path);
     void onBatch(const std::shared_ptr<const fi::LoadBatch>& batch);
     void onFinished(const LoadResult& result);
     void onFailed(const QString& path, const QString& reason);

@@ -122,8 +122,6 @@ int runStats(const CliOptions& o, CaptureTracer& tracer)
 int runPerFlowTrace(const CliOptions& o, CaptureTracer& tracer)
 {
     OutputOptions output = o.output;
-    output.linkType = tracer.reader().linkType();
-    output.snapLength = tracer.reader().snapLength();
     FlowFileWriter writer(output);
     if (!writer.prepare())
         return fail(writer.errorString());

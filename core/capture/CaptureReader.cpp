@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <limits>
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,6 +40,22 @@ bool libpcapRewritesRecords(int dlt, bool byteSwapped)
     }
 }
 
+/// The LINKTYPE_* value files carry (and our pcap output writes) for libpcap's DLT_* value,
+/// where the two differ (libpcap's dlt_to_linktype, which it does not export).
+int linkTypeOfDlt(int dlt)
+{
+    switch (dlt) {
+    case DLT_RAW: return 101;          // 12 (14 on OpenBSD)
+    case DLT_ATM_RFC1483: return 100;  // 11
+#ifdef DLT_ATM_CLIP
+    case DLT_ATM_CLIP: return 106;     // 19 on Linux
+#endif
+    case DLT_SLIP_BSDOS: return 102;   // 15
+    case DLT_PPP_BSDOS: return 103;    // 16
+    default: return dlt;
+    }
+}
+
 /// Reads up to `size` bytes at `offset`; the number read, or -1 (errno set).
 ssize_t readAt(int fd, void* buffer, size_t size, off_t offset)
 {
@@ -67,7 +85,14 @@ void CaptureReader::close()
     if (m_pcap)
         pcap_close(m_pcap);
     m_pcap = nullptr;
+    m_source.reset();
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
     m_walking = false;
+    m_ownPcapNg = false;
+    m_hasPending = false;
+    m_layout = {};
     m_framesRead = 0;
 }
 
@@ -124,31 +149,68 @@ bool CaptureReader::open(const std::string& path)
         return false;
     }
 
+    m_layout.files.push_back({path, m_pcapng});
+    if (m_pcapng) {
+        m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (m_fd < 0) {
+            m_error = std::strerror(errno);
+            std::fclose(file);
+            return false;
+        }
+        m_source = std::make_unique<FileByteSource>(m_fd, m_fileSize);
+    }
+
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     m_pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!m_pcap) {
         std::fclose(file);
         m_error = errbuf;
+        if (m_pcapng && takeOverFromLibpcap(0))
+            return true;
         if (m_error.find("unknown file format") != std::string::npos)
             m_error = "not a pcap or pcapng capture (" + m_error + ")";
         return false;
     }
     // libpcap reports DLT values; files (and our pcap output) carry LINKTYPE values, which
-    // differ for raw IP (DLT_RAW is 12 or 14, LINKTYPE_RAW 101).
+    // differ for a few (raw IP: DLT_RAW is 12 or 14, LINKTYPE_RAW 101).
     const int dlt = pcap_datalink(m_pcap);
-    m_linkType = dlt == DLT_RAW ? 101 : dlt;
-    m_snapLength = pcap_snapshot(m_pcap);
+    CaptureInterface libpcapInterface;
+    libpcapInterface.linkType = linkTypeOfDlt(dlt);
+    libpcapInterface.snapLength = uint32_t(pcap_snapshot(m_pcap));
+    libpcapInterface.wholeFile = m_pcapng;
+    m_libpcapInterface = uint32_t(m_layout.interfaces.size());
+    m_layout.interfaces.push_back(libpcapInterface);
 
     if (format && !libpcapRewritesRecords(dlt, format->byteSwapped)) {
-        const uint32_t longest = std::min(uint32_t(m_snapLength), kLongestRecordLibpcapReadsWhole);
+        const uint32_t longest = std::min(libpcapInterface.snapLength, kLongestRecordLibpcapReadsWhole);
         m_walker.start(fileno(file), sizeof header, *format, longest);
         m_walking = true;
     }
     return true;
 }
 
+bool CaptureReader::takeOverFromLibpcap(uint32_t frames)
+{
+    m_pcapNgReader.start(*m_source, 0, m_layout);
+    FrameView frame;
+    for (uint32_t skipped = 0; skipped <= frames; ++skipped) {
+        const PcapNgReader::Step step = m_pcapNgReader.next(frame);
+        if (step == PcapNgReader::Step::End && skipped == frames)
+            break; // libpcap stopped at something after the last frame that PcapNgReader reads
+        if (step != PcapNgReader::Step::Frame)
+            return false; // libpcap's verdict stands
+    }
+    m_ownPcapNg = true;
+    m_hasPending = frame.data != nullptr;
+    m_pending = frame;
+    m_error.clear();
+    return true;
+}
+
 uint64_t CaptureReader::bytesRead() const
 {
+    if (m_ownPcapNg)
+        return m_pcapNgReader.offset();
     if (!m_pcap)
         return 0;
     if (m_walking)
@@ -159,12 +221,43 @@ uint64_t CaptureReader::bytesRead() const
 
 CaptureReader::Status CaptureReader::next(FrameView& frame)
 {
-    if (!m_pcap)
+    if (!m_pcap && !m_ownPcapNg)
         return Status::End;
-    const Status status = m_walking ? nextWalked(frame) : nextFromLibpcap(frame);
-    if (status == Status::Frame)
+    const Status status = m_ownPcapNg ? nextFromPcapNg(frame)
+                          : m_walking ? nextWalked(frame)
+                                      : nextFromLibpcap(frame);
+    if (status == Status::Frame) {
+        if (!m_ownPcapNg) {
+            const CaptureInterface& i = m_layout.interfaces[m_libpcapInterface];
+            frame.record.interface = m_libpcapInterface;
+            frame.linkType = i.linkType;
+            frame.snapLength = i.snapLength;
+        }
         frame.number = ++m_framesRead;
+    }
     return status;
+}
+
+CaptureReader::Status CaptureReader::nextFromPcapNg(FrameView& frame)
+{
+    if (m_hasPending) {
+        m_hasPending = false;
+        frame = m_pending;
+        return Status::Frame;
+    }
+    switch (m_pcapNgReader.next(frame)) {
+    case PcapNgReader::Step::Frame:
+        return Status::Frame;
+    case PcapNgReader::Step::End:
+        return Status::End;
+    case PcapNgReader::Step::Truncated:
+        m_error = m_pcapNgReader.errorString();
+        return Status::Truncated;
+    case PcapNgReader::Step::Error:
+        break;
+    }
+    m_error = m_pcapNgReader.errorString();
+    return Status::Error;
 }
 
 CaptureReader::Status CaptureReader::nextWalked(FrameView& frame)
@@ -199,6 +292,8 @@ CaptureReader::Status CaptureReader::nextWalked(FrameView& frame)
 CaptureReader::Status CaptureReader::nextFromLibpcap(FrameView& frame)
 {
     const Status status = readWithLibpcap(frame);
+    if (status == Status::Error && m_pcapng && takeOverFromLibpcap(m_framesRead))
+        return nextFromPcapNg(frame);
     if (status != Status::Frame)
         return status;
     const off_t end = ftello(pcap_file(m_pcap));
@@ -228,9 +323,16 @@ CaptureReader::Status CaptureReader::readWithLibpcap(FrameView& frame)
     }
     frame.record.capturedLength = header->caplen;
     frame.record.originalLength = header->len;
+
     // pcap stores seconds as an unsigned 32-bit number (libpcap reads it signed: 2038 and
     // later would come out negative); pcapng's 64-bit times arrive whole.
     const int64_t seconds = m_pcapng ? int64_t(header->ts.tv_sec) : int64_t(uint32_t(header->ts.tv_sec));
+    constexpr int64_t kLatestSecond = std::numeric_limits<int64_t>::max() / 1'000'000'000 - 1;
+    if (seconds > kLatestSecond || seconds < -kLatestSecond) {
+        m_error = "frame " + std::to_string(m_framesRead + 1) +
+                  ": its timestamp lies beyond the year 2262, out of the range this reader keeps";
+        return Status::Error;
+    }
     frame.record.timeNs = seconds * 1'000'000'000 + header->ts.tv_usec;
     frame.data = data;
     return Status::Frame;

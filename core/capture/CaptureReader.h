@@ -1,6 +1,9 @@
 #pragma once
 
+#include "ByteSource.h"
+#include "CaptureLayout.h"
 #include "Frame.h"
+#include "PcapNgReader.h"
 #include "PcapRecordWalker.h"
 
 #include <cstdint>
@@ -12,9 +15,12 @@ struct pcap;
 namespace fi {
 
 /// Reads a pcap or pcapng capture (any byte order, micro- or nanosecond) frame by frame, with
-/// nanosecond timestamps and the position of every frame in the file. libpcap opens every file
-/// and reads pcapng; the records of classic pcap are walked directly (PcapRecordWalker), giving
-/// what libpcap gives, and libpcap reads the few records the walker leaves to it.
+/// nanosecond timestamps, the position of every frame in the file and the interface (and so
+/// the link type) that captured it. libpcap opens every file and reads pcapng; the records of
+/// classic pcap are walked directly (PcapRecordWalker), giving what libpcap gives, and libpcap
+/// reads the few records the walker leaves to it. A pcapng file libpcap refuses (interfaces of
+/// different link types or snap lengths, a snap length beyond its limit) is read by
+/// PcapNgReader: from its start when libpcap cannot open it, else from where libpcap stopped.
 class CaptureReader
 {
 public:
@@ -33,8 +39,11 @@ public:
     /// End: no more frames. Truncated: the file ends inside a record. Error: see errorString().
     Status next(FrameView& frame);
 
-    int linkType() const { return m_linkType; }
-    int snapLength() const { return m_snapLength; }
+    /// The file and the interfaces met so far (frames name theirs by FrameRecord::interface).
+    const CaptureLayout& layout() const { return m_layout; }
+    /// The first interface's link type and snap length (a classic pcap file's).
+    int linkType() const { return m_layout.interfaces.empty() ? 0 : m_layout.interfaces[0].linkType; }
+    int snapLength() const { return m_layout.interfaces.empty() ? 0 : int(m_layout.interfaces[0].snapLength); }
     bool isPcapNg() const { return m_pcapng; }
     uint64_t fileSize() const { return m_fileSize; }
     /// Bytes of the file consumed so far (for progress).
@@ -50,13 +59,25 @@ private:
     Status nextFromLibpcap(FrameView& frame);
     /// One pcap_next_ex: the frame's lengths, time and data (not its position or number).
     Status readWithLibpcap(FrameView& frame);
+    /// The next frame of PcapNgReader (a pending one first).
+    Status nextFromPcapNg(FrameView& frame);
+    /// Starts PcapNgReader on the file and steps over the first `frames` frames; true when it
+    /// then reads on where libpcap could not (its next frame is kept pending), false when it
+    /// fails there too.
+    bool takeOverFromLibpcap(uint32_t frames);
 
     pcap* m_pcap = nullptr;
     std::unique_ptr<char[]> m_fileBuffer; ///< pcapng: libpcap's FILE reads through it
+    int m_fd = -1;                         ///< the file, for PcapNgReader
+    std::unique_ptr<ByteSource> m_source;  ///< the file's bytes, for PcapNgReader
     PcapRecordWalker m_walker;
     bool m_walking = false; ///< classic pcap read by m_walker
-    int m_linkType = 0;
-    int m_snapLength = 0;
+    PcapNgReader m_pcapNgReader;
+    bool m_ownPcapNg = false;     ///< pcapng read by m_pcapNgReader
+    FrameView m_pending;          ///< a frame m_pcapNgReader read ahead
+    bool m_hasPending = false;
+    CaptureLayout m_layout;
+    uint32_t m_libpcapInterface = 0; ///< the layout entry of frames libpcap reads
     bool m_pcapng = false;
     uint64_t m_fileSize = 0;
     uint32_t m_framesRead = 0;

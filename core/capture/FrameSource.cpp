@@ -13,12 +13,17 @@ FrameSource::~FrameSource()
     close();
 }
 
-bool FrameSource::open(const std::string& path, bool pcapng)
+bool FrameSource::open(CaptureLayout layout)
 {
     close();
-    m_pcapng = pcapng;
-    m_file = std::fopen(path.c_str(), "rb");
-    if (!m_file) {
+    m_layout = std::move(layout);
+    m_files.assign(m_layout.files.size(), nullptr);
+    if (m_layout.files.empty()) {
+        m_error = "no capture file";
+        return false;
+    }
+    m_files[0] = std::fopen(m_layout.files[0].path.c_str(), "rb"); // (a capture gone says so now)
+    if (!m_files[0]) {
         m_error = std::strerror(errno);
         return false;
     }
@@ -27,38 +32,58 @@ bool FrameSource::open(const std::string& path, bool pcapng)
 
 void FrameSource::close()
 {
-    if (m_file)
-        std::fclose(m_file);
-    m_file = nullptr;
+    for (std::FILE* f : m_files)
+        if (f)
+            std::fclose(f);
+    m_files.clear();
 }
 
-bool FrameSource::readAt(uint64_t offset, void* buffer, size_t size)
+const std::string& FrameSource::pathOf(const FrameRecord& record) const
 {
-    if (!m_file) {
-        m_error = "capture is not open";
-        return false;
+    static const std::string kNone;
+    const CaptureInterface* i = m_layout.interfaceOf(record.interface);
+    return i && i->file < m_layout.files.size() ? m_layout.files[i->file].path : kNone;
+}
+
+std::FILE* FrameSource::fileOf(const FrameRecord& record)
+{
+    const CaptureInterface* i = m_layout.interfaceOf(record.interface);
+    if (!i || i->file >= m_files.size()) {
+        m_error = "the frame's interface " + std::to_string(record.interface) + " is not in the capture";
+        return nullptr;
     }
-    if (fseeko(m_file, off_t(offset), SEEK_SET) != 0 || std::fread(buffer, 1, size, m_file) != size) {
-        m_error = std::ferror(m_file) ? std::strerror(errno) : "the file is shorter than before";
-        std::clearerr(m_file);
+    std::FILE*& file = m_files[i->file];
+    if (!file) {
+        file = std::fopen(m_layout.files[i->file].path.c_str(), "rb");
+        if (!file)
+            m_error = std::strerror(errno);
+    }
+    return file;
+}
+
+bool FrameSource::readAt(std::FILE* file, uint64_t offset, void* buffer, size_t size)
+{
+    if (fseeko(file, off_t(offset), SEEK_SET) != 0 || std::fread(buffer, 1, size, file) != size) {
+        m_error = std::ferror(file) ? std::strerror(errno) : "the file is shorter than before";
+        std::clearerr(file);
         return false;
     }
     return true;
 }
 
-bool FrameSource::resolvePcapNgData(const FrameRecord& record, uint64_t& dataOffset)
+bool FrameSource::resolvePcapNgData(std::FILE* file, const FrameRecord& record, uint64_t& dataOffset)
 {
     // The block ends at record.position with its total length repeated; its header says which
     // kind of packet block it is, and so where the packet data starts.
     uint32_t trailer = 0;
-    if (record.position < 12 || !readAt(record.position - 4, &trailer, 4))
+    if (record.position < 12 || !readAt(file, record.position - 4, &trailer, 4))
         return false;
     for (uint32_t length : {trailer, byteSwapped(trailer)}) {
         if (length < 12 || length > record.position)
             continue;
         uint32_t head[2];
         uint64_t start = record.position - length;
-        if (!readAt(start, head, 8))
+        if (!readAt(file, start, head, 8))
             return false;
         bool swapped = length != trailer;
         uint32_t type = swapped ? byteSwapped(head[0]) : head[0];
@@ -81,14 +106,14 @@ bool FrameSource::resolvePcapNgData(const FrameRecord& record, uint64_t& dataOff
     return false;
 }
 
-bool FrameSource::checkPcapRecord(const FrameRecord& record)
+bool FrameSource::checkPcapRecord(std::FILE* file, const FrameRecord& record)
 {
     // The record header before the data must still describe this frame (16 bytes, or 24 in
     // the modified format; its lengths the other way round in files before version 2.3);
     // otherwise the file was replaced since it was loaded.
     for (uint64_t headerSize : {16u, 24u}) {
         uint32_t header[4];
-        if (record.position < 24 + headerSize || !readAt(record.position - headerSize, header, 16))
+        if (record.position < 24 + headerSize || !readAt(file, record.position - headerSize, header, 16))
             continue;
         for (bool swap : {false, true}) {
             for (bool exchanged : {false, true}) {
@@ -105,11 +130,26 @@ bool FrameSource::checkPcapRecord(const FrameRecord& record)
 
 bool FrameSource::read(const FrameRecord& record, std::vector<uint8_t>& out)
 {
+    std::FILE* file = fileOf(record);
+    if (!file)
+        return false;
+    const bool pcapng = m_layout.files[m_layout.interfaces[record.interface].file].pcapng;
     uint64_t offset = record.position;
-    if (m_pcapng ? !resolvePcapNgData(record, offset) : !checkPcapRecord(record))
+    if (pcapng ? !resolvePcapNgData(file, record, offset) : !checkPcapRecord(file, record))
         return false;
     out.resize(record.capturedLength);
-    return record.capturedLength == 0 || readAt(offset, out.data(), out.size());
+    return record.capturedLength == 0 || readAt(file, offset, out.data(), out.size());
+}
+
+bool FrameSource::read(FrameView& frame, std::vector<uint8_t>& buffer)
+{
+    if (!read(frame.record, buffer))
+        return false;
+    const CaptureInterface& i = m_layout.interfaces[frame.record.interface];
+    frame.linkType = i.linkType;
+    frame.snapLength = i.snapLength;
+    frame.data = buffer.data();
+    return true;
 }
 
 } // namespace fi

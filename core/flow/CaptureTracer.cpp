@@ -13,7 +13,6 @@ TraceSummary CaptureTracer::run(FlowTracker& tracker)
 {
     TraceSummary summary;
     Packet packet;
-    packet.protocol = m_reader.linkType();
     FrameView& frame = packet.frame;
     for (;;) {
         const CaptureReader::Status status = m_reader.next(frame);
@@ -27,6 +26,7 @@ TraceSummary CaptureTracer::run(FlowTracker& tracker)
             }
             break;
         }
+        packet.protocol = frame.linkType;
         packet.tcp = decodeTcp(packet.protocol, frame.data, frame.record.capturedLength,
                                frame.record.originalLength);
         uint32_t flow = FlowTracker::kNoFlow;

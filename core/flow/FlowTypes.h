@@ -37,7 +37,7 @@ struct BufferID
 /// the packet is being traced) and what decoding found in it (syn, fin, src, dst, ports).
 struct Packet
 {
-    int protocol = 0; ///< data link type from the global header
+    int protocol = 0; ///< link type of the frame's interface
     FrameView frame;
     TcpPacket tcp;
 

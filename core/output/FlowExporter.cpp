@@ -62,8 +62,7 @@ ExportResult ended(ExportResult result, ExportResult::End end, std::string error
 
 FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t>& flows,
                            ExportOptions options)
-    : m_capture(store.path), m_pcapng(store.pcapng), m_linkType(store.linkType),
-      m_snapLength(store.snapLength), m_startNs(store.startNs()), m_options(std::move(options))
+    : m_capture(store.path), m_layout(store.layout), m_startNs(store.startNs()), m_options(std::move(options))
 {
     for (uint32_t id : flows)
         if (id < store.flows.size())
@@ -82,7 +81,7 @@ FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t
         for (const FlowPacket& p : record.packets) {
             if (p.frame == 0 || p.frame > store.frames.size())
                 continue;
-            m_frames.push_back({{p.frame, store.frame(p.frame), nullptr}, uint32_t(m_flows.size() - 1)});
+            m_frames.push_back({{p.frame, 0, 0, store.frame(p.frame), nullptr}, uint32_t(m_flows.size() - 1)});
             flow.lastFrame = p.frame;
             flow.payload = flow.payload || p.payloadLength > 0;
         }
@@ -118,8 +117,6 @@ OutputOptions FlowExporter::outputOptions() const
     o.directory = m_options.directory;
     o.byteOrder = m_options.byteOrder;
     o.nanosecond = m_options.nanosecond;
-    o.linkType = m_linkType;
-    o.snapLength = m_snapLength;
     o.maxOpenFiles = m_options.maxOpenFiles;
     return o;
 }
@@ -210,7 +207,7 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
         total += !skip[perFlow ? f.flow : 0];
 
     FrameSource source;
-    if (total > 0 && !source.open(m_capture, m_pcapng))
+    if (total > 0 && !source.open(m_layout))
         return ended(std::move(result), ExportResult::End::Failed,
                      m_capture + ": " + source.errorString());
     auto abandon = [&](ExportResult::End end, std::string error) {
@@ -226,11 +223,10 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
             continue;
         if (cancelled())
             return abandon(ExportResult::End::Cancelled, {});
-        if (!source.read(f.frame.record, bytes))
-            return abandon(ExportResult::End::Failed, m_capture + ": frame " +
+        if (!source.read(f.frame, bytes))
+            return abandon(ExportResult::End::Failed, source.pathOf(f.frame.record) + ": frame " +
                                                           std::to_string(f.frame.number) + ": " +
                                                           source.errorString());
-        f.frame.data = bytes.data();
         if (!pool.write(file, f.frame) ||
             (perFlow && f.frame.number == m_flows[file].lastFrame && !pool.finish(file)))
             return abandon(ExportResult::End::Failed, pool.errorString());

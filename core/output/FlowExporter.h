@@ -80,10 +80,8 @@ private:
     ExportResult writeFrames(ExportResult result);
     ExportResult writeCsv(ExportResult result);
 
-    std::string m_capture;
-    bool m_pcapng = false;
-    int m_linkType = 1;
-    int m_snapLength = 0;
+    std::string m_capture; ///< as the user named it
+    CaptureLayout m_layout;
     int64_t m_startNs = 0;
     std::vector<uint32_t> m_flowIds;
     std::vector<ExportedFlow> m_flows;

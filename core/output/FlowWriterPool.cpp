@@ -37,7 +37,7 @@ FlowWriterPool::FlowWriterPool(OutputOptions options)
           (std::filesystem::path(m_options.directory.empty() ? "." : m_options.directory) / "")
               .string()),
       m_document(documentFormatFor(m_options.format)), m_pcap(m_options),
-      m_prolog(m_document ? m_document->prolog() : m_pcap.fileHeader()),
+      m_prolog(m_document ? m_document->prolog() : std::string()),
       m_separator(m_document ? m_document->separator() : std::string()),
       m_epilog(m_document ? m_document->epilog() : std::string()),
       m_buffers(m_options.memoryBudget), m_names(0, NameHash{&m_slots}, NameEqual{&m_slots})
@@ -162,11 +162,18 @@ bool FlowWriterPool::write(uint32_t flow, const FrameView& frame)
             return false;
     } else if (m_document) {
         bytes += slot.entries == 0 ? m_prolog : m_separator;
-        bytes += m_document->entry(frameDocument(m_options.linkType, frame, m_options.nanosecond));
+        bytes += m_document->entry(frameDocument(frame.linkType, frame, m_options.nanosecond));
         ++slot.entries;
     } else {
-        if (slot.entries == 0)
-            bytes += m_prolog;
+        if (slot.entries == 0) {
+            slot.linkType = frame.linkType;
+            bytes += m_pcap.fileHeader(frame.linkType, frame.snapLength);
+        } else if (frame.linkType != slot.linkType) {
+            return fail(finalPath(slot), "frame " + std::to_string(frame.number) + " has link type " +
+                                             std::to_string(frame.linkType) + " where the file's earlier frames have " +
+                                             std::to_string(slot.linkType) +
+                                             ": a pcap file holds frames of one link type");
+        }
         m_pcap.appendRecord(bytes, frame);
         ++slot.entries;
     }
@@ -179,7 +186,7 @@ bool FlowWriterPool::write(uint32_t flow, const FrameView& frame)
 bool FlowWriterPool::writePayload(uint32_t flow, Slot& slot, const FrameView& frame)
 {
     const FrameRecord& record = frame.record;
-    const TcpPacket tcp = decodeTcp(m_options.linkType, frame.data, record.capturedLength,
+    const TcpPacket tcp = decodeTcp(frame.linkType, frame.data, record.capturedLength,
                                     record.originalLength);
     if (!tcp.valid)
         return true; // (a flow packet is valid TCP)

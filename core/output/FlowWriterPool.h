@@ -106,6 +106,7 @@ private:
         bool created = false; ///< the temporary file exists
         bool finished = false;
         bool committed = false;
+        int linkType = 0; ///< pcap: of its frames (a pcap file holds one)
     };
 
     /// Names by flow id: a set of flow ids hashed and compared by their slots' names, so that
@@ -158,7 +159,8 @@ private:
     std::string m_stagingDirectory;
     std::unique_ptr<DocumentFormat> m_document; ///< null for pcap
     PcapEncoder m_pcap;
-    std::string m_prolog, m_separator, m_epilog; ///< the file's start, between frames, end
+    /// The file's start (pcap: its header, by the first frame's link type), between frames, end
+    std::string m_prolog, m_separator, m_epilog;
     std::vector<Slot> m_slots;                   ///< by flow id
     /// Payload: by flow id, from the flow's first frame until it is finished
     std::vector<std::unique_ptr<PayloadLayout>> m_layouts;

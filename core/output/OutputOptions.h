@@ -20,8 +20,6 @@ struct OutputOptions
     std::string directory;
     ByteOrder byteOrder = ByteOrder::Host; ///< pcap only
     bool nanosecond = false;               ///< pcap timestamps (and json/plist/tree frame info)
-    int linkType = 1;                      ///< the capture's link type
-    int snapLength = 262144;               ///< the capture's snap length
     size_t maxOpenFiles = 64;              ///< bound of the output files open at once
     /// Memory the flows' bytes may hold while they wait to be written (most files are then
     /// written whole, once); 0 writes every frame at once.

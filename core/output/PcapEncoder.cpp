@@ -10,12 +10,11 @@ PcapEncoder::PcapEncoder(const OutputOptions& o)
     : m_swap(o.byteOrder == ByteOrder::Host
                  ? false
                  : (o.byteOrder == ByteOrder::Big) != (std::endian::native == std::endian::big)),
-      m_nano(o.nanosecond), m_linkType(uint32_t(o.linkType)),
-      m_snapLength(uint32_t(o.snapLength > 0 ? o.snapLength : 262144))
+      m_nano(o.nanosecond)
 {
 }
 
-std::string PcapEncoder::fileHeader() const
+std::string PcapEncoder::fileHeader(int linkType, uint32_t snapLength) const
 {
     std::string out;
     put32(out, m_nano ? 0xA1B23C4D : 0xA1B2C3D4);
@@ -23,8 +22,8 @@ std::string PcapEncoder::fileHeader() const
     put16(out, 4);
     put32(out, 0);
     put32(out, 0);
-    put32(out, m_snapLength);
-    put32(out, m_linkType);
+    put32(out, snapLength > 0 ? snapLength : 262144);
+    put32(out, uint32_t(linkType));
     return out;
 }
 

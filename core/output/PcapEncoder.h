@@ -8,15 +8,15 @@
 
 namespace fi {
 
-/// The pcap global header and record headers in the requested byte order and resolution, with
-/// the link type and snap length of the options (the capture's).
+/// The pcap global header and record headers in the requested byte order and resolution.
 class PcapEncoder
 {
 public:
     explicit PcapEncoder(const OutputOptions& options);
 
-    /// The 24-byte global header.
-    std::string fileHeader() const;
+    /// The 24-byte global header of a file of frames of this link type and snap length (0: not
+    /// limited, written as 262144).
+    std::string fileHeader(int linkType, uint32_t snapLength) const;
     /// Appends one record (16-byte header and the captured bytes) to `out`.
     void appendRecord(std::string& out, const FrameView& frame) const;
 
@@ -26,8 +26,6 @@ private:
 
     bool m_swap;
     bool m_nano;
-    uint32_t m_linkType;
-    uint32_t m_snapLength;
 };
 
 } // namespace fi

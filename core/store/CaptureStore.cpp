@@ -32,6 +32,8 @@ const FlowPacket* CaptureStore::packetOfFrame(uint32_t number) const
 
 void CaptureStore::apply(const LoadBatch& batch)
 {
+    if (batch.layout)
+        layout = *batch.layout;
     for (const FrameRecord& r : batch.frames) {
         frames.push_back(r);
         frameFlows.push_back(FlowTracker::kNoFlow);

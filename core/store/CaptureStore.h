@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CaptureLayout.h"
 #include "ChunkedArray.h"
 #include "FlowAnalysis.h"
 #include "FlowTracker.h"
@@ -81,16 +82,16 @@ struct LoadBatch
     std::vector<FlowUpdate> updates;
     uint64_t bytesRead = 0;
     uint64_t fileSize = 0;
+    /// The capture's files and interfaces when they changed since the previous batch.
+    std::optional<CaptureLayout> layout;
 };
 
 /// A loaded capture: where it is, every frame's record and every flow, filled batch by batch.
 class CaptureStore
 {
 public:
-    std::string path;
-    int linkType = 0;
-    int snapLength = 0;
-    bool pcapng = false;
+    std::string path; ///< the capture as the user named it (its first file)
+    CaptureLayout layout; ///< its files and interfaces, as far as loaded
 
     ChunkedArray<FrameRecord> frames; ///< frame number n is frames[n - 1]
     ChunkedArray<uint32_t> frameFlows; ///< by frame as frames: its flow id, or kNoFlow (not TCP)

@@ -66,7 +66,7 @@ void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
     }
 }
 
-std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(uint64_t bytesRead, uint64_t fileSize)
+std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(const CaptureReader& reader)
 {
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
     // a connection's history belongs to all its flows
@@ -86,8 +86,12 @@ std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(uint64_t bytesRead, uint
             u.connection = m_analyzer.history(m_connectionOf[f]).summary();
     }
     m_touched.assign(m_touched.size(), 0);
-    done->bytesRead = bytesRead;
-    done->fileSize = fileSize;
+    done->bytesRead = reader.bytesRead();
+    done->fileSize = reader.fileSize();
+    if (reader.layout().interfaces.size() != m_sentInterfaces || m_nextFrame == 1) {
+        done->layout = reader.layout();
+        m_sentInterfaces = reader.layout().interfaces.size();
+    }
     m_nextFrame += uint32_t(done->frames.size());
 
     m_batch = std::make_shared<LoadBatch>();
@@ -103,15 +107,12 @@ TraceSummary loadCaptureStore(CaptureTracer& tracer, const std::string& path, Ca
 {
     store = CaptureStore{};
     store.path = path;
-    store.linkType = tracer.reader().linkType();
-    store.snapLength = tracer.reader().snapLength();
-    store.pcapng = tracer.reader().isPcapNg();
     FlowTracker tracker;
     LoadBatchBuilder builder(0, tracker);
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket&, uint32_t) { builder.addFrame(frame); });
     const TraceSummary summary = tracer.run(tracker);
     tracer.setFrameHook(nullptr);
-    store.apply(*builder.take(tracer.reader().bytesRead(), tracer.reader().fileSize()));
+    store.apply(*builder.take(tracer.reader()));
     return summary;
 }
 

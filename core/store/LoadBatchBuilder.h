@@ -25,8 +25,9 @@ public:
     /// Call for every frame read, in order.
     void addFrame(const FrameView& frame) { m_batch->frames.push_back(frame.record); }
     size_t pendingFrames() const { return m_batch->frames.size(); }
-    /// Completes the current batch and starts the next.
-    std::shared_ptr<const LoadBatch> take(uint64_t bytesRead, uint64_t fileSize);
+    /// Completes the current batch (with how far `reader` has read, and its layout when that
+    /// changed) and starts the next.
+    std::shared_ptr<const LoadBatch> take(const CaptureReader& reader);
 
     void flowOpened(uint32_t flow, const Packet& first) override;
     void packetAdded(uint32_t flow, const Packet& packet) override;
@@ -51,6 +52,7 @@ private:
     std::vector<uint32_t> m_changedConnections; ///< in the current batch
     std::vector<uint32_t> m_reverse; ///< by flow id: the other direction, once known
     uint32_t m_nextFrame = 1;
+    size_t m_sentInterfaces = 0; ///< of the reader's layout, as of the last batch that had it
 };
 
 /// Reads the whole capture `tracer` has open (from `path`) into `store` at once, as the

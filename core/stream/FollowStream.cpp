@@ -12,9 +12,7 @@ namespace fi {
 FollowStream::Input FollowStream::input(const CaptureStore& store, uint32_t flow)
 {
     Input in;
-    in.path = store.path;
-    in.pcapng = store.pcapng;
-    in.linkType = store.linkType;
+    in.layout = store.layout;
     if (flow >= store.flows.size())
         return in;
     in.id = store.flows[flow].id;
@@ -43,25 +41,26 @@ bool FollowStream::build(const Input& input, std::string& error, const std::atom
 {
     *this = FollowStream();
     FrameSource source;
-    if (!source.open(input.path, input.pcapng)) {
+    if (!source.open(input.layout)) {
         error = source.errorString();
         return false;
     }
     std::vector<uint8_t> bytes;
-    for (const Input::Frame& frame : input.frames) {
+    for (const Input::Frame& f : input.frames) {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
             error.clear();
             return false;
         }
-        if (!source.read(frame.record, bytes)) {
+        FrameView frame{f.number, 0, 0, f.record, nullptr};
+        if (!source.read(frame, bytes)) {
             error = "frame " + std::to_string(frame.number) + ": " + source.errorString();
             return false;
         }
-        const TcpPacket tcp = decodeTcp(input.linkType, bytes.data(), bytes.size(), frame.record.originalLength);
+        const TcpPacket tcp = decodeTcp(frame.linkType, bytes.data(), bytes.size(), frame.record.originalLength);
         if (!tcp.valid)
             continue; // (cannot happen: it was a flow packet when traced)
         const auto [from, length] = tcp.capturedPayload(bytes.size());
-        m_streams[size_t(frame.direction)].add(frame.number, tcp.seq, tcp.syn(), tcp.fin(),
+        m_streams[size_t(f.direction)].add(frame.number, tcp.seq, tcp.syn(), tcp.fin(),
                                                std::span(bytes.data() + from, length));
     }
     return true;

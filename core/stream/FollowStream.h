@@ -40,9 +40,7 @@ public:
             FrameRecord record;
             int direction = 0;
         };
-        std::string path;
-        bool pcapng = false;
-        int linkType = 1;
+        CaptureLayout layout; ///< of the capture the frames are read from
         BufferID id;                    ///< the flow followed: direction 0
         std::vector<Frame> frames;      ///< both directions, in capture order
         uint64_t payloadBytes[2] = {0, 0}; ///< payload the frames sent, each direction

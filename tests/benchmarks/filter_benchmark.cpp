@@ -66,7 +66,7 @@ bool loadCapture(QApplication& app, FlowTableModel& model, const QString& path)
 {
     CaptureLoader loader;
     QObject::connect(&loader, &CaptureLoader::started, &model,
-                     [&](const QString& p, int lt, bool ng, int snap) { model.reset(p, lt, ng, snap); });
+                     [&](const QString& p) { model.reset(p); });
     QObject::connect(&loader, &CaptureLoader::batchReady, &model,
                      [&](const std::shared_ptr<const LoadBatch>& batch) { model.applyBatch(*batch); });
     QObject::connect(&loader, &CaptureLoader::finished, &app, [&](const LoadResult&) { app.quit(); });
@@ -97,7 +97,7 @@ int main(int argc, char** argv)
         if (!loadCapture(app, model, QString::fromLocal8Bit(argv[1])))
             return 1;
     } else {
-        model.reset("made-up.pcap", 1, false, 65535);
+        model.reset("made-up.pcap", fi::CaptureLayout::ofFile("made-up.pcap", false, 1, 65535));
         model.applyBatch(madeUpFlows());
     }
     const CaptureStore& store = model.store();

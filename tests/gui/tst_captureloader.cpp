@@ -41,7 +41,7 @@ struct Collected
 void collect(CaptureLoader& loader, Collected& c)
 {
     QObject::connect(&loader, &CaptureLoader::started, &c.model,
-                     [&c](const QString& path, int lt, bool ng, int snap) { c.model.reset(path, lt, ng, snap); });
+                     [&c](const QString& path) { c.model.reset(path); });
     QObject::connect(&loader, &CaptureLoader::batchReady, &c.model,
                      [&c](const std::shared_ptr<const LoadBatch>& b) {
                          c.model.applyBatch(*b);

@@ -92,7 +92,7 @@ CaptureSpec struggling()
 
 void load(FlowTableModel& flows, const std::vector<LoadBatch>& batches)
 {
-    flows.reset("c.pcap", 1, false, 65535);
+    flows.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
     for (const LoadBatch& b : batches)
         flows.applyBatch(b);
     flows.finishLoading();
@@ -149,7 +149,7 @@ private slots:
         QCOMPARE(model.flowOf(model.index(1, 0, first)), std::optional<uint32_t>(flowsOfRow[1]));
 
         // a new capture empties it
-        flows.reset("d.pcap", 1, false, 65535);
+        flows.reset("d.pcap", fi::CaptureLayout::ofFile("d.pcap", false, 1, 65535));
         QCOMPARE(model.rowCount(), 0);
     }
 

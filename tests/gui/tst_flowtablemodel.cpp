@@ -47,7 +47,7 @@ CaptureSpec conversations(int count, int packets)
 
 void load(FlowTableModel& model, const std::vector<LoadBatch>& batches)
 {
-    model.reset("c.pcap", 1, false, 65535);
+    model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
     for (const LoadBatch& b : batches)
         model.applyBatch(b);
 }
@@ -147,7 +147,7 @@ private slots:
     {
         FlowTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         const std::vector<LoadBatch> batches = batchesOf(conversations(12, 6), 5);
         QVERIFY(batches.size() > 10);
         QSignalSpy sorted(&model, &FlowTableModel::sortingFinished);
@@ -174,7 +174,7 @@ private slots:
         SORT_AND_WAIT(model, FlowTableModel::Label, Qt::DescendingOrder);
         model.sort(-1);
         model.setAbsoluteTimes(true);
-        model.reset("d.pcap", 1, false, 65535);
+        model.reset("d.pcap", fi::CaptureLayout::ofFile("d.pcap", false, 1, 65535));
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(model.totalFlows(), 0);
     }
@@ -246,7 +246,7 @@ private slots:
     void statisticsFollowTheLoad()
     {
         FlowTableModel model;
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         const std::vector<LoadBatch> batches = batchesOf(conversations(2, 3), 2); // one packet of each a batch
         QCOMPARE(batches.size(), size_t(4));
         model.applyBatch(batches[0]);
@@ -369,7 +369,7 @@ private slots:
     void flowCountsFollowTheLoad()
     {
         FlowTableModel model;
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         QVERIFY(model.setFilterText("port 1"));
         QSignalSpy counts(&model, &FlowTableModel::flowCountsChanged);
         int lastTotal = 0;
@@ -391,7 +391,7 @@ private slots:
         model.setStateFilter(FlowTableModel::StateFilter::Closed);
         QCOMPARE(counts.size(), 2);
         QCOMPARE(model.shownFlows(), 2); // c = 3, 9
-        model.reset("d.pcap", 1, false, 65535);
+        model.reset("d.pcap", fi::CaptureLayout::ofFile("d.pcap", false, 1, 65535));
         QCOMPARE(counts.size(), 3);
         QCOMPARE(model.totalFlows(), 0);
         QCOMPARE(model.filterText(), "port 443"); // the filter stays
@@ -402,7 +402,7 @@ private slots:
     void finishLoadingFiltersAgain()
     {
         FlowTableModel model;
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         model.setStateFilter(FlowTableModel::StateFilter::Closed);
         for (const LoadBatch& b : batchesOf(conversations(12, 3), 12)) // a packet of each flow a batch
             model.applyBatch(b);
@@ -576,11 +576,11 @@ private slots:
     {
         FlowTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.reset("big.pcap", 1, false, 65535);
+        model.reset("big.pcap", fi::CaptureLayout::ofFile("big.pcap", false, 1, 65535));
         model.applyBatch(manyFlows(200000));
         QSignalSpy sorted(&model, &FlowTableModel::sortingFinished);
         model.sort(FlowTableModel::Label, Qt::DescendingOrder); // a while for 200,000 labels
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         QCOMPARE(model.rowCount(), 0);
         model.applyBatch(flowsFrom({"10.0.1.137", "2001:db8::1", "10.0.1.35", "9.255.255.255", "10.0.1.4"}));
         QTRY_VERIFY(!sorted.isEmpty());
@@ -591,11 +591,11 @@ private slots:
         QCOMPARE(rowFlows(model), (QList<int>{3, 1, 4, 2, 0})); // 9.., 2001.., 10.0.1.4_, 10.0.1.35_, 10.0.1.137_
 
         // a reset to nothing
-        model.reset("big.pcap", 1, false, 65535);
+        model.reset("big.pcap", fi::CaptureLayout::ofFile("big.pcap", false, 1, 65535));
         model.applyBatch(manyFlows(200000));
         sorted.clear();
         model.sort(FlowTableModel::Source, Qt::AscendingOrder);
-        model.reset("empty.pcap", 1, false, 65535);
+        model.reset("empty.pcap", fi::CaptureLayout::ofFile("empty.pcap", false, 1, 65535));
         QTRY_VERIFY(!sorted.isEmpty());
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(model.totalFlows(), 0);
@@ -610,7 +610,7 @@ private slots:
         QSignalSpy sorted(&model, &FlowTableModel::sortingFinished);
         model.sort(FlowTableModel::Source, Qt::AscendingOrder); // 1, 2, 0
         QThreadPool::globalInstance()->waitForDone();
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         model.applyBatch(flowsFrom({"10.0.0.1", "10.0.0.4", "10.0.0.3", "10.0.0.2"}));
         QTRY_VERIFY(!sorted.isEmpty());
         QTRY_VERIFY(!model.isSorting());
@@ -623,7 +623,7 @@ private slots:
     {
         FlowTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         const std::vector<LoadBatch> batches = batchesOf(conversations(8, 2), 4); // 4 flows, then 4
         QCOMPARE(batches.size(), size_t(5));
         model.applyBatch(batches[0]);
@@ -661,7 +661,7 @@ private slots:
                 sources.push_back(firstOctet + ".0.0." + std::to_string((f * step) % count));
             return flowsFrom(sources);
         };
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         model.applyBatch(flows("10", 12, 7));
         model.sort(FlowTableModel::Source, Qt::AscendingOrder);
         SORT_AND_WAIT(model, FlowTableModel::Label, Qt::AscendingOrder);
@@ -683,7 +683,7 @@ private slots:
         QCOMPARE(model.rowCount(), 15);
 
         // a new capture of as many flows, in another order
-        model.reset("d.pcap", 1, false, 65535);
+        model.reset("d.pcap", fi::CaptureLayout::ofFile("d.pcap", false, 1, 65535));
         model.applyBatch(flows("11", 15, 4));
         QVERIFY(model.setFilterText("80"));
         sorted.clear();
@@ -711,7 +711,7 @@ private slots:
     void filterManyFlows()
     {
         FlowTableModel model;
-        model.reset("c.pcap", 1, false, 65535);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         model.applyBatch(manyFlows(250000));
         QCOMPARE(model.rowCount(), 250000);
         for (const char* filter : {"10.1.2", "net 10.1.0.0/16 and port 80", "srcport > 60000", ""}) {

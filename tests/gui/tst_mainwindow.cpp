@@ -16,6 +16,7 @@
 
 #include <qcustomplot.h>
 
+#include <functional>
 #include <QComboBox>
 #include <QDialog>
 #include <QDir>
@@ -107,6 +108,45 @@ private slots:
             actual[model->index(r2, FlowTableModel::Label).data().toString()] =
                 model->index(r2, FlowTableModel::Packets).data().toInt();
         QCOMPARE(actual, expected);
+    }
+
+    /// A pcapng file whose interfaces have different link types (libpcap refuses it past its
+    /// first): every flow loads, and a frame's details say which interface captured it and
+    /// decode it by that interface's link type.
+    void framesOfSeveralLinkTypesShowTheirInterface()
+    {
+        MainWindow w;
+        w.show();
+        const QString path = sourceDir() + QStringLiteral("/tests/conformance/merged/three-link-types.pcapng");
+        const LoadResult r = openAndWait(w, path);
+        QCOMPARE(r.summary.end, TraceSummary::End::Complete);
+        QCOMPARE(r.summary.flows, size_t(7));
+        QCOMPARE(r.summary.skipped, 0u);
+        QTreeView* view = w.flowView();
+        const QModelIndexList sll = view->model()->match(view->model()->index(0, FlowTableModel::Label), Qt::DisplayRole,
+                                                         "10.0.1.1_10000", 1, Qt::MatchStartsWith);
+        QCOMPARE(sll.size(), 1);
+        view->setCurrentIndex(sll.front());
+        QTableView* frames = w.frameView();
+        QTRY_VERIFY(frames->model()->rowCount() > 0);
+        frames->setCurrentIndex(frames->model()->index(0, 0));
+        const QAbstractItemModel* fields = w.details()->fieldView()->model();
+        // every row's texts, one line each: `name | value`
+        std::function<QString(const QModelIndex&)> text = [&](const QModelIndex& parent) {
+            QString out;
+            for (int r2 = 0; r2 < fields->rowCount(parent); ++r2) {
+                const QModelIndex row = fields->index(r2, 0, parent);
+                for (int c = 0; c < fields->columnCount(parent); ++c)
+                    out += row.siblingAtColumn(c).data().toString() + " | ";
+                out += '\n' + text(row);
+            }
+            return out;
+        };
+        QTRY_VERIFY(text({}).contains("Linux SLL")); // decoded by its interface's link type
+        const QString shown = text({});
+        QVERIFY2(shown.contains("113 (Linux cooked (SLL))"), qPrintable(shown));
+        QVERIFY2(shown.contains("(id 2 of section 0)"), qPrintable(shown));
+        QVERIFY2(shown.contains("TCP"), qPrintable(shown));
     }
 
     void selectingAFrameFillsDetailsAndBytes()

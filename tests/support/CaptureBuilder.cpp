@@ -119,6 +119,119 @@ Bytes pcapngFile(const CaptureSpec& spec)
     return w.out;
 }
 
+void PcapNgBuilder::put16(Bytes& to, uint16_t v) const
+{
+    if (m_big)
+        to.insert(to.end(), {uint8_t(v >> 8), uint8_t(v)});
+    else
+        to.insert(to.end(), {uint8_t(v), uint8_t(v >> 8)});
+}
+
+void PcapNgBuilder::put32(Bytes& to, uint32_t v) const
+{
+    put16(to, uint16_t(m_big ? v >> 16 : v));
+    put16(to, uint16_t(m_big ? v : v >> 16));
+}
+
+void PcapNgBuilder::block(uint32_t type, const Bytes& body)
+{
+    Bytes padded = body;
+    while (padded.size() % 4)
+        padded.push_back(0);
+    const uint32_t total = uint32_t(12 + padded.size());
+    put32(m_out, type);
+    put32(m_out, total);
+    m_out.insert(m_out.end(), padded.begin(), padded.end());
+    put32(m_out, total);
+}
+
+PcapNgBuilder& PcapNgBuilder::section(bool bigEndian)
+{
+    m_big = bigEndian;
+    Bytes body;
+    put32(body, 0x1A2B3C4D);
+    put16(body, 1);
+    put16(body, 0);
+    put32(body, 0xFFFFFFFF); // section length: not given
+    put32(body, 0xFFFFFFFF);
+    block(0x0A0D0D0A, body);
+    return *this;
+}
+
+PcapNgBuilder& PcapNgBuilder::interface(int linkType, uint32_t snapLength, uint8_t tsresol, int64_t tsoffset,
+                                        const std::string& name)
+{
+    Bytes body;
+    put16(body, uint16_t(linkType));
+    put16(body, 0);
+    put32(body, snapLength);
+    auto option = [&](uint16_t code, const Bytes& value) {
+        put16(body, code);
+        put16(body, uint16_t(value.size()));
+        body.insert(body.end(), value.begin(), value.end());
+        while (body.size() % 4)
+            body.push_back(0);
+    };
+    if (!name.empty())
+        option(2, Bytes(name.begin(), name.end()));
+    if (tsresol != 6)
+        option(9, {tsresol});
+    if (tsoffset != 0) {
+        Bytes value;
+        const uint64_t v = uint64_t(tsoffset);
+        put32(value, uint32_t(m_big ? v >> 32 : v));
+        put32(value, uint32_t(m_big ? v : v >> 32));
+        option(14, value);
+    }
+    if (body.size() > 8)
+        option(0, {});
+    block(1, body);
+    return *this;
+}
+
+PcapNgBuilder& PcapNgBuilder::enhanced(uint32_t interfaceId, uint64_t units, const Bytes& bytes,
+                                       uint32_t originalLength)
+{
+    Bytes body;
+    put32(body, interfaceId);
+    put32(body, uint32_t(units >> 32));
+    put32(body, uint32_t(units));
+    put32(body, uint32_t(bytes.size()));
+    put32(body, originalLength ? originalLength : uint32_t(bytes.size()));
+    body.insert(body.end(), bytes.begin(), bytes.end());
+    block(6, body);
+    return *this;
+}
+
+PcapNgBuilder& PcapNgBuilder::simple(const Bytes& bytes, uint32_t originalLength)
+{
+    Bytes body;
+    put32(body, originalLength ? originalLength : uint32_t(bytes.size()));
+    body.insert(body.end(), bytes.begin(), bytes.end());
+    block(3, body);
+    return *this;
+}
+
+PcapNgBuilder& PcapNgBuilder::obsolete(uint16_t interfaceId, uint64_t units, const Bytes& bytes)
+{
+    Bytes body;
+    put16(body, interfaceId);
+    put16(body, 0); // drops
+    put32(body, uint32_t(units >> 32));
+    put32(body, uint32_t(units));
+    put32(body, uint32_t(bytes.size()));
+    put32(body, uint32_t(bytes.size()));
+    body.insert(body.end(), bytes.begin(), bytes.end());
+    block(2, body);
+    return *this;
+}
+
+PcapNgBuilder& PcapNgBuilder::other(uint32_t type, const Bytes& body)
+{
+    block(type, body);
+    return *this;
+}
+
 void writeFile(const QString& path, const Bytes& bytes)
 {
     QFile file(path);

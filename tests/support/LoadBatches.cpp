@@ -21,10 +21,10 @@ std::vector<LoadBatch> batchesOf(const CaptureSpec& spec, size_t perBatch)
     tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
         builder.addFrame(f);
         if (perBatch && builder.pendingFrames() == perBatch)
-            out.push_back(*builder.take(0, 0));
+            out.push_back(*builder.take(tracer.reader()));
     });
     tracer.run(tracker);
-    out.push_back(*builder.take(0, 0));
+    out.push_back(*builder.take(tracer.reader()));
     return out;
 }
 

@@ -1,0 +1,29 @@
+#include "ByteSource.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace fi {
+
+ssize_t FileByteSource::readAt(uint64_t offset, void* buffer, size_t size)
+{
+    size_t done = 0;
+    while (done < size) {
+        const ssize_t got = ::pread(m_fd, static_cast<char*>(buffer) + done, size - done, off_t(offset + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            m_error = std::strerror(errno);
+            return -1;
+        }
+        if (got == 0)
+            break;
+        done += size_t(got);
+    }
+    m_furthest = std::max(m_furthest, offset + done);
+    return ssize_t(done);
+}
+
+} // namespace fi
