@@ -203,6 +203,13 @@ void addLinkTypeRows(CaseTable& t)
             return ethernet(uint16_t(body.size()), body);
         },
         "Ethernet:LLC");
+    {
+        // An 802.3 length too short for the SNAP header it announces.
+        Bytes body = llcSnap(kEtherIpv4, ipv4(kSrc4, kDst4, 6, tcp({})));
+        Bytes frame = ethernet(5, body);
+        t.notFlow("Ethernet 802.3 length shorter than SNAP", Ethernet, frame,
+                  DecodeOutcome::Malformed, "Ethernet:LLC");
+    }
     t.notFlow("Ethernet ARP", Ethernet,
               ethernet(0x0806, Bytes{0, 1, 8, 0, 6, 4, 0, 1} + Bytes(20, 0x11)), notTcp,
               "Ethernet");
@@ -385,6 +392,100 @@ void addLinkTypeRows(CaseTable& t)
         "PPPoE");
     t.notFlow("PPPoE link type, discovery", PppEther,
               Bytes{0x11, 0x09, 0x00, 0x00, 0x00, 0x04, 0x01, 0x01, 0x00, 0x00}, notTcp, "PPPoE");
+
+    // FDDI, ATM and Frame Relay: 802.2 LLC, RFC 1483/2684 and RFC 2427 encapsulations
+    t.flowBoth(
+        "FDDI, LLC/SNAP", Fddi,
+        [](const Bytes& ip, bool v6) { return fddi(llcSnap(etherTypeOf(v6), ip)); }, "FDDI:LLC");
+    {
+        Bytes smt = fddi(Bytes(40, 0x00));
+        smt[0] = 0x41; // SMT frame
+        t.notFlow("FDDI SMT frame", Fddi, smt, notTcp, "FDDI");
+    }
+    const auto nlpidOf = [](bool v6) { return uint8_t(v6 ? 0x8E : 0xCC); };
+    t.flowBoth(
+        "ATM RFC 1483, LLC/SNAP", AtmRfc1483,
+        [](const Bytes& ip, bool v6) { return llcSnap(etherTypeOf(v6), ip); }, "LLC");
+    t.flowBoth(
+        "ATM RFC 1483, LLC NLPID", AtmRfc1483,
+        [nlpidOf](const Bytes& ip, bool v6) { return llcNlpid(nlpidOf(v6), ip); }, "LLC");
+    t.flowOne(
+        "ATM RFC 1483 (libpcap's DLT 11), LLC/SNAP", DltAtmRfc1483, false,
+        [](const Bytes& ip, bool v6) { return llcSnap(etherTypeOf(v6), ip); }, "LLC");
+    t.notFlow("ATM RFC 1483, LLC NLPID CLNP", AtmRfc1483, llcNlpid(0x81, Bytes(30, 0x01)), notTcp,
+              "LLC");
+    // Wireshark reads every Linux ATM CLIP frame as an IP packet; tcpdump (and the decoder)
+    // first looks for an RFC 1483 LLC/SNAP header, which no IP packet can begin with.
+    t.flowBoth("Linux ATM CLIP, IP", LinuxAtmClip, raw, "");
+    t.flowOne(
+        "Linux ATM CLIP, LLC/SNAP", LinuxAtmClip, true,
+        [](const Bytes& ip, bool v6) { return llcSnap(etherTypeOf(v6), ip); }, "LLC");
+    t.flowOne("Linux ATM CLIP (libpcap's DLT 19), IP", DltLinuxAtmClip, false, raw, "");
+    t.flowBoth(
+        "Frame Relay, NLPID", FrameRelay,
+        [nlpidOf](const Bytes& ip, bool v6) { return frameRelay(nlpidOf(v6), ip); }, "Frame Relay");
+    t.flowOne(
+        "Frame Relay, pad, NLPID", FrameRelay, false,
+        [nlpidOf](const Bytes& ip, bool v6) { return frameRelay(nlpidOf(v6), ip, true); },
+        "Frame Relay");
+    t.flowOne(
+        "Frame Relay, NLPID SNAP", FrameRelay, true,
+        [](const Bytes& ip, bool v6) {
+            return frameRelay(0x80, Bytes{0, 0, 0} + be16(etherTypeOf(v6)) + ip, true);
+        },
+        "Frame Relay");
+    t.flowBoth(
+        "Frame Relay, Cisco encapsulation", FrameRelay,
+        [](const Bytes& ip, bool v6) { return frameRelayCisco(etherTypeOf(v6), ip); },
+        "Frame Relay");
+    t.notFlow("Frame Relay, Q.933 signalling", FrameRelay,
+              frameRelay(0x08, Bytes{0x01, 0x00, 0x75, 0x95, 0x01, 0x01, 0x00}), notTcp,
+              "Frame Relay");
+    {
+        Bytes oneByteAddress = frameRelay(0xCC, ipv4(kSrc4, kDst4, 6, tcp({})));
+        oneByteAddress[0] |= 0x01; // EA on the first byte: no valid Q.922 address
+        t.notFlow("Frame Relay, 1-byte address", FrameRelay, oneByteAddress,
+                  DecodeOutcome::Malformed, "Frame Relay");
+    }
+
+    // SLIP, Solaris IPNET, Apple PKTAP. Wireshark (4.0) shows LINKTYPE_SLIP frames as data:
+    // it does not read BSD's 16-byte SLIP pseudo-header, which libpcap and tcpdump define.
+    t.flowBoth("SLIP", Slip, [](const Bytes& ip, bool) { return slip(ip); }, "SLIP");
+    t.flowOne("SLIP, outgoing", Slip, true, [](const Bytes& ip, bool) { return slip(ip, 1); },
+              "SLIP");
+    t.notFlow("SLIP, not IP", Slip, slip(Bytes(30, 0x20)), notTcp, "SLIP");
+    t.flowBoth(
+        "IPNET", Ipnet, [](const Bytes& ip, bool v6) { return ipnet(v6 ? 26 : 2, ip); }, "IPNET");
+    t.notFlow("IPNET, unknown family", Ipnet, ipnet(17, Bytes(30, 0x45)), notTcp, "IPNET");
+    t.flowBoth(
+        "PKTAP, Ethernet", Pktap,
+        [](const Bytes& ip, bool v6) { return pktap(Ethernet, ethernetOf(ip, v6)); },
+        "PKTAP:Ethernet");
+    t.flowOne(
+        "PKTAP, raw IP (DLT 12)", Pktap, true,
+        [](const Bytes& ip, bool) { return pktap(RawOpenBsd, ip); }, "PKTAP");
+    t.flowOne(
+        "PKTAP, longer header, NULL", Pktap, false,
+        [](const Bytes& ip, bool) { return pktap(Null, nullLoopback(2, ip, false), 156); },
+        "PKTAP:Null/Loopback");
+    t.flowBoth(
+        "PKTAP as LINKTYPE_USER2, Ethernet", User2Pktap,
+        [](const Bytes& ip, bool v6) { return pktap(Ethernet, ethernetOf(ip, v6)); },
+        "PKTAP:Ethernet");
+    {
+        const Bytes frame = tcpOverIpv4(kSrc4, kDst4, {});
+        Bytes tooLong = pktap(Ethernet, frame);
+        const size_t claimed = tooLong.size() + 1;
+        tooLong[0] = uint8_t(claimed);
+        tooLong[1] = uint8_t(claimed >> 8);
+        t.notFlow("PKTAP, header length past the frame", Pktap, tooLong, DecodeOutcome::Malformed,
+                  "PKTAP");
+        Bytes noPacket = pktap(Ethernet, frame);
+        noPacket[4] = 0; // record type 0: no packet follows
+        t.notFlow("PKTAP, no packet record", Pktap, noPacket, notTcp, "PKTAP");
+        t.notFlow("PKTAP, unknown DLT", Pktap, pktap(kUnknownLinkType, frame),
+                  DecodeOutcome::UnknownLink, "PKTAP");
+    }
 
     t.notFlow("unknown link type", kUnknownLinkType, tcpOverIpv4(kSrc4, kDst4, {}),
               DecodeOutcome::UnknownLink, "");
@@ -928,6 +1029,21 @@ QString disagreement(const TcpPacket& fast, const LayerTree& rich, size_t captur
     return {};
 }
 
+/// The link type the capture reader reports for a file's: libpcap reports LINKTYPE_RAW (101)
+/// and the file value 12 as DLT_RAW (12 on Linux), and the reader gives back LINKTYPE_RAW, the
+/// value pcap output must carry; it reports LINKTYPE_ATM_RFC1483 (100) and
+/// LINKTYPE_LINUX_ATM_CLIP (106) as libpcap's DLT values, 11 and 19, which the decoder also
+/// takes.
+int readerLinkType(int fileLinkType)
+{
+    switch (fileLinkType) {
+    case LinkType::RawOpenBsd: return LinkType::RawIp;
+    case LinkType::AtmRfc1483: return LinkType::DltAtmRfc1483;
+    case LinkType::LinuxAtmClip: return LinkType::DltLinuxAtmClip;
+    default: return fileLinkType;
+    }
+}
+
 std::string rowName(const Case& c)
 {
     return c.name + " [" + std::to_string(c.linkType) + "]";
@@ -1279,10 +1395,7 @@ private slots:
 
         CaptureTracer tracer;
         QVERIFY2(tracer.open(path.toStdString()), tracer.errorString().c_str());
-        // libpcap reports LINKTYPE_RAW (101) and the file value 12 as DLT_RAW (12 on Linux);
-        // the reader gives back LINKTYPE_RAW, the value pcap output must carry.
-        const bool raw = linkType == LinkType::RawIp || linkType == LinkType::RawOpenBsd;
-        QCOMPARE(tracer.reader().linkType(), raw ? int(LinkType::RawIp) : linkType);
+        QCOMPARE(tracer.reader().linkType(), readerLinkType(linkType));
         QStringList frameErrors;
         tracer.setFrameHook([&](const FrameView& frame, const TcpPacket& packet, uint32_t flow) {
             if (frame.number > rows.size())

@@ -86,7 +86,9 @@ private:
     }
 
     // link layers
+    void link(int linkType, size_t off, size_t end);
     void ethernet(size_t off, size_t end, bool withFcs = false);
+    void typeOrLength(size_t at, size_t end);
     void linuxSll(size_t off, size_t end);
     void linuxSll2(size_t off, size_t end);
     void nullLoopback(size_t off, size_t end, bool networkOrder);
@@ -96,6 +98,14 @@ private:
     void radiotap(size_t off, size_t end);
     void ieee80211(size_t off, size_t end, bool dataPad = false);
     void llc(size_t off, size_t end);
+    void snap(size_t off, size_t end);
+    void nlpid(size_t off, size_t end);
+    void fddi(size_t off, size_t end);
+    void frameRelay(size_t off, size_t end);
+    void slip(size_t off, size_t end);
+    void linuxAtmClip(size_t off, size_t end);
+    void ipnet(size_t off, size_t end);
+    void pktap(size_t off, size_t end);
     void rawIp(size_t off, size_t end);
     void ipoib(size_t off, size_t end);
     void arcnet(size_t off, size_t end, bool linux);

@@ -39,7 +39,18 @@ inline const char* ipProtocolName(uint8_t p)
     case 58: return "ICMPv6";
     case 59: return "no next header";
     case 60: return "IPv6 destination options";
+    case 115: return "L2TPv3";
     case 132: return "SCTP";
+    default: return nullptr;
+    }
+}
+/// ISO/IEC TR 9577 network layer protocol identifiers (Frame Relay, ATM LLC routed PDUs).
+inline const char* nlpidName(uint8_t id)
+{
+    switch (id) {
+    case 0x80: return "SNAP";
+    case 0x8E: return "IPv6";
+    case 0xCC: return "IPv4";
     default: return nullptr;
     }
 }
@@ -48,39 +59,55 @@ inline const char* ipProtocolName(uint8_t p)
 template <typename Sink>
 void DecoderEngine<Sink>::decode(int linkType)
 {
-    const size_t end = m_cap;
-    switch (linkType) {
-    case LinkType::Ethernet: ethernet(0, end); break;
-    case LinkType::LinuxSll: linuxSll(0, end); break;
-    case LinkType::LinuxSll2: linuxSll2(0, end); break;
-    case LinkType::RawIp:
-    case LinkType::RawOpenBsd:
-    case LinkType::RawBsdi: rawIp(0, end); break;
-    case LinkType::Ipv4: ipv4(0, end); break;
-    case LinkType::Ipv6: ipv6(0, end); break;
-    case LinkType::Null: nullLoopback(0, end, false); break;
-    case LinkType::Loop: nullLoopback(0, end, true); break;
-    case LinkType::Ppp:
-    case LinkType::PppHdlc: // PPP, or Cisco HDLC framing on the same link types
-        if (has(0, 1, end) && (u8(0) == 0x0F || u8(0) == 0x8F))
-            ciscoHdlc(0, end);
-        else
-            ppp(0, end);
-        break;
-    case LinkType::PppEther: pppoe(0, end); break;
-    case LinkType::CiscoHdlc: ciscoHdlc(0, end); break;
-    case LinkType::Nflog: nflog(0, end); break;
-    case LinkType::Ieee80211: ieee80211(0, end); break;
-    case LinkType::Ieee80211Radiotap: radiotap(0, end); break;
-    case LinkType::Ipoib: ipoib(0, end); break;
-    case LinkType::Arcnet: arcnet(0, end, false); break;
-    case LinkType::ArcnetLinux: arcnet(0, end, true); break;
-    case LinkType::JuniperEther: juniperEthernet(0, end); break;
-    default: stop(DecodeOutcome::UnknownLink, "link type not decoded"); break;
-    }
+    link(linkType, 0, m_cap);
 }
 
 // ---------------------------------------------------------------- link layers
+
+/// The header of link type `linkType` at `off`: the capture's own, or one a PKTAP header names.
+template <typename Sink>
+void DecoderEngine<Sink>::link(int linkType, size_t off, size_t end)
+{
+    switch (linkType) {
+    case LinkType::Ethernet: ethernet(off, end); break;
+    case LinkType::LinuxSll: linuxSll(off, end); break;
+    case LinkType::LinuxSll2: linuxSll2(off, end); break;
+    case LinkType::RawIp:
+    case LinkType::RawOpenBsd:
+    case LinkType::RawBsdi: rawIp(off, end); break;
+    case LinkType::Ipv4: ipv4(off, end); break;
+    case LinkType::Ipv6: ipv6(off, end); break;
+    case LinkType::Null: nullLoopback(off, end, false); break;
+    case LinkType::Loop: nullLoopback(off, end, true); break;
+    case LinkType::Ppp:
+    case LinkType::PppHdlc: // PPP, or Cisco HDLC framing on the same link types
+        if (has(off, 1, end) && (u8(off) == 0x0F || u8(off) == 0x8F))
+            ciscoHdlc(off, end);
+        else
+            ppp(off, end);
+        break;
+    case LinkType::PppEther: pppoe(off, end); break;
+    case LinkType::CiscoHdlc: ciscoHdlc(off, end); break;
+    case LinkType::Nflog: nflog(off, end); break;
+    case LinkType::Ieee80211: ieee80211(off, end); break;
+    case LinkType::Ieee80211Radiotap: radiotap(off, end); break;
+    case LinkType::Ipoib: ipoib(off, end); break;
+    case LinkType::Arcnet: arcnet(off, end, false); break;
+    case LinkType::ArcnetLinux: arcnet(off, end, true); break;
+    case LinkType::JuniperEther: juniperEthernet(off, end); break;
+    case LinkType::Fddi: fddi(off, end); break;
+    case LinkType::FrameRelay: frameRelay(off, end); break;
+    case LinkType::Slip: slip(off, end); break;
+    case LinkType::AtmRfc1483:
+    case LinkType::DltAtmRfc1483: llc(off, end); break; // RFC 2684 LLC encapsulation
+    case LinkType::LinuxAtmClip:
+    case LinkType::DltLinuxAtmClip: linuxAtmClip(off, end); break;
+    case LinkType::Ipnet: ipnet(off, end); break;
+    case LinkType::Pktap:
+    case LinkType::User2Pktap: pktap(off, end); break;
+    default: stop(DecodeOutcome::UnknownLink, "link type not decoded"); break;
+    }
+}
 
 template <typename Sink>
 void DecoderEngine<Sink>::ethernet(size_t off, size_t end, bool)
@@ -89,15 +116,22 @@ void DecoderEngine<Sink>::ethernet(size_t off, size_t end, bool)
         return;
     field("dst", FieldValue::mac(m_f + off), off, 6);
     field("src", FieldValue::mac(m_f + off + 6), off + 6, 6);
-    uint16_t type = be16(off + 12);
-    if (type <= 1500) { // IEEE 802.3 length field, then LLC
-        field("length", FieldValue::u(type), off + 12, 2);
-        size_t llcEnd = off + 14 + type < end ? off + 14 + type : end;
-        llc(off + 14, llcEnd);
+    typeOrLength(off + 12, end);
+}
+
+/// The 2 bytes at `at` (read by the caller's enter()) that end an Ethernet header or a tag: an
+/// IEEE 802.3 length (up to 1500), which LLC follows, or an EtherType.
+template <typename Sink>
+void DecoderEngine<Sink>::typeOrLength(size_t at, size_t end)
+{
+    const uint16_t type = be16(at);
+    if (type <= 1500) {
+        field("length", FieldValue::u(type), at, 2);
+        llc(at + 2, at + 2 + type < end ? at + 2 + type : end);
         return;
     }
-    field("type", FieldValue::named(type, detail::etherTypeName(type)), off + 12, 2);
-    etherType(type, off + 14, end);
+    field("type", FieldValue::named(type, detail::etherTypeName(type)), at, 2);
+    etherType(type, at + 2, end);
 }
 
 template <typename Sink>
@@ -109,20 +143,181 @@ void DecoderEngine<Sink>::llc(size_t off, size_t end)
     field("dsap", FieldValue::hex(dsap, 2), off, 1);
     field("ssap", FieldValue::hex(ssap, 2), off + 1, 1);
     field("control", FieldValue::hex(u8(off + 2), 2), off + 2, 1);
-    if (dsap == 0xAA && ssap == 0xAA && u8(off + 2) == 0x03) {
-        if (!has(off, 8, end)) {
-            stop(DecodeOutcome::Malformed, "SNAP header cut short");
-            return;
-        }
-        field("oui", FieldValue::hex(uint32_t(u8(off + 3)) << 16 | be16(off + 4), 6), off + 3, 3);
-        uint16_t type = be16(off + 6);
-        field("type", FieldValue::named(type, detail::etherTypeName(type)), off + 6, 2);
-        etherType(type, off + 8, end);
-    } else if (dsap == 0x06 && ssap == 0x06) {
+    if (dsap == 0xAA && ssap == 0xAA && u8(off + 2) == 0x03)
+        snap(off + 3, end);
+    else if (dsap == 0xFE && ssap == 0xFE && u8(off + 2) == 0x03) // routed PDU (RFC 2684)
+        nlpid(off + 3, end);
+    else if (dsap == 0x06 && ssap == 0x06)
         ipv4(off + 3, end);
-    } else {
+    else
         stop(DecodeOutcome::NotTcp, "LLC payload not decoded");
+}
+
+/// A SNAP header: an OUI and a protocol identifier, which for the OUIs that carry routed
+/// packets (0, and Cisco's 0x0000F8) is an EtherType.
+template <typename Sink>
+void DecoderEngine<Sink>::snap(size_t off, size_t end)
+{
+    if (!has(off, 5, end)) {
+        stop(DecodeOutcome::Malformed, "SNAP header cut short");
+        return;
     }
+    field("oui", FieldValue::hex(uint32_t(u8(off)) << 16 | be16(off + 1), 6), off, 3);
+    const uint16_t type = be16(off + 3);
+    field("type", FieldValue::named(type, detail::etherTypeName(type)), off + 3, 2);
+    etherType(type, off + 5, end);
+}
+
+/// A network layer protocol identifier (ISO/IEC TR 9577) and the packet it names.
+template <typename Sink>
+void DecoderEngine<Sink>::nlpid(size_t off, size_t end)
+{
+    if (!has(off, 1, end)) {
+        stop(DecodeOutcome::Malformed, "NLPID cut short");
+        return;
+    }
+    const uint8_t id = u8(off);
+    field("nlpid", FieldValue::named(id, detail::nlpidName(id)), off, 1);
+    switch (id) {
+    case 0xCC: ipv4(off + 1, end); break;
+    case 0x8E: ipv6(off + 1, end); break;
+    case 0x80: snap(off + 1, end); break;
+    default: stop(DecodeOutcome::NotTcp, "NLPID not decoded"); break;
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::fddi(size_t off, size_t end)
+{
+    // Frame control, destination, source, then 802.2 LLC in LLC frames (frame control 0101xxxx
+    // asynchronous, 1101xxxx synchronous); MAC and SMT frames carry no packet.
+    if (!enter("fddi", "FDDI", off, end, 13))
+        return;
+    const uint8_t frameControl = u8(off);
+    field("frame_control", FieldValue::hex(frameControl, 2), off, 1);
+    field("dst", FieldValue::mac(m_f + off + 1), off + 1, 6);
+    field("src", FieldValue::mac(m_f + off + 7), off + 7, 6);
+    if ((frameControl & 0x70) != 0x50) {
+        stop(DecodeOutcome::NotTcp, "FDDI frame without LLC");
+        return;
+    }
+    llc(off + 13, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::frameRelay(size_t off, size_t end)
+{
+    // A Q.922 address of 2 to 4 bytes (the last has the EA bit, bit 0, set), then either the UI
+    // control byte 0x03, an optional pad byte 0 and an NLPID (RFC 2427), or (Cisco's
+    // encapsulation, as tcpdump and Wireshark read any other byte there) an EtherType.
+    if (!enter("fr", "Frame Relay", off, end, 2))
+        return;
+    size_t addressLength = 0;
+    while (addressLength < 4 && has(off, addressLength + 1, end) &&
+           (addressLength == 0 || !(u8(off + addressLength - 1) & 1)))
+        ++addressLength;
+    if (addressLength < 2 || (u8(off) & 1) || !(u8(off + addressLength - 1) & 1)) {
+        stop(DecodeOutcome::Malformed, "bad Q.922 address");
+        return;
+    }
+    field("address", FieldValue::raw(m_f + off, addressLength), off, addressLength);
+    field("dlci", FieldValue::u((u8(off) & 0xFC) << 2 | u8(off + 1) >> 4), off, 2);
+    size_t p = off + addressLength;
+    if (!has(p, 2, end)) {
+        stop(DecodeOutcome::Malformed, "Frame Relay header cut short");
+        return;
+    }
+    if (u8(p) != 0x03) {
+        const uint16_t type = be16(p);
+        field("type", FieldValue::named(type, detail::etherTypeName(type)), p, 2);
+        etherType(type, p + 2, end);
+        return;
+    }
+    field("control", FieldValue::hex(0x03, 2), p, 1);
+    ++p;
+    if (u8(p) == 0x00) {
+        field("pad", FieldValue::u(0), p, 1);
+        ++p;
+    }
+    nlpid(p, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::slip(size_t off, size_t end)
+{
+    // BSD's 16-byte SLIP pseudo-header: the direction (0 in, 1 out), then the packet's VJ
+    // compressed header as it crossed the line (its first byte's high nibble the type: 0x40
+    // IP, 0x70 uncompressed TCP, 0x80 and above compressed TCP). The kernel taps the packet
+    // after decompression, so an IP datagram always follows (as tcpdump reads it).
+    if (!enter("slip", "SLIP", off, end, 16))
+        return;
+    field("direction", FieldValue::u(u8(off)), off, 1);
+    field("compressed_type", FieldValue::hex(u8(off + 1) & 0xF0, 2), off + 1, 1);
+    rawIp(off + 16, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::linuxAtmClip(size_t off, size_t end)
+{
+    // Linux Classical IP over ATM: an RFC 1483 LLC/SNAP header when the VC uses one, else the
+    // IP packet itself (tcpdump's rule: the 6 bytes AA AA 03 00 00 00 mean LLC).
+    static constexpr uint8_t kLlcSnap[] = {0xAA, 0xAA, 0x03, 0x00, 0x00, 0x00};
+    bool withLlc = has(off, sizeof kLlcSnap, end);
+    for (size_t i = 0; withLlc && i < sizeof kLlcSnap; ++i)
+        withLlc = u8(off + i) == kLlcSnap[i];
+    if (withLlc)
+        llc(off, end);
+    else
+        rawIp(off, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ipnet(size_t off, size_t end)
+{
+    // Solaris IPNET: version, address family (Solaris values: 2 IPv4, 26 IPv6), hardware
+    // type, packet length, interface index, group interface index, source and destination
+    // zone ids (24 bytes, network order).
+    if (!enter("ipnet", "IPNET", off, end, 24))
+        return;
+    const uint8_t family = u8(off + 1);
+    field("version", FieldValue::u(u8(off)), off, 1);
+    field("family", FieldValue::u(family), off + 1, 1);
+    field("packet_length", FieldValue::u(be32(off + 4)), off + 4, 4);
+    field("interface_index", FieldValue::u(be32(off + 8)), off + 8, 4);
+    switch (family) {
+    case 2: ipv4(off + 24, end); break;
+    case 26: ipv6(off + 24, end); break;
+    default: stop(DecodeOutcome::NotTcp, "address family not decoded"); break;
+    }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::pktap(size_t off, size_t end)
+{
+    // Apple's PKTAP, in the writing host's (little-endian) order: the header's length, the
+    // record type (1: a packet follows), the packet's DLT, the interface name, flags, protocol
+    // family, link header and trailer lengths, process id and name and more: 108 bytes in its
+    // first version, longer in later ones, so its length field says where the packet starts.
+    static constexpr size_t kFixedPart = 108;
+    if (!enter("pktap", "PKTAP", off, end, kFixedPart))
+        return;
+    const uint32_t length = le32(off);
+    const uint32_t recordType = le32(off + 4);
+    const uint32_t dlt = le32(off + 8);
+    field("header_length", FieldValue::u(length), off, 4);
+    field("record_type", FieldValue::u(recordType), off + 4, 4);
+    field("dlt", FieldValue::u(dlt), off + 8, 4);
+    field("interface", FieldValue::raw(m_f + off + 12, 24), off + 12, 24);
+    field("pid", FieldValue::u(le32(off + 52)), off + 52, 4);
+    if (length < kFixedPart || !has(off, length, end)) {
+        stop(DecodeOutcome::Malformed, "PKTAP header cut short");
+        return;
+    }
+    if (recordType != 1) {
+        stop(DecodeOutcome::NotTcp, "PKTAP record without a packet");
+        return;
+    }
+    link(int(dlt), off + length, end);
 }
 
 template <typename Sink>

@@ -181,6 +181,69 @@ Bytes juniperNoL2(uint32_t protocol, const Bytes& ipPacket)
     return Bytes{'M', 'G', 'C', 0x03} + le32(protocol) + ipPacket; // incoming, no layer 2
 }
 
+Bytes fddi(const Bytes& llcPayload)
+{
+    return Bytes{0x50} + mac(0xF1) + mac(0xF2) + llcPayload;
+}
+
+namespace {
+const Bytes kQ922Dlci100 = {0x18, 0x41}; // DLCI 100, EA set on the second byte
+} // namespace
+
+Bytes frameRelay(uint8_t nlpid, const Bytes& payload, bool pad)
+{
+    Bytes h = kQ922Dlci100 + Bytes{0x03};
+    if (pad)
+        h.push_back(0x00);
+    h.push_back(nlpid);
+    return h + payload;
+}
+
+Bytes frameRelayCisco(uint16_t etherType, const Bytes& payload)
+{
+    return kQ922Dlci100 + be16(etherType) + payload;
+}
+
+Bytes llcNlpid(uint8_t nlpid, const Bytes& payload)
+{
+    return Bytes{0xFE, 0xFE, 0x03, nlpid} + payload;
+}
+
+Bytes slip(const Bytes& ipPacket, uint8_t direction)
+{
+    Bytes h = {direction};
+    for (size_t i = 0; i < 15; ++i)
+        h.push_back(i < ipPacket.size() ? ipPacket[i] : 0);
+    return h + ipPacket;
+}
+
+Bytes ipnet(uint8_t family, const Bytes& ipPacket)
+{
+    // version 1, family, hardware type, packet length, interface and group interface
+    // indexes, source and destination zones
+    Bytes h = {0x01, family};
+    h = h + be16(0) + be32(uint32_t(ipPacket.size())) + be32(2) + be32(0) + be32(0) + be32(0);
+    return h + ipPacket;
+}
+
+Bytes pktap(uint32_t dlt, const Bytes& frame, uint32_t headerLength)
+{
+    auto name = [](const char* text, size_t size) {
+        Bytes b(size, 0);
+        for (size_t i = 0; text[i] && i + 1 < size; ++i)
+            b[i] = uint8_t(text[i]);
+        return b;
+    };
+    // length, record type 1 (packet), DLT, interface name, flags, protocol family, link
+    // header and trailer lengths, pid, command, service class, interface type and unit,
+    // effective pid and command
+    Bytes h = le32(headerLength) + le32(1) + le32(dlt) + name("en0", 24) + le32(0x11) + le32(2);
+    h = h + le32(dlt == 1 ? 14 : 0) + le32(0) + le32(4321) + name("curl", 20) + le32(0);
+    h = h + le16(6) + le16(0) + le32(4321) + name("curl", 20);
+    h.resize(headerLength, 0);
+    return h + frame;
+}
+
 // ---------------------------------------------------------------- 802.11
 
 Bytes llcSnap(uint16_t etherType, const Bytes& payload)

@@ -60,6 +60,25 @@ Bytes juniperEthernet(const Bytes& ethernetFrame, bool withExtensions);
 /// then the IP packet.
 Bytes juniperNoL2(uint32_t protocol, const Bytes& ipPacket);
 
+/// FDDI (LINKTYPE_FDDI, 10): frame control 0x50 (asynchronous LLC), destination, source,
+/// then `llcPayload` (an 802.2 LLC header and what it carries).
+Bytes fddi(const Bytes& llcPayload);
+/// Frame Relay (LINKTYPE_FRELAY, 107), RFC 2427: a 2-byte Q.922 address (DLCI 100), UI
+/// control 0x03, an optional pad byte, the NLPID (0xCC IPv4, 0x8E IPv6, 0x80 SNAP).
+Bytes frameRelay(uint8_t nlpid, const Bytes& payload, bool pad = false);
+/// Frame Relay with Cisco's encapsulation: the Q.922 address, then an EtherType.
+Bytes frameRelayCisco(uint16_t etherType, const Bytes& payload);
+/// An LLC header for a routed NLPID-formatted PDU (FE FE 03, then the NLPID), RFC 2684.
+Bytes llcNlpid(uint8_t nlpid, const Bytes& payload);
+/// BSD SLIP (LINKTYPE_SLIP, 8): the 16-byte pseudo-header (direction, then the compressed
+/// header: here the IP header's first 15 bytes, as for a TYPE_IP packet), then the packet.
+Bytes slip(const Bytes& ipPacket, uint8_t direction = 0);
+/// Solaris IPNET (LINKTYPE_IPNET, 226): the 24-byte header with `family` (2 IPv4, 26 IPv6).
+Bytes ipnet(uint8_t family, const Bytes& ipPacket);
+/// Apple PKTAP (LINKTYPE_PKTAP, 258, or LINKTYPE_USER2, 149): the little-endian header of
+/// `headerLength` bytes (108 in the first version) naming `dlt`, then the frame.
+Bytes pktap(uint32_t dlt, const Bytes& frame, uint32_t headerLength = 108);
+
 // ---------------------------------------------------------------- 802.11
 
 /// LLC with a SNAP header (AA AA 03, OUI 0) carrying an EtherType.
