@@ -530,6 +530,61 @@ void addEncapsulationRows(CaseTable& t)
         },
         "Ethernet:802.1Q:802.1Q:802.1Q:802.1Q:802.1Q:802.1Q:802.1Q:802.1Q");
 
+    // Provider backbone bridging and port extender tags
+    t.flowBoth(
+        "802.1ah I-TAG", Ethernet,
+        [](const Bytes& ip, bool v6) {
+            return ethernet(0x88E7, backboneServiceTag(0x10203, ethernetOf(ip, v6)));
+        },
+        "Ethernet:802.1ah I-TAG:Ethernet");
+    t.flowOne(
+        "802.1ad B-TAG, 802.1ah I-TAG, customer 802.1Q", Ethernet, true,
+        [](const Bytes& ip, bool v6) {
+            const Bytes customer = ethernet(0x8100, vlan(33, etherTypeOf(v6), ip));
+            return ethernet(0x88A8, vlan(100, 0x88E7, backboneServiceTag(0x10204, customer)));
+        },
+        "Ethernet:802.1Q:802.1ah I-TAG:Ethernet:802.1Q");
+    t.flowBoth(
+        "VN-Tag", Ethernet,
+        [](const Bytes& ip, bool v6) { return ethernet(0x8926, vnTag(etherTypeOf(v6), ip)); },
+        "Ethernet:VN-Tag");
+    t.flowOne(
+        "VN-Tag, 802.1Q", Ethernet, false,
+        [](const Bytes& ip, bool v6) {
+            return ethernet(0x8926, vnTag(0x8100, vlan(12, etherTypeOf(v6), ip)));
+        },
+        "Ethernet:VN-Tag:802.1Q");
+    t.flowBoth(
+        "802.1BR E-Tag", Ethernet,
+        [](const Bytes& ip, bool v6) { return ethernet(0x893F, eTag(etherTypeOf(v6), ip)); },
+        "Ethernet:E-Tag");
+    t.notFlow("802.1BR E-Tag cut before its EtherType", Ethernet,
+              ethernet(0x893F, Bytes{0x00, 0x00, 0x01, 0x23, 0x00}), DecodeOutcome::Malformed,
+              "Ethernet:E-Tag");
+
+    // Network Service Header
+    const auto nshNextOf = [](bool v6) { return uint8_t(v6 ? 2 : 1); };
+    t.flowBoth(
+        "NSH MD type 1, IP", Ethernet,
+        [nshNextOf](const Bytes& ip, bool v6) { return ethernet(0x894F, nsh(nshNextOf(v6), ip)); },
+        "Ethernet:NSH");
+    t.flowOne(
+        "NSH MD type 2, Ethernet", Ethernet, false,
+        [](const Bytes& ip, bool v6) {
+            return ethernet(0x894F, nsh(3, ethernetOf(ip, v6), false, Bytes(8, 0x0A)));
+        },
+        "Ethernet:NSH:Ethernet");
+    t.notFlow("NSH, next protocol not decoded", Ethernet,
+              ethernet(0x894F, nsh(0x7F, Bytes(30, 0x45))), notTcp, "Ethernet:NSH");
+    {
+        Bytes frame = ethernet(0x894F, nsh(1, ipv4(kSrc4, kDst4, 6, tcp({}))));
+        // 63 words: past the frame. Wireshark takes an MD type 1 header as 24 bytes whatever
+        // its length says and finds the TCP segment; the decoder believes the length.
+        frame[14 + 1] = 0x3F;
+        t.notFlow("NSH length past the frame", Ethernet, frame, DecodeOutcome::Malformed,
+                  "Ethernet:NSH");
+    }
+
     // MPLS label stacks
     t.flowBoth(
         "MPLS 1 label", Ethernet,
@@ -552,6 +607,18 @@ void addEncapsulationRows(CaseTable& t)
             return ethernet(0x8847, mpls({20}, be32(0) + ethernetOf(ip, v6)));
         },
         "Ethernet:MPLS:Ethernet");
+    t.flowOne(
+        "MPLS 2 labels, pseudowire control word with sequence, Ethernet", Ethernet, true,
+        [](const Bytes& ip, bool v6) {
+            return ethernet(0x8847, mpls({21, 22}, pseudowireControlWord(ethernetOf(ip, v6), 77)));
+        },
+        "Ethernet:MPLS:Ethernet");
+    t.notFlow("MPLS pseudowire associated channel", Ethernet,
+              ethernet(0x8847, mpls({23}, be32(0x10000021) + Bytes(30, 0x45))), notTcp,
+              "Ethernet:MPLS");
+    t.notFlow("MPLS pseudowire control word cut short", Ethernet,
+              ethernet(0x8847, mpls({24}, Bytes{0x00, 0x00})), DecodeOutcome::Malformed,
+              "Ethernet:MPLS");
 
     // PPPoE sessions
     const auto pppoeWrap = [](const Bytes& ip, bool v6) {
@@ -627,6 +694,63 @@ void addEncapsulationRows(CaseTable& t)
             return overGre4(gre(0x8210, ieee80211Data(llcSnap(etherTypeOf(v6), ip))));
         },
         "Ethernet:IPv4:GRE:802.11:LLC");
+    t.flowOne(
+        "GRE, NSH", Ethernet, true,
+        [overGre4](const Bytes& ip, bool v6) {
+            return overGre4(gre(0x894F, nsh(uint8_t(v6 ? 2 : 1), ip)));
+        },
+        "Ethernet:IPv4:GRE:NSH");
+    // ERSPAN: type I (no GRE sequence number, no header), II and III
+    t.flowOne(
+        "ERSPAN type I", Ethernet, false,
+        [overGre4](const Bytes& ip, bool v6) { return overGre4(gre(0x88BE, ethernetOf(ip, v6))); },
+        "Ethernet:IPv4:GRE:Ethernet");
+    t.flowBoth(
+        "ERSPAN type II", Ethernet,
+        [overGre4](const Bytes& ip, bool v6) {
+            return overGre4(gre(0x88BE, erspanII(ethernetOf(ip, v6)), {false, std::nullopt, 5}));
+        },
+        "Ethernet:IPv4:GRE:ERSPAN:Ethernet");
+    t.flowBoth(
+        "ERSPAN type III", Ethernet,
+        [overGre4](const Bytes& ip, bool v6) {
+            return overGre4(
+                gre(0x22EB, erspanIII(ethernetOf(ip, v6), false), {false, std::nullopt, 6}));
+        },
+        "Ethernet:IPv4:GRE:ERSPAN:Ethernet");
+    t.flowOne(
+        "ERSPAN type III, platform subheader", Ethernet, true,
+        [overGre4](const Bytes& ip, bool v6) {
+            return overGre4(
+                gre(0x22EB, erspanIII(ethernetOf(ip, v6), true), {false, std::nullopt, 7}));
+        },
+        "Ethernet:IPv4:GRE:ERSPAN:Ethernet");
+    {
+        Bytes mirrored = erspanIII(Bytes(40, 0x45), false);
+        mirrored[10] = 0x08; // frame type 2: an IP packet
+        t.notFlow("ERSPAN type III, frame type IP", Ethernet,
+                  overGre4(gre(0x22EB, mirrored, {false, std::nullopt, 8})), notTcp,
+                  "Ethernet:IPv4:GRE:ERSPAN");
+        Bytes cut = erspanIII(Bytes{}, true);
+        cut.resize(16); // the platform subheader cut short
+        t.notFlow("ERSPAN type III, platform subheader cut short", Ethernet,
+                  overGre4(gre(0x22EB, cut, {false, std::nullopt, 9})), DecodeOutcome::Malformed,
+                  "Ethernet:IPv4:GRE:ERSPAN");
+    }
+    // L2TPv3 over IP: session id, no cookie, an Ethernet pseudowire. Wireshark (4.0) leaves an
+    // L2TPv3 payload as data unless the control connection or "Decode As" gives the
+    // pseudowire type; the decoder assumes the common Ethernet pseudowire.
+    t.flowBoth(
+        "L2TPv3 over IP, Ethernet", Ethernet,
+        [](const Bytes& ip, bool v6) {
+            return ethernet(kEtherIpv4,
+                            ipv4(kOuterSrc4, kOuterDst4, 115, be32(0x1001) + ethernetOf(ip, v6)));
+        },
+        "Ethernet:IPv4:L2TPv3:Ethernet");
+    t.notFlow("L2TPv3 over IP, control message", Ethernet,
+              ethernet(kEtherIpv4, ipv4(kOuterSrc4, kOuterDst4, 115,
+                                        be32(0) + be16(0xC803) + be16(20) + Bytes(16, 0))),
+              notTcp, "Ethernet:IPv4:L2TPv3");
     t.flowBoth(
         "GRE over IPv6", Ethernet,
         [](const Bytes& ip, bool v6) {
@@ -729,6 +853,78 @@ void addEncapsulationRows(CaseTable& t)
         t.notFlow("GTP-U echo request", Ethernet, overUdp4(2152, echo), notTcp,
                   "Ethernet:IPv4:UDP:GTP-U");
     }
+    t.flowBoth(
+        "VXLAN-GPE, IP", Ethernet,
+        [overUdp4, nshNextOf](const Bytes& ip, bool v6) {
+            return overUdp4(4790, vxlanGpe(nshNextOf(v6), ip));
+        },
+        "Ethernet:IPv4:UDP:VXLAN-GPE");
+    t.flowOne(
+        "VXLAN-GPE, NSH, Ethernet", Ethernet, true,
+        [overUdp4](const Bytes& ip, bool v6) {
+            return overUdp4(4790, vxlanGpe(4, nsh(3, ethernetOf(ip, v6))));
+        },
+        "Ethernet:IPv4:UDP:VXLAN-GPE:NSH:Ethernet");
+    t.flowBoth(
+        "GRE-in-UDP", Ethernet,
+        [overUdp4](const Bytes& ip, bool v6) { return overUdp4(4754, gre(etherTypeOf(v6), ip)); },
+        "Ethernet:IPv4:UDP:GRE");
+    t.flowOne(
+        "GRE-in-UDP over IPv6, key, Ethernet", Ethernet, false,
+        [overUdp6](const Bytes& ip, bool v6) {
+            return overUdp6(4754, gre(0x6558, ethernetOf(ip, v6), {false, 99, std::nullopt}));
+        },
+        "Ethernet:IPv6:UDP:GRE:Ethernet");
+    t.flowBoth(
+        "AYIYA", Ethernet,
+        [overUdp4](const Bytes& ip, bool v6) { return overUdp4(5072, ayiya(v6 ? 41 : 4, ip)); },
+        "Ethernet:IPv4:UDP:AYIYA");
+    {
+        Bytes heartbeat = ayiya(59, {});
+        heartbeat[2] = 0x20; // opcode 0: heartbeat
+        t.notFlow("AYIYA heartbeat", Ethernet, overUdp4(5072, heartbeat), notTcp,
+                  "Ethernet:IPv4:UDP:AYIYA");
+        Bytes cut = ayiya(6, {});
+        cut.resize(30); // identity and signature announced, not there
+        t.notFlow("AYIYA header cut short", Ethernet, overUdp4(5072, cut), DecodeOutcome::Malformed,
+                  "Ethernet:IPv4:UDP:AYIYA");
+    }
+    const auto teredoWrap = [overUdp4](bool authentication, bool origin) {
+        return [overUdp4, authentication, origin](const Bytes& ip, bool) {
+            return overUdp4(3544, teredo(ip, authentication, origin));
+        };
+    };
+    t.flowOne("Teredo", Ethernet, true, teredoWrap(false, false), "Ethernet:IPv4:UDP:Teredo");
+    t.flowOne("Teredo, origin indication", Ethernet, true, teredoWrap(false, true),
+              "Ethernet:IPv4:UDP:Teredo");
+    t.flowOne("Teredo, authentication, origin indication", Ethernet, true, teredoWrap(true, true),
+              "Ethernet:IPv4:UDP:Teredo");
+    t.notFlow("Teredo, not IPv6", Ethernet,
+              overUdp4(3544, teredo(ipv4(kSrc4, kDst4, 6, tcp({})), false, true)), notTcp,
+              "Ethernet:IPv4:UDP:Teredo");
+    const auto l2tpWrap = [overUdp4](L2tpSpec spec) {
+        return [overUdp4, spec](const Bytes& ip, bool v6) {
+            return overUdp4(1701, l2tpv2(ppp(v6 ? kPppIpv6 : kPppIpv4, ip), spec));
+        };
+    };
+    t.flowBoth("L2TPv2", Ethernet, l2tpWrap({}), "Ethernet:IPv4:UDP:L2TP:PPP");
+    t.flowOne("L2TPv2, length, sequence", Ethernet, false, l2tpWrap({true, true, std::nullopt}),
+              "Ethernet:IPv4:UDP:L2TP:PPP");
+    t.flowOne("L2TPv2, length, offset", Ethernet, true, l2tpWrap({true, false, 3}),
+              "Ethernet:IPv4:UDP:L2TP:PPP");
+    t.notFlow("L2TPv2 control message", Ethernet,
+              overUdp4(1701, be16(0xC802) + be16(12) + be16(0) + be16(0) + be32(0)), notTcp,
+              "Ethernet:IPv4:UDP:L2TP");
+    t.notFlow("L2TPv2, offset past the frame", Ethernet,
+              overUdp4(1701, be16(0x0202) + be16(1) + be16(2) + be16(200) + Bytes(8, 0xFF)),
+              DecodeOutcome::Malformed, "Ethernet:IPv4:UDP:L2TP");
+    // (as L2TPv3 over IP: Wireshark shows the payload as data)
+    t.flowBoth(
+        "L2TPv3 over UDP, Ethernet", Ethernet,
+        [overUdp4](const Bytes& ip, bool v6) {
+            return overUdp4(1701, l2tpv3OverUdp(0x2002, ethernetOf(ip, v6)));
+        },
+        "Ethernet:IPv4:UDP:L2TP:Ethernet");
     t.notFlow("UDP, other port", Ethernet, overUdp4(53, Bytes(20, 0x00)), notTcp,
               "Ethernet:IPv4:UDP");
 }

@@ -115,7 +115,13 @@ private:
     // network and tunnels
     void etherType(uint16_t type, size_t off, size_t end);
     void vlan(uint16_t tpid, size_t off, size_t end);
+    void backboneServiceTag(size_t off, size_t end);
+    void tagBeforeEtherType(const char* key, const char* name, size_t tagLength, size_t off,
+                            size_t end);
+    void nsh(size_t off, size_t end);
+    void nextProtocol(uint8_t protocol, size_t off, size_t end);
     void mpls(size_t off, size_t end);
+    void pseudowireControlWord(size_t off, size_t end);
     void pppoe(size_t off, size_t end);
     void pppProtocol(uint16_t proto, size_t off, size_t end);
     void ipv4(size_t off, size_t end);
@@ -123,8 +129,14 @@ private:
     void ipProtocol(uint8_t proto, size_t off, size_t end);
     void authenticationHeader(size_t off, size_t end);
     void gre(size_t off, size_t end);
+    void erspan(uint16_t protocol, bool greSequence, size_t off, size_t end);
     void udp(size_t off, size_t end);
     void vxlan(size_t off, size_t end);
+    void vxlanGpe(size_t off, size_t end);
+    void ayiya(size_t off, size_t end);
+    void teredo(size_t off, size_t end);
+    void l2tp(size_t off, size_t end);
+    void l2tpv3Session(size_t off, size_t end);
     void geneve(size_t off, size_t end);
     void gtpu(size_t off, size_t end);
     void wccp(size_t off, size_t end);

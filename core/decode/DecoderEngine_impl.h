@@ -19,6 +19,12 @@ inline const char* etherTypeName(uint16_t t)
     case 0x8864: return "PPPoE session";
     case 0x6558: return "Transparent Ethernet bridging";
     case 0x880B: return "PPP";
+    case 0x88E7: return "802.1ah I-TAG";
+    case 0x8926: return "VN-Tag";
+    case 0x893F: return "802.1BR E-Tag";
+    case 0x894F: return "NSH";
+    case 0x88BE: return "ERSPAN";
+    case 0x22EB: return "ERSPAN type III";
     default: return nullptr;
     }
 }
@@ -677,6 +683,10 @@ void DecoderEngine<Sink>::etherType(uint16_t type, size_t off, size_t end)
     case 0x6558: ethernet(off, end); break;
     case 0x880B: ppp(off, end); break;
     case 0x883E: wccp(off, end); break;
+    case 0x88E7: backboneServiceTag(off, end); break;
+    case 0x8926: tagBeforeEtherType("vntag", "VN-Tag", 4, off, end); break;
+    case 0x893F: tagBeforeEtherType("etag", "E-Tag", 6, off, end); break;
+    case 0x894F: nsh(off, end); break;
     default:
         if (type >= 0x8200 && type <= 0x83FF) // Aruba's GRE with 802.11 frames
             ieee80211(off, end);
@@ -695,14 +705,72 @@ void DecoderEngine<Sink>::vlan(uint16_t, size_t off, size_t end)
     field("priority", FieldValue::u(tci >> 13), off, 1);
     field("dei", FieldValue::flag(tci & 0x1000), off, 1);
     field("id", FieldValue::u(tci & 0x0FFF), off, 2);
-    uint16_t type = be16(off + 2);
-    if (type <= 1500) {
-        field("length", FieldValue::u(type), off + 2, 2);
-        llc(off + 4, end);
+    typeOrLength(off + 2, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::backboneServiceTag(size_t off, size_t end)
+{
+    // IEEE 802.1ah I-TAG: priority, drop eligibility, use-customer-address and reserved bits,
+    // the 24-bit service instance id; then the customer's Ethernet header.
+    if (!enter("itag", "802.1ah I-TAG", off, end, 4))
+        return;
+    field("priority", FieldValue::u(u8(off) >> 5), off, 1);
+    field("dei", FieldValue::flag(u8(off) & 0x10), off, 1);
+    field("uca", FieldValue::flag(u8(off) & 0x08), off, 1);
+    field("isid", FieldValue::u(be32(off) & 0xFFFFFF), off + 1, 3);
+    ethernet(off + 4, end);
+}
+
+/// A tag of `tagLength` bytes that ends in an EtherType (or 802.3 length): Cisco's VN-Tag (4
+/// bytes: direction, pointer, destination and source virtual interfaces) and IEEE 802.1BR's
+/// E-Tag (6 bytes: priority, ingress and destination E-channel ids).
+template <typename Sink>
+void DecoderEngine<Sink>::tagBeforeEtherType(const char* key, const char* name, size_t tagLength,
+                                             size_t off, size_t end)
+{
+    if (!enter(key, name, off, end, tagLength + 2))
+        return;
+    field("tag", FieldValue::raw(m_f + off, tagLength), off, tagLength);
+    typeOrLength(off + tagLength, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::nsh(size_t off, size_t end)
+{
+    // Network Service Header (RFC 8300): version, O bit, TTL, the header's length in 4-byte
+    // words (context headers included), MD type, next protocol; the service path id and
+    // index; then the context headers.
+    if (!enter("nsh", "NSH", off, end, 8))
+        return;
+    const size_t length = size_t(u8(off + 1) & 0x3F) * 4;
+    const uint8_t next = u8(off + 3);
+    field("version", FieldValue::u(u8(off) >> 6), off, 1);
+    field("ttl", FieldValue::u((be16(off) >> 6) & 0x3F), off, 2);
+    field("length", FieldValue::u(length), off + 1, 1);
+    field("md_type", FieldValue::u(u8(off + 2) & 0x0F), off + 2, 1);
+    field("next_protocol", FieldValue::u(next), off + 3, 1);
+    field("spi", FieldValue::u(be32(off + 4) >> 8), off + 4, 3);
+    field("si", FieldValue::u(u8(off + 7)), off + 7, 1);
+    if (length < 8 || !has(off, length, end)) {
+        stop(DecodeOutcome::Malformed, "NSH header cut short");
         return;
     }
-    field("type", FieldValue::named(type, detail::etherTypeName(type)), off + 2, 2);
-    etherType(type, off + 4, end);
+    nextProtocol(next, off + length, end);
+}
+
+/// The next-protocol values NSH and VXLAN-GPE share (IANA "NSH Next Protocol").
+template <typename Sink>
+void DecoderEngine<Sink>::nextProtocol(uint8_t protocol, size_t off, size_t end)
+{
+    switch (protocol) {
+    case 1: ipv4(off, end); break;
+    case 2: ipv6(off, end); break;
+    case 3: ethernet(off, end); break;
+    case 4: nsh(off, end); break;
+    case 5: mpls(off, end); break;
+    default: stop(DecodeOutcome::NotTcp, "next protocol not decoded"); break;
+    }
 }
 
 template <typename Sink>
@@ -733,14 +801,40 @@ void DecoderEngine<Sink>::mpls(size_t off, size_t end)
         stop(DecodeOutcome::Malformed, "MPLS payload missing");
         return;
     }
+    // The label stack does not say what it carries; the first nibble after it does, as in
+    // Wireshark and RFC 4385: 4 and 6 an IP packet, 0 a pseudowire control word (then the
+    // Ethernet frame of an Ethernet pseudowire, the pseudowire type the decoder follows), 1
+    // a pseudowire associated channel (OAM, no packet). Other nibbles (an Ethernet pseudowire
+    // without a control word among them) are not guessed at.
     switch (u8(p) >> 4) {
     case 4: ipv4(p, end); break;
     case 6: ipv6(p, end); break;
-    case 0: // pseudowire control word, then Ethernet
-        ethernet(p + 4, end);
-        break;
+    case 0: pseudowireControlWord(p, end); break;
+    case 1: stop(DecodeOutcome::NotTcp, "pseudowire associated channel"); break;
     default: stop(DecodeOutcome::NotTcp, "MPLS payload not decoded"); break;
     }
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::pseudowireControlWord(size_t off, size_t end)
+{
+    // RFC 4385: 0000, flags, fragmentation bits, a length (non-zero only when the packet,
+    // control word included, is padded to the 64-byte minimum), a sequence number.
+    if (!has(off, 4, end)) {
+        stop(DecodeOutcome::Malformed, "pseudowire control word cut short");
+        return;
+    }
+    const size_t length = u8(off + 1) & 0x3F;
+    if constexpr (Sink::kWantsFields) {
+        m_sink.beginGroup("control_word", off, 4);
+        field("flags", FieldValue::hex(u8(off) & 0x0F, 1), off, 1);
+        field("length", FieldValue::u(length), off + 1, 1);
+        field("sequence", FieldValue::u(be16(off + 2)), off + 2, 2);
+        m_sink.endGroup();
+    }
+    if (length >= 4 && off + length < end)
+        end = off + length;
+    ethernet(off + 4, end);
 }
 
 template <typename Sink>
@@ -895,6 +989,10 @@ void DecoderEngine<Sink>::ipProtocol(uint8_t proto, size_t off, size_t end)
     case 41: ipv6(off, end); break;
     case 47: gre(off, end); break;
     case 51: authenticationHeader(off, end); break;
+    case 115:
+        if (enter("l2tp", "L2TPv3", off, end, 4))
+            l2tpv3Session(off, end);
+        break;
     default: stop(DecodeOutcome::NotTcp, "transport not decoded"); break;
     }
 }
@@ -969,7 +1067,55 @@ void DecoderEngine<Sink>::gre(size_t off, size_t end)
         stop(DecodeOutcome::Malformed, "GRE header cut short");
         return;
     }
-    etherType(proto, p, end);
+    if (proto == 0x88BE || proto == 0x22EB)
+        erspan(proto, flags & 0x1000, p, end);
+    else
+        etherType(proto, p, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::erspan(uint16_t protocol, bool greSequence, size_t off, size_t end)
+{
+    // ERSPAN in GRE: protocol 0x88BE without a GRE sequence number is type I (no header),
+    // with one type II (8 bytes: version 1, VLAN, COS, encapsulation, truncated bit, session
+    // id, index); protocol 0x22EB is type III (12 bytes: version 2, VLAN, COS, BSO, T, session
+    // id, timestamp, SGT, P, frame type, hardware id, D, granularity, O; an 8-byte platform
+    // specific subheader follows when O is set). The mirrored frame is Ethernet (type III's
+    // frame type 0; type 2, an IP packet, is not decoded).
+    if (protocol == 0x88BE && !greSequence) {
+        ethernet(off, end);
+        return;
+    }
+    const bool typeThree = protocol == 0x22EB;
+    const size_t length = typeThree ? 12 : 8;
+    if (!enter("erspan", "ERSPAN", off, end, length))
+        return;
+    field("version", FieldValue::u(u8(off) >> 4), off, 1);
+    field("vlan", FieldValue::u(be16(off) & 0x0FFF), off, 2);
+    field("session_id", FieldValue::u(be16(off + 2) & 0x03FF), off + 2, 2);
+    size_t p = off + length;
+    if (typeThree) {
+        const uint8_t frameType = (u8(off + 10) >> 2) & 0x1F;
+        const bool platformSubheader = u8(off + 11) & 0x01;
+        field("timestamp", FieldValue::u(be32(off + 4)), off + 4, 4);
+        field("frame_type", FieldValue::u(frameType), off + 10, 1);
+        field("o", FieldValue::flag(platformSubheader), off + 11, 1);
+        if (platformSubheader) {
+            if (!has(p, 8, end)) {
+                stop(DecodeOutcome::Malformed, "ERSPAN platform subheader cut short");
+                return;
+            }
+            field("platform_subheader", FieldValue::raw(m_f + p, 8), p, 8);
+            p += 8;
+        }
+        if (frameType != 0) {
+            stop(DecodeOutcome::NotTcp, "ERSPAN frame type not decoded");
+            return;
+        }
+    } else {
+        field("index", FieldValue::u(be32(off + 4) & 0xFFFFF), off + 5, 3);
+    }
+    ethernet(p, end);
 }
 
 template <typename Sink>
@@ -991,6 +1137,16 @@ void DecoderEngine<Sink>::udp(size_t off, size_t end)
         geneve(off + 8, end);
     else if (either(2152))
         gtpu(off + 8, end);
+    else if (either(4790))
+        vxlanGpe(off + 8, end);
+    else if (either(4754)) // GRE-in-UDP (RFC 8086)
+        gre(off + 8, end);
+    else if (either(1701))
+        l2tp(off + 8, end);
+    else if (either(3544))
+        teredo(off + 8, end);
+    else if (either(5072))
+        ayiya(off + 8, end);
     else
         stop(DecodeOutcome::NotTcp, "UDP payload not decoded");
 }
@@ -1003,6 +1159,163 @@ void DecoderEngine<Sink>::vxlan(size_t off, size_t end)
     field("flags", FieldValue::hex(u8(off), 2), off, 1);
     field("vni", FieldValue::u(be32(off + 4) >> 8), off + 4, 3);
     ethernet(off + 8, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::vxlanGpe(size_t off, size_t end)
+{
+    // VXLAN-GPE: flags (0x04, P: a next protocol is given), reserved, next protocol, VNI;
+    // without the P bit, an Ethernet frame as in VXLAN.
+    if (!enter("vxlan_gpe", "VXLAN-GPE", off, end, 8))
+        return;
+    const uint8_t flags = u8(off), next = u8(off + 3);
+    field("flags", FieldValue::hex(flags, 2), off, 1);
+    field("next_protocol", FieldValue::u(next), off + 3, 1);
+    field("vni", FieldValue::u(be32(off + 4) >> 8), off + 4, 3);
+    if (flags & 0x04)
+        nextProtocol(next, off + 8, end);
+    else
+        ethernet(off + 8, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::ayiya(size_t off, size_t end)
+{
+    // AYIYA (Anything In Anything): identity length (2^n bytes) and type, signature length (in
+    // 4-byte words) and hash method, authentication method and opcode, next header, epoch
+    // time; the identity and signature; then, for opcode 1 (forward), the packet the next
+    // header names.
+    if (!enter("ayiya", "AYIYA", off, end, 8))
+        return;
+    const size_t identityLength = size_t(1) << (u8(off) >> 4);
+    const size_t signatureLength = size_t(u8(off + 1) >> 4) * 4;
+    const uint8_t opcode = u8(off + 2) & 0x0F, next = u8(off + 3);
+    field("identity_length", FieldValue::u(identityLength), off, 1);
+    field("signature_length", FieldValue::u(signatureLength), off + 1, 1);
+    field("opcode", FieldValue::u(opcode), off + 2, 1);
+    field("next", FieldValue::named(next, detail::ipProtocolName(next)), off + 3, 1);
+    field("epoch", FieldValue::u(be32(off + 4)), off + 4, 4);
+    const size_t length = 8 + identityLength + signatureLength;
+    if (!has(off, length, end)) {
+        stop(DecodeOutcome::Malformed, "AYIYA header cut short");
+        return;
+    }
+    if (opcode != 1) {
+        stop(DecodeOutcome::NotTcp, "AYIYA message without a packet");
+        return;
+    }
+    ipProtocol(next, off + length, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::teredo(size_t off, size_t end)
+{
+    // Teredo (RFC 4380): an optional authentication indicator (0x0001, client id and
+    // authentication value lengths, both values, an 8-byte nonce, a confirmation byte), an
+    // optional origin indication (0x0000, obfuscated port and address: 8 bytes), then IPv6.
+    if (!enter("teredo", "Teredo", off, end, 1))
+        return;
+    size_t p = off;
+    if (has(p, 4, end) && be16(p) == 0x0001) {
+        const size_t length = 4 + size_t(u8(p + 2)) + u8(p + 3) + 8 + 1;
+        field("authentication", FieldValue::u(length), p, 4);
+        p += length;
+    }
+    if (has(p, 2, end) && be16(p) == 0x0000) {
+        if (has(p, 8, end)) {
+            field("origin_port", FieldValue::u(be16(p + 2) ^ 0xFFFFu), p + 2, 2);
+            field("origin_address", FieldValue::hex(be32(p + 4) ^ 0xFFFFFFFFu, 8), p + 4, 4);
+        }
+        p += 8;
+    }
+    if (!has(p, 1, end)) {
+        stop(DecodeOutcome::Malformed, "Teredo header cut short");
+        return;
+    }
+    if (u8(p) >> 4 != 6) {
+        stop(DecodeOutcome::NotTcp, "Teredo payload not IPv6");
+        return;
+    }
+    ipv6(p, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::l2tp(size_t off, size_t end)
+{
+    // L2TP over UDP. Version 2 (RFC 2661): flags (T control, L length, S sequence, O offset,
+    // P priority) and version; the length (L); tunnel and session ids; Ns and Nr (S); an
+    // offset size and that much padding (O); then a PPP frame. Version 3 (RFC 3931): flags
+    // and version, 2 reserved bytes, then the session header of L2TPv3 over IP.
+    if (!enter("l2tp", "L2TP", off, end, 2))
+        return;
+    const uint16_t flags = be16(off);
+    field("flags", FieldValue::hex(flags, 4), off, 2);
+    field("version", FieldValue::u(flags & 0x0F), off + 1, 1);
+    if (flags & 0x8000) {
+        stop(DecodeOutcome::NotTcp, "L2TP control message");
+        return;
+    }
+    if ((flags & 0x0F) == 3) {
+        l2tpv3Session(off + 4, end);
+        return;
+    }
+    if ((flags & 0x0F) != 2) {
+        stop(DecodeOutcome::NotTcp, "L2TP version not decoded");
+        return;
+    }
+    size_t p = off + 2;
+    if (flags & 0x4000) {
+        if (!has(p, 2, end)) {
+            stop(DecodeOutcome::Malformed, "L2TP header cut short");
+            return;
+        }
+        const size_t length = be16(p);
+        field("length", FieldValue::u(length), p, 2);
+        if (off + length < end)
+            end = off + length;
+        p += 2;
+    }
+    if (has(p, 4, end)) {
+        field("tunnel_id", FieldValue::u(be16(p)), p, 2);
+        field("session_id", FieldValue::u(be16(p + 2)), p + 2, 2);
+    }
+    p += 4;
+    if (flags & 0x0800)
+        p += 4; // Ns, Nr
+    if (flags & 0x0200) {
+        if (!has(p, 2, end)) {
+            stop(DecodeOutcome::Malformed, "L2TP header cut short");
+            return;
+        }
+        field("offset_size", FieldValue::u(be16(p)), p, 2);
+        p += 2 + size_t(be16(p));
+    }
+    if (p > end) {
+        stop(DecodeOutcome::Malformed, "L2TP header cut short");
+        return;
+    }
+    ppp(p, end);
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::l2tpv3Session(size_t off, size_t end)
+{
+    // An L2TPv3 data message: the 4-byte session id (0 marks a control message over IP), then
+    // a cookie, an L2-specific sublayer and the pseudowire's frame, whose sizes and type the
+    // control connection negotiates. Without following it, the decoder takes the common
+    // setting: no cookie (as Wireshark without the control messages), no sublayer, an Ethernet
+    // pseudowire (RFC 4719).
+    if (!has(off, 4, end)) {
+        stop(DecodeOutcome::Malformed, "L2TPv3 session header cut short");
+        return;
+    }
+    const uint32_t session = be32(off);
+    field("session_id", FieldValue::u(session), off, 4);
+    if (session == 0) {
+        stop(DecodeOutcome::NotTcp, "L2TPv3 control message");
+        return;
+    }
+    ethernet(off + 4, end);
 }
 
 template <typename Sink>
