@@ -383,6 +383,51 @@ void addLinkTypeRows(CaseTable& t)
     t.flowBoth(
         "Juniper Ethernet, no layer 2 header", JuniperEther,
         [](const Bytes& ip, bool v6) { return juniperNoL2(v6 ? 6 : 2, ip); }, "Juniper");
+    // Juniper ATM1 and ATM2: the VC's encapsulation guessed as Wireshark and tcpdump guess it
+    const auto atmLlc = [](bool atm2) {
+        return [atm2](const Bytes& ip, bool v6) {
+            return juniperAtm(atm2, llcSnap(etherTypeOf(v6), ip));
+        };
+    };
+    const auto atmIp = [](bool atm2) {
+        return [atm2](const Bytes& ip, bool) { return juniperAtm(atm2, ip); };
+    };
+    t.flowBoth("Juniper ATM1, LLC/SNAP", JuniperAtm1, atmLlc(false), "Juniper:LLC");
+    t.flowBoth("Juniper ATM1, VC multiplexed IP", JuniperAtm1, atmIp(false), "Juniper");
+    t.flowOne(
+        "Juniper ATM1, Cisco NLPID", JuniperAtm1, false,
+        [](const Bytes& ip, bool) { return juniperAtm(false, Bytes{0x03, 0xCC} + ip); },
+        "Juniper");
+    t.flowOne(
+        "Juniper ATM1, no layer 2 header", JuniperAtm1, true,
+        [](const Bytes& ip, bool) { return juniperNoL2(6, ip); }, "Juniper");
+    t.flowBoth("Juniper ATM2, LLC/SNAP", JuniperAtm2, atmLlc(true), "Juniper:LLC");
+    t.flowOne("Juniper ATM2, VC multiplexed IP", JuniperAtm2, true, atmIp(true), "Juniper");
+    t.flowBoth(
+        "Juniper ATM2, PPP", JuniperAtm2,
+        [](const Bytes& ip, bool v6) {
+            return juniperAtm(true, ppp(v6 ? kPppIpv6 : kPppIpv4, ip, false));
+        },
+        "Juniper:PPP");
+    t.flowOne(
+        "Juniper ATM2, outgoing bridged Ethernet", JuniperAtm2, false,
+        [](const Bytes& ip, bool v6) { return juniperAtm(true, ethernetOf(ip, v6), true); },
+        "Juniper:Ethernet");
+    {
+        const Bytes packet = ipv4(kSrc4, kDst4, 6, tcp({}));
+        Bytes oam = juniperAtm(false, packet);
+        oam[4] = 0x80;
+        t.notFlow("Juniper ATM1, OAM cell", JuniperAtm1, oam, notTcp, "Juniper");
+        Bytes oam2 = juniperAtm(true, packet);
+        oam2[11] = 0x10; // a packet type in the cookie's last byte
+        t.notFlow("Juniper ATM2, OAM cell", JuniperAtm2, oam2, notTcp, "Juniper");
+        Bytes cut = juniperAtm(true, {});
+        cut.resize(10); // the cookie cut short
+        t.notFlow("Juniper ATM2, cookie cut short", JuniperAtm2, cut, DecodeOutcome::Malformed,
+                  "Juniper");
+        t.notFlow("Juniper ATM1, payload not guessed", JuniperAtm1,
+                  juniperAtm(false, Bytes(40, 0x20)), notTcp, "Juniper");
+    }
     t.flowBoth(
         "Cisco HDLC", CiscoHdlc,
         [](const Bytes& ip, bool v6) { return ciscoHdlc(etherTypeOf(v6), ip); }, "Cisco HDLC");

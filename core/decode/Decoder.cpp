@@ -40,6 +40,8 @@ const char* linkTypeName(int linkType)
     case LinkType::Arcnet: return "ARCNET";
     case LinkType::ArcnetLinux: return "ARCNET (Linux)";
     case LinkType::JuniperEther: return "Juniper Ethernet";
+    case LinkType::JuniperAtm1: return "Juniper ATM1";
+    case LinkType::JuniperAtm2: return "Juniper ATM2";
     case LinkType::Ipoib: return "IP over InfiniBand";
     case LinkType::Slip: return "SLIP";
     case LinkType::Fddi: return "FDDI";

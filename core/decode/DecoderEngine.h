@@ -109,7 +109,9 @@ private:
     void rawIp(size_t off, size_t end);
     void ipoib(size_t off, size_t end);
     void arcnet(size_t off, size_t end, bool linux);
+    bool juniperHeader(size_t off, size_t end, size_t& layer2);
     void juniperEthernet(size_t off, size_t end);
+    void juniperAtm(size_t off, size_t end, bool atm2);
     void amsdu(size_t off, size_t end);
 
     // network and tunnels

@@ -101,6 +101,8 @@ void DecoderEngine<Sink>::link(int linkType, size_t off, size_t end)
     case LinkType::Arcnet: arcnet(off, end, false); break;
     case LinkType::ArcnetLinux: arcnet(off, end, true); break;
     case LinkType::JuniperEther: juniperEthernet(off, end); break;
+    case LinkType::JuniperAtm1: juniperAtm(off, end, false); break;
+    case LinkType::JuniperAtm2: juniperAtm(off, end, true); break;
     case LinkType::Fddi: fddi(off, end); break;
     case LinkType::FrameRelay: frameRelay(off, end); break;
     case LinkType::Slip: slip(off, end); break;
@@ -620,12 +622,22 @@ void DecoderEngine<Sink>::arcnet(size_t off, size_t end, bool linux)
 template <typename Sink>
 void DecoderEngine<Sink>::juniperEthernet(size_t off, size_t end)
 {
-    // "MGC", a flags byte, then (flag 0x80) a 2-byte extension length and its TLVs.
+    size_t layer2 = 0;
+    if (juniperHeader(off, end, layer2))
+        ethernet(layer2, end);
+}
+
+/// The header of every Juniper link type: "MGC", a flags byte, then (flag 0x80) a 2-byte
+/// extension length and its TLVs. False when nothing follows to decode here: the header is
+/// bad, or (flag 0x02) the packet has no layer 2 header and its IP packet has been decoded.
+template <typename Sink>
+bool DecoderEngine<Sink>::juniperHeader(size_t off, size_t end, size_t& layer2)
+{
     if (!enter("juniper", "Juniper", off, end, 4))
-        return;
+        return false;
     if (u8(off) != 'M' || u8(off + 1) != 'G' || u8(off + 2) != 'C') {
         stop(DecodeOutcome::Malformed, "no Juniper magic");
-        return;
+        return false;
     }
     uint8_t flags = u8(off + 3);
     field("flags", FieldValue::hex(flags, 2), off + 3, 1);
@@ -633,7 +645,7 @@ void DecoderEngine<Sink>::juniperEthernet(size_t off, size_t end)
     if (flags & 0x80) {
         if (!has(p, 2, end)) {
             stop(DecodeOutcome::Malformed, "Juniper extensions cut short");
-            return;
+            return false;
         }
         field("extension_length", FieldValue::u(be16(p)), p, 2);
         p += 2 + be16(p);
@@ -641,13 +653,74 @@ void DecoderEngine<Sink>::juniperEthernet(size_t off, size_t end)
     if (flags & 0x02) { // no layer 2 header: a 4-byte protocol family, then IP
         if (!has(p, 4, end)) {
             stop(DecodeOutcome::Malformed, "Juniper header cut short");
-            return;
+            return false;
         }
         p += 4;
         rawIp(p, end);
+        return false;
+    }
+    layer2 = p;
+    return true;
+}
+
+template <typename Sink>
+void DecoderEngine<Sink>::juniperAtm(size_t off, size_t end, bool atm2)
+{
+    // After the Juniper header, the ATM PIC's cookie: 4 bytes (ATM1) or 8 (ATM2), as Wireshark
+    // reads it (tcpdump lengthens it after an LS or AS cookie id, 0x54 or 0x47, as it does for
+    // the multilink PICs). An OAM cell (ATM1: cookie byte 0x80; ATM2: a packet type in the
+    // cookie's last byte) carries no packet. Then the VC's encapsulation, which the capture
+    // does not name, guessed as Wireshark and tcpdump guess it: LLC (AA AA 03 SNAP, FE FE 03
+    // NLPID); on ATM2, Ethernet for outgoing packets with a gap count in the cookie; a Cisco
+    // NLPID after 0x03; on ATM2, a PPP protocol number; last, an IPv4 (0x45 to 0x4F) or IPv6
+    // (0x6_) first byte.
+    size_t p = 0;
+    if (!juniperHeader(off, end, p))
+        return;
+    const size_t cookieLength = atm2 ? 8 : 4;
+    if (!has(p, cookieLength, end)) {
+        stop(DecodeOutcome::Malformed, "Juniper cookie cut short");
         return;
     }
-    ethernet(p, end);
+    field("cookie", FieldValue::raw(m_f + p, cookieLength), p, cookieLength);
+    if (atm2 ? (u8(p + 7) & 0x70) != 0 : u8(p) == 0x80) {
+        stop(DecodeOutcome::NotTcp, "ATM OAM cell");
+        return;
+    }
+    const bool bridged = atm2 && !(u8(off + 3) & 0x01) && (be32(p) & 0x3F);
+    p += cookieLength;
+    if (!has(p, 3, end)) {
+        stop(DecodeOutcome::Malformed, "ATM payload cut short");
+        return;
+    }
+    const uint32_t llcHeader = uint32_t(be16(p)) << 8 | u8(p + 2);
+    if (llcHeader == 0xAAAA03 || llcHeader == 0xFEFE03) {
+        llc(p, end);
+        return;
+    }
+    if (bridged) {
+        ethernet(p, end);
+        return;
+    }
+    if (u8(p) == 0x03) {
+        nlpid(p + 1, end);
+        return;
+    }
+    if (atm2) {
+        switch (be16(p)) {
+        case 0x0021: case 0x0023: case 0x003D: case 0x0057: case 0x0281: case 0x0283:
+        case 0x8021: case 0x8023: case 0x8057: case 0x8281: case 0xC021: case 0xC023:
+        case 0xC223: ppp(p, end); return;
+        default: break;
+        }
+    }
+    const uint8_t first = u8(p);
+    if (first >= 0x45 && first <= 0x4F)
+        ipv4(p, end);
+    else if ((first >> 4) == 6)
+        ipv6(p, end);
+    else
+        stop(DecodeOutcome::NotTcp, "ATM payload not decoded");
 }
 
 template <typename Sink>

@@ -25,6 +25,8 @@ constexpr int FrameRelay = 107;
 constexpr int Loop = 108;
 constexpr int LinuxSll = 113;
 constexpr int Ieee80211Radiotap = 127;
+constexpr int JuniperAtm2 = 135;
+constexpr int JuniperAtm1 = 137;
 /// LINKTYPE_USER2: Apple's PKTAP before it had its own value (tcpdump's test files use it).
 constexpr int User2Pktap = 149;
 constexpr int ArcnetLinux = 129;

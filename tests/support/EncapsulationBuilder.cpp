@@ -176,6 +176,16 @@ Bytes juniperEthernet(const Bytes& ethernetFrame, bool withExtensions)
     return h + ethernetFrame;
 }
 
+Bytes juniperAtm(bool atm2, const Bytes& payload, bool outgoingBridged)
+{
+    Bytes h = {'M', 'G', 'C', uint8_t(outgoingBridged ? 0x00 : 0x01)};
+    if (atm2) // channel id with a gap count in its low 6 bits; reserved, AAL, packet type 0
+        h = h + be32(outgoingBridged ? 0x00000121u : 0x00000120u) + be32(0);
+    else // format id, VC index, channel id
+        h = h + be32(0x00000120u);
+    return h + payload;
+}
+
 Bytes juniperNoL2(uint32_t protocol, const Bytes& ipPacket)
 {
     return Bytes{'M', 'G', 'C', 0x03} + le32(protocol) + ipPacket; // incoming, no layer 2

@@ -56,6 +56,10 @@ Bytes arcnetBsd(uint8_t protocol, const Bytes& payload);
 /// Juniper Ethernet (LINKTYPE_JUNIPER_ETHER, 178): "MGC", flags, optional extension TLVs,
 /// then the Ethernet frame.
 Bytes juniperEthernet(const Bytes& ethernetFrame, bool withExtensions);
+/// Juniper ATM1 (LINKTYPE_JUNIPER_ATM1, 137) or ATM2 (135): "MGC", flags (incoming, unless
+/// `outgoingBridged`), the PIC's cookie (4 or 8 bytes; on ATM2 with a gap count when
+/// `outgoingBridged`, which makes an Ethernet frame of the payload), then the payload.
+Bytes juniperAtm(bool atm2, const Bytes& payload, bool outgoingBridged = false);
 /// Juniper Ethernet with the "no layer 2" flag: a little-endian protocol (2 IPv4, 6 IPv6),
 /// then the IP packet.
 Bytes juniperNoL2(uint32_t protocol, const Bytes& ipPacket);
