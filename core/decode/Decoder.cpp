@@ -40,7 +40,19 @@ const char* linkTypeName(int linkType)
     case LinkType::Arcnet: return "ARCNET";
     case LinkType::ArcnetLinux: return "ARCNET (Linux)";
     case LinkType::JuniperEther: return "Juniper Ethernet";
+    case LinkType::JuniperAtm1: return "Juniper ATM1";
+    case LinkType::JuniperAtm2: return "Juniper ATM2";
     case LinkType::Ipoib: return "IP over InfiniBand";
+    case LinkType::Slip: return "SLIP";
+    case LinkType::Fddi: return "FDDI";
+    case LinkType::AtmRfc1483:
+    case LinkType::DltAtmRfc1483: return "ATM (RFC 1483 LLC)";
+    case LinkType::LinuxAtmClip:
+    case LinkType::DltLinuxAtmClip: return "Linux ATM CLIP";
+    case LinkType::FrameRelay: return "Frame Relay";
+    case LinkType::Ipnet: return "Solaris IPNET";
+    case LinkType::Pktap:
+    case LinkType::User2Pktap: return "Apple PKTAP";
     default: return "DLT (not decoded)";
     }
 }

@@ -86,7 +86,9 @@ private:
     }
 
     // link layers
+    void link(int linkType, size_t off, size_t end);
     void ethernet(size_t off, size_t end, bool withFcs = false);
+    void typeOrLength(size_t at, size_t end);
     void linuxSll(size_t off, size_t end);
     void linuxSll2(size_t off, size_t end);
     void nullLoopback(size_t off, size_t end, bool networkOrder);
@@ -96,16 +98,32 @@ private:
     void radiotap(size_t off, size_t end);
     void ieee80211(size_t off, size_t end, bool dataPad = false);
     void llc(size_t off, size_t end);
+    void snap(size_t off, size_t end);
+    void nlpid(size_t off, size_t end);
+    void fddi(size_t off, size_t end);
+    void frameRelay(size_t off, size_t end);
+    void slip(size_t off, size_t end);
+    void linuxAtmClip(size_t off, size_t end);
+    void ipnet(size_t off, size_t end);
+    void pktap(size_t off, size_t end);
     void rawIp(size_t off, size_t end);
     void ipoib(size_t off, size_t end);
     void arcnet(size_t off, size_t end, bool linux);
+    bool juniperHeader(size_t off, size_t end, size_t& layer2);
     void juniperEthernet(size_t off, size_t end);
+    void juniperAtm(size_t off, size_t end, bool atm2);
     void amsdu(size_t off, size_t end);
 
     // network and tunnels
     void etherType(uint16_t type, size_t off, size_t end);
     void vlan(uint16_t tpid, size_t off, size_t end);
+    void backboneServiceTag(size_t off, size_t end);
+    void tagBeforeEtherType(const char* key, const char* name, size_t tagLength, size_t off,
+                            size_t end);
+    void nsh(size_t off, size_t end);
+    void nextProtocol(uint8_t protocol, size_t off, size_t end);
     void mpls(size_t off, size_t end);
+    void pseudowireControlWord(size_t off, size_t end);
     void pppoe(size_t off, size_t end);
     void pppProtocol(uint16_t proto, size_t off, size_t end);
     void ipv4(size_t off, size_t end);
@@ -113,8 +131,14 @@ private:
     void ipProtocol(uint8_t proto, size_t off, size_t end);
     void authenticationHeader(size_t off, size_t end);
     void gre(size_t off, size_t end);
+    void erspan(uint16_t protocol, bool greSequence, size_t off, size_t end);
     void udp(size_t off, size_t end);
     void vxlan(size_t off, size_t end);
+    void vxlanGpe(size_t off, size_t end);
+    void ayiya(size_t off, size_t end);
+    void teredo(size_t off, size_t end);
+    void l2tp(size_t off, size_t end);
+    void l2tpv3Session(size_t off, size_t end);
     void geneve(size_t off, size_t end);
     void gtpu(size_t off, size_t end);
     void wccp(size_t off, size_t end);

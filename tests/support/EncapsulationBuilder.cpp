@@ -176,9 +176,82 @@ Bytes juniperEthernet(const Bytes& ethernetFrame, bool withExtensions)
     return h + ethernetFrame;
 }
 
+Bytes juniperAtm(bool atm2, const Bytes& payload, bool outgoingBridged)
+{
+    Bytes h = {'M', 'G', 'C', uint8_t(outgoingBridged ? 0x00 : 0x01)};
+    if (atm2) // channel id with a gap count in its low 6 bits; reserved, AAL, packet type 0
+        h = h + be32(outgoingBridged ? 0x00000121u : 0x00000120u) + be32(0);
+    else // format id, VC index, channel id
+        h = h + be32(0x00000120u);
+    return h + payload;
+}
+
 Bytes juniperNoL2(uint32_t protocol, const Bytes& ipPacket)
 {
     return Bytes{'M', 'G', 'C', 0x03} + le32(protocol) + ipPacket; // incoming, no layer 2
+}
+
+Bytes fddi(const Bytes& llcPayload)
+{
+    return Bytes{0x50} + mac(0xF1) + mac(0xF2) + llcPayload;
+}
+
+namespace {
+const Bytes kQ922Dlci100 = {0x18, 0x41}; // DLCI 100, EA set on the second byte
+} // namespace
+
+Bytes frameRelay(uint8_t nlpid, const Bytes& payload, bool pad)
+{
+    Bytes h = kQ922Dlci100 + Bytes{0x03};
+    if (pad)
+        h.push_back(0x00);
+    h.push_back(nlpid);
+    return h + payload;
+}
+
+Bytes frameRelayCisco(uint16_t etherType, const Bytes& payload)
+{
+    return kQ922Dlci100 + be16(etherType) + payload;
+}
+
+Bytes llcNlpid(uint8_t nlpid, const Bytes& payload)
+{
+    return Bytes{0xFE, 0xFE, 0x03, nlpid} + payload;
+}
+
+Bytes slip(const Bytes& ipPacket, uint8_t direction)
+{
+    Bytes h = {direction};
+    for (size_t i = 0; i < 15; ++i)
+        h.push_back(i < ipPacket.size() ? ipPacket[i] : 0);
+    return h + ipPacket;
+}
+
+Bytes ipnet(uint8_t family, const Bytes& ipPacket)
+{
+    // version 1, family, hardware type, packet length, interface and group interface
+    // indexes, source and destination zones
+    Bytes h = {0x01, family};
+    h = h + be16(0) + be32(uint32_t(ipPacket.size())) + be32(2) + be32(0) + be32(0) + be32(0);
+    return h + ipPacket;
+}
+
+Bytes pktap(uint32_t dlt, const Bytes& frame, uint32_t headerLength)
+{
+    auto name = [](const char* text, size_t size) {
+        Bytes b(size, 0);
+        for (size_t i = 0; text[i] && i + 1 < size; ++i)
+            b[i] = uint8_t(text[i]);
+        return b;
+    };
+    // length, record type 1 (packet), DLT, interface name, flags, protocol family, link
+    // header and trailer lengths, pid, command, service class, interface type and unit,
+    // effective pid and command
+    Bytes h = le32(headerLength) + le32(1) + le32(dlt) + name("en0", 24) + le32(0x11) + le32(2);
+    h = h + le32(dlt == 1 ? 14 : 0) + le32(0) + le32(4321) + name("curl", 20) + le32(0);
+    h = h + le16(6) + le16(0) + le32(4321) + name("curl", 20);
+    h.resize(headerLength, 0);
+    return h + frame;
 }
 
 // ---------------------------------------------------------------- 802.11
@@ -354,6 +427,108 @@ Bytes gtpu(const Bytes& ipPacket, const GtpSpec& spec)
     body = body + ipPacket;
     Bytes h = {flags, 0xFF};
     return h + be16(uint16_t(body.size())) + be32(spec.teid) + body;
+}
+
+Bytes backboneServiceTag(uint32_t isid, const Bytes& customerFrame)
+{
+    return be32(0x60000000u | (isid & 0xFFFFFF)) + customerFrame; // priority 3
+}
+
+Bytes vnTag(uint16_t etherType, const Bytes& payload)
+{
+    // direction 1 (from the bridge), destination vif 5, version 0, source vif 9
+    return be32(0x80050009) + be16(etherType) + payload;
+}
+
+Bytes eTag(uint16_t etherType, const Bytes& payload)
+{
+    // priority 0, ingress E-CID base 0, GRP 0, E-CID base 0x123, extensions 0
+    return be16(0) + be16(0x0123) + be16(0) + be16(etherType) + payload;
+}
+
+Bytes nsh(uint8_t nextProtocol, const Bytes& payload, bool mdType1, const Bytes& variableContext)
+{
+    if (variableContext.size() % 4)
+        throw std::invalid_argument("NSH context must be a multiple of 4 bytes");
+    const Bytes context = mdType1 ? Bytes(16, 0xC0) : variableContext;
+    const size_t words = 2 + context.size() / 4;
+    // version 0, TTL 63, length, MD type, next protocol; service path 0x123, index 255
+    const uint16_t first = uint16_t(63 << 6 | words);
+    Bytes h = be16(first) + Bytes{uint8_t(mdType1 ? 1 : 2), nextProtocol} + be32(0x000123FF);
+    return h + context + payload;
+}
+
+Bytes vxlanGpe(uint8_t nextProtocol, const Bytes& payload)
+{
+    return Bytes{0x0C, 0x00, 0x00, nextProtocol} + be32(7001u << 8) + payload;
+}
+
+Bytes erspanII(const Bytes& ethernetFrame)
+{
+    // version 1, VLAN 10; COS 0, encapsulation 0, T 0, session 42; reserved, index 7
+    return be16(0x100A) + be16(42) + be32(7) + ethernetFrame;
+}
+
+Bytes erspanIII(const Bytes& ethernetFrame, bool platformSubheader)
+{
+    // version 2, VLAN 10; session 42; timestamp; SGT 0; P 0, frame type 0, hardware id 1,
+    // D 0, granularity 3 (IEEE 1588), O
+    Bytes h = be16(0x200A) + be16(42) + be32(0x01020304) + be16(0);
+    h.push_back(0x00);
+    h.push_back(uint8_t(0x10 | 0x06 | (platformSubheader ? 1 : 0)));
+    if (platformSubheader)
+        h = h + be32(0x18000000) + be32(0x00000005); // platform id 3
+    return h + ethernetFrame;
+}
+
+Bytes pseudowireControlWord(const Bytes& ethernetFrame, uint16_t sequence)
+{
+    return be16(0) + be16(sequence) + ethernetFrame;
+}
+
+Bytes ayiya(uint8_t nextHeader, const Bytes& payload)
+{
+    // identity length 2^4 = 16, type 1 (integer); signature 5 words, hash method 2 (SHA-1);
+    // authentication method 2, opcode 1 (forward); next header; epoch
+    Bytes h = {0x41, 0x52, 0x21, nextHeader};
+    h = h + be32(1600000000) + ipBytes("2001:db8:ffff::2") + Bytes(20, 0x5C);
+    return h + payload;
+}
+
+Bytes teredo(const Bytes& ipv6Packet, bool authentication, bool origin)
+{
+    Bytes h;
+    if (authentication) // client id length 0, authentication value length 0, nonce, confirm
+        h = h + be16(0x0001) + Bytes{0, 0} + Bytes(8, 0x77) + Bytes{0};
+    if (origin) // port 3544 and address 192.0.2.45, each bit inverted
+        h = h + be16(0x0000) + be16(uint16_t(~3544)) + Bytes{0x3F, 0xFF, 0xFD, 0xD2};
+    return h + ipv6Packet;
+}
+
+Bytes l2tpv2(const Bytes& pppFrame, const L2tpSpec& spec)
+{
+    uint16_t flags = 0x0002; // version 2
+    if (spec.length)
+        flags |= 0x4000;
+    if (spec.sequence)
+        flags |= 0x0800;
+    if (spec.offsetSize)
+        flags |= 0x0200;
+    Bytes rest = be16(0x1234) + be16(0x0042); // tunnel id, session id
+    if (spec.sequence)
+        rest = rest + be16(3) + be16(4);
+    if (spec.offsetSize)
+        rest = rest + be16(*spec.offsetSize) + Bytes(*spec.offsetSize, 0);
+    rest = rest + pppFrame;
+    Bytes h = be16(flags);
+    if (spec.length)
+        h = h + be16(uint16_t(4 + rest.size()));
+    return h + rest;
+}
+
+Bytes l2tpv3OverUdp(uint32_t sessionId, const Bytes& payload)
+{
+    return be16(0x0003) + be16(0) + be32(sessionId) + payload;
 }
 
 Bytes icmpUnreachable(const Bytes& quoted)

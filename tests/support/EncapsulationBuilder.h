@@ -56,9 +56,32 @@ Bytes arcnetBsd(uint8_t protocol, const Bytes& payload);
 /// Juniper Ethernet (LINKTYPE_JUNIPER_ETHER, 178): "MGC", flags, optional extension TLVs,
 /// then the Ethernet frame.
 Bytes juniperEthernet(const Bytes& ethernetFrame, bool withExtensions);
+/// Juniper ATM1 (LINKTYPE_JUNIPER_ATM1, 137) or ATM2 (135): "MGC", flags (incoming, unless
+/// `outgoingBridged`), the PIC's cookie (4 or 8 bytes; on ATM2 with a gap count when
+/// `outgoingBridged`, which makes an Ethernet frame of the payload), then the payload.
+Bytes juniperAtm(bool atm2, const Bytes& payload, bool outgoingBridged = false);
 /// Juniper Ethernet with the "no layer 2" flag: a little-endian protocol (2 IPv4, 6 IPv6),
 /// then the IP packet.
 Bytes juniperNoL2(uint32_t protocol, const Bytes& ipPacket);
+
+/// FDDI (LINKTYPE_FDDI, 10): frame control 0x50 (asynchronous LLC), destination, source,
+/// then `llcPayload` (an 802.2 LLC header and what it carries).
+Bytes fddi(const Bytes& llcPayload);
+/// Frame Relay (LINKTYPE_FRELAY, 107), RFC 2427: a 2-byte Q.922 address (DLCI 100), UI
+/// control 0x03, an optional pad byte, the NLPID (0xCC IPv4, 0x8E IPv6, 0x80 SNAP).
+Bytes frameRelay(uint8_t nlpid, const Bytes& payload, bool pad = false);
+/// Frame Relay with Cisco's encapsulation: the Q.922 address, then an EtherType.
+Bytes frameRelayCisco(uint16_t etherType, const Bytes& payload);
+/// An LLC header for a routed NLPID-formatted PDU (FE FE 03, then the NLPID), RFC 2684.
+Bytes llcNlpid(uint8_t nlpid, const Bytes& payload);
+/// BSD SLIP (LINKTYPE_SLIP, 8): the 16-byte pseudo-header (direction, then the compressed
+/// header: here the IP header's first 15 bytes, as for a TYPE_IP packet), then the packet.
+Bytes slip(const Bytes& ipPacket, uint8_t direction = 0);
+/// Solaris IPNET (LINKTYPE_IPNET, 226): the 24-byte header with `family` (2 IPv4, 26 IPv6).
+Bytes ipnet(uint8_t family, const Bytes& ipPacket);
+/// Apple PKTAP (LINKTYPE_PKTAP, 258, or LINKTYPE_USER2, 149): the little-endian header of
+/// `headerLength` bytes (108 in the first version) naming `dlt`, then the frame.
+Bytes pktap(uint32_t dlt, const Bytes& frame, uint32_t headerLength = 108);
 
 // ---------------------------------------------------------------- 802.11
 
@@ -127,6 +150,46 @@ struct GtpSpec
 };
 /// A GTP-U G-PDU (version 1, message type 0xFF) carrying an IP packet.
 Bytes gtpu(const Bytes& ipPacket, const GtpSpec& spec = {});
+
+/// An IEEE 802.1ah I-TAG (service instance `isid`) before the customer's Ethernet frame: the
+/// payload of EtherType 0x88E7.
+Bytes backboneServiceTag(uint32_t isid, const Bytes& customerFrame);
+/// A Cisco VN-Tag (4 bytes) and the inner EtherType: the payload of EtherType 0x8926.
+Bytes vnTag(uint16_t etherType, const Bytes& payload);
+/// An IEEE 802.1BR E-Tag (6 bytes) and the inner EtherType: the payload of EtherType 0x893F.
+Bytes eTag(uint16_t etherType, const Bytes& payload);
+/// A Network Service Header (RFC 8300) with `nextProtocol` (1 IPv4, 2 IPv6, 3 Ethernet):
+/// MD type 1 (16 bytes of fixed context) or MD type 2 with `variableContext` bytes.
+Bytes nsh(uint8_t nextProtocol, const Bytes& payload, bool mdType1 = true,
+          const Bytes& variableContext = {});
+/// A VXLAN-GPE header (flags I and P) with `nextProtocol` before `payload`.
+Bytes vxlanGpe(uint8_t nextProtocol, const Bytes& payload);
+/// An ERSPAN type II header (version 1, session 42): the payload of GRE protocol 0x88BE with
+/// a sequence number.
+Bytes erspanII(const Bytes& ethernetFrame);
+/// An ERSPAN type III header (version 2, frame type 0), with the 8-byte platform specific
+/// subheader when `platformSubheader`: the payload of GRE protocol 0x22EB.
+Bytes erspanIII(const Bytes& ethernetFrame, bool platformSubheader);
+/// An RFC 4385 pseudowire control word (sequence `sequence`) before an Ethernet frame.
+Bytes pseudowireControlWord(const Bytes& ethernetFrame, uint16_t sequence = 0);
+/// An AYIYA header (16-byte identity, 20-byte SHA-1 signature, opcode 1 forward) with
+/// `nextHeader` (an IP protocol number) before `payload`.
+Bytes ayiya(uint8_t nextHeader, const Bytes& payload);
+/// Teredo (RFC 4380): an optional authentication indicator and origin indication before
+/// an IPv6 packet.
+Bytes teredo(const Bytes& ipv6Packet, bool authentication, bool origin);
+
+struct L2tpSpec
+{
+    bool length = false;                ///< L: the length field
+    bool sequence = false;              ///< S: Ns and Nr
+    std::optional<uint16_t> offsetSize; ///< O: an offset size and that many padding bytes
+};
+/// An L2TPv2 data message header (RFC 2661) before a PPP frame.
+Bytes l2tpv2(const Bytes& pppFrame, const L2tpSpec& spec = {});
+/// An L2TPv3 data message over UDP (RFC 3931): flags and version 3, reserved, session id,
+/// then `payload` (no cookie, no L2-specific sublayer).
+Bytes l2tpv3OverUdp(uint32_t sessionId, const Bytes& payload);
 
 /// An ICMP destination-unreachable error quoting `quoted` (the start of an IP packet).
 Bytes icmpUnreachable(const Bytes& quoted);
