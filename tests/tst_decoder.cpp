@@ -454,9 +454,6 @@ void addLinkTypeRows(CaseTable& t)
     t.flowBoth(
         "ATM RFC 1483, LLC NLPID", AtmRfc1483,
         [nlpidOf](const Bytes& ip, bool v6) { return llcNlpid(nlpidOf(v6), ip); }, "LLC");
-    t.flowOne(
-        "ATM RFC 1483 (libpcap's DLT 11), LLC/SNAP", DltAtmRfc1483, false,
-        [](const Bytes& ip, bool v6) { return llcSnap(etherTypeOf(v6), ip); }, "LLC");
     t.notFlow("ATM RFC 1483, LLC NLPID CLNP", AtmRfc1483, llcNlpid(0x81, Bytes(30, 0x01)), notTcp,
               "LLC");
     // Wireshark reads every Linux ATM CLIP frame as an IP packet; tcpdump (and the decoder)
@@ -465,7 +462,6 @@ void addLinkTypeRows(CaseTable& t)
     t.flowOne(
         "Linux ATM CLIP, LLC/SNAP", LinuxAtmClip, true,
         [](const Bytes& ip, bool v6) { return llcSnap(etherTypeOf(v6), ip); }, "LLC");
-    t.flowOne("Linux ATM CLIP (libpcap's DLT 19), IP", DltLinuxAtmClip, false, raw, "");
     t.flowBoth(
         "Frame Relay, NLPID", FrameRelay,
         [nlpidOf](const Bytes& ip, bool v6) { return frameRelay(nlpidOf(v6), ip); }, "Frame Relay");
@@ -1272,15 +1268,12 @@ QString disagreement(const TcpPacket& fast, const LayerTree& rich, size_t captur
 
 /// The link type the capture reader reports for a file's: libpcap reports LINKTYPE_RAW (101)
 /// and the file value 12 as DLT_RAW (12 on Linux), and the reader gives back LINKTYPE_RAW, the
-/// value pcap output must carry; it reports LINKTYPE_ATM_RFC1483 (100) and
-/// LINKTYPE_LINUX_ATM_CLIP (106) as libpcap's DLT values, 11 and 19, which the decoder also
-/// takes.
+/// value pcap output must carry (as it gives back LINKTYPE_ATM_RFC1483 and
+/// LINKTYPE_LINUX_ATM_CLIP for libpcap's DLT_ATM_RFC1483 and DLT_ATM_CLIP).
 int readerLinkType(int fileLinkType)
 {
     switch (fileLinkType) {
     case LinkType::RawOpenBsd: return LinkType::RawIp;
-    case LinkType::AtmRfc1483: return LinkType::DltAtmRfc1483;
-    case LinkType::LinuxAtmClip: return LinkType::DltLinuxAtmClip;
     default: return fileLinkType;
     }
 }

@@ -45,10 +45,8 @@ const char* linkTypeName(int linkType)
     case LinkType::Ipoib: return "IP over InfiniBand";
     case LinkType::Slip: return "SLIP";
     case LinkType::Fddi: return "FDDI";
-    case LinkType::AtmRfc1483:
-    case LinkType::DltAtmRfc1483: return "ATM (RFC 1483 LLC)";
-    case LinkType::LinuxAtmClip:
-    case LinkType::DltLinuxAtmClip: return "Linux ATM CLIP";
+    case LinkType::AtmRfc1483: return "ATM (RFC 1483 LLC)";
+    case LinkType::LinuxAtmClip: return "Linux ATM CLIP";
     case LinkType::FrameRelay: return "Frame Relay";
     case LinkType::Ipnet: return "Solaris IPNET";
     case LinkType::Pktap:

@@ -106,10 +106,8 @@ void DecoderEngine<Sink>::link(int linkType, size_t off, size_t end)
     case LinkType::Fddi: fddi(off, end); break;
     case LinkType::FrameRelay: frameRelay(off, end); break;
     case LinkType::Slip: slip(off, end); break;
-    case LinkType::AtmRfc1483:
-    case LinkType::DltAtmRfc1483: llc(off, end); break; // RFC 2684 LLC encapsulation
-    case LinkType::LinuxAtmClip:
-    case LinkType::DltLinuxAtmClip: linuxAtmClip(off, end); break;
+    case LinkType::AtmRfc1483: llc(off, end); break; // RFC 2684 LLC encapsulation
+    case LinkType::LinuxAtmClip: linuxAtmClip(off, end); break;
     case LinkType::Ipnet: ipnet(off, end); break;
     case LinkType::Pktap:
     case LinkType::User2Pktap: pktap(off, end); break;

@@ -8,12 +8,8 @@ constexpr int Arcnet = 7;
 constexpr int Slip = 8;
 constexpr int Ppp = 9;
 constexpr int Fddi = 10;
-/// LINKTYPE_ATM_RFC1483 (100) as libpcap's pcap_datalink() reports it (DLT_ATM_RFC1483).
-constexpr int DltAtmRfc1483 = 11;
 constexpr int RawOpenBsd = 12;
 constexpr int RawBsdi = 14;
-/// LINKTYPE_LINUX_ATM_CLIP (106) as libpcap on Linux reports it (DLT_ATM_CLIP).
-constexpr int DltLinuxAtmClip = 19;
 constexpr int PppHdlc = 50;
 constexpr int PppEther = 51;
 constexpr int AtmRfc1483 = 100;
