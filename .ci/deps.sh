@@ -7,7 +7,7 @@ packages=(
   cmake g++ make pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-qpa-plugins libqt6svg6
   libgl-dev libvulkan-dev
-  libpcap-dev libqcustomplot-dev
+  libpcap-dev libqcustomplot-dev zlib1g-dev libzstd-dev
   xvfb xauth
   tcpflow
 )

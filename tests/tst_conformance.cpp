@@ -1,6 +1,7 @@
 // Conformance: the flow index of the spec's example and of every capture in ../shared/corpus
 // equals its reference, except the deliberate differences in conformance/known-differences.txt.
 
+#include "Compressor.h"
 #include "KnownDifferences.h"
 #include "TestPaths.h"
 
@@ -8,6 +9,7 @@
 #include "TraceFlow.h"
 
 #include <QDirIterator>
+#include <QTemporaryDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -186,6 +188,29 @@ private slots:
             return;
         }
         QVERIFY2(actual == reference, qPrintable(describeDifference(reference, actual)));
+    }
+
+    /// A gzip and a zstd copy of every corpus capture give the index the plain file gives (and
+    /// one that does not open does not open compressed either).
+    void corpusCompressed_data() { corpus_data(); }
+    void corpusCompressed()
+    {
+        FI_REQUIRE_SHARED();
+        QFETCH(QString, capture);
+        bool opened = false;
+        const FlowList plain = traceFile(capture, &opened);
+        QTemporaryDir dir;
+        for (const auto& [packing, name] : {std::pair{fi::test::Packing::Gzip, "c.gz"}, std::pair{fi::test::Packing::Zstd, "c.zst"}}) {
+            const QString packed = dir.filePath(QString::fromLatin1(name));
+            QVERIFY(fi::test::compressFile(capture, packed, packing));
+            bool packedOpened = false;
+            QString error;
+            const FlowList actual = traceFile(packed, &packedOpened, &error);
+            QCOMPARE(packedOpened, opened);
+            if (!opened)
+                QVERIFY2(!error.isEmpty(), name);
+            QVERIFY2(actual == plain, qPrintable(QString::fromLatin1(name) + ": " + describeDifference(plain, actual)));
+        }
     }
 };
 

@@ -661,7 +661,7 @@ void MainWindow::showOpenDialog()
     const QString dir = s.value(QStringLiteral("lastOpenDirectory")).toString();
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Capture"), dir,
-        tr("Captures (*.pcap *.pcapng *.cap *.dmp);;All files (*)"));
+        tr("Captures (*.pcap *.pcapng *.cap *.dmp *.gz *.zst);;All files (*)"));
     if (path.isEmpty())
         return;
     s.setValue(QStringLiteral("lastOpenDirectory"), QFileInfo(path).absolutePath());

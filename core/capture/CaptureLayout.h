@@ -1,6 +1,9 @@
 #pragma once
 
+#include "CompressedByteSource.h"
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +14,9 @@ struct CaptureFile
 {
     std::string path;
     bool pcapng = false;
+    Compression compression = Compression::None;
+    /// A compressed file's access points, shared by all that read it.
+    std::shared_ptr<CompressedIndex> index;
 };
 
 /// An interface that captured frames: a classic pcap file's one link type, or one pcapng

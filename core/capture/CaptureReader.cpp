@@ -73,6 +73,48 @@ ssize_t readAt(int fd, void* buffer, size_t size, off_t offset)
     return ssize_t(done);
 }
 
+/// A FILE that reads `source` (for libpcap to read a compressed file through); it does not own
+/// the source.
+std::FILE* openSourceAsFile(ByteSource& source)
+{
+    struct Cookie
+    {
+        ByteSource* source;
+        uint64_t position;
+    };
+    cookie_io_functions_t functions{};
+    functions.read = [](void* c, char* buffer, size_t size) -> ssize_t {
+        auto* cookie = static_cast<Cookie*>(c);
+        const ssize_t got = cookie->source->readAt(cookie->position, buffer, size);
+        if (got < 0) {
+            errno = EIO;
+            return -1;
+        }
+        cookie->position += uint64_t(got);
+        return got;
+    };
+    functions.seek = [](void* c, off64_t* offset, int whence) -> int {
+        auto* cookie = static_cast<Cookie*>(c);
+        const int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? int64_t(cookie->position) : -1;
+        if (base < 0 || base + *offset < 0) {
+            errno = EINVAL; // (the end of a compressed file is not known before reading it)
+            return -1;
+        }
+        cookie->position = uint64_t(base + *offset);
+        *offset = off64_t(cookie->position);
+        return 0;
+    };
+    functions.close = [](void* c) -> int {
+        delete static_cast<Cookie*>(c);
+        return 0;
+    };
+    auto* cookie = new Cookie{&source, 0};
+    std::FILE* file = fopencookie(cookie, "rb", functions);
+    if (!file)
+        delete cookie;
+    return file;
+}
+
 } // namespace
 
 CaptureReader::~CaptureReader()
@@ -83,12 +125,16 @@ CaptureReader::~CaptureReader()
 void CaptureReader::close()
 {
     if (m_pcap)
-        pcap_close(m_pcap);
+        pcap_close(m_pcap); // (and its FILE)
+    else if (m_stream)
+        std::fclose(m_stream);
     m_pcap = nullptr;
+    m_stream = nullptr;
     m_source.reset();
-    if (m_fd >= 0)
+    if (m_fd >= 0 && !m_streamOwnsFd)
         ::close(m_fd);
     m_fd = -1;
+    m_streamOwnsFd = false;
     m_walking = false;
     m_ownPcapNg = false;
     m_hasPending = false;
@@ -110,29 +156,56 @@ bool CaptureReader::open(const std::string& path)
         return false;
     }
     m_fileSize = uint64_t(st.st_size);
-
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (!file) {
+    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m_fd < 0) {
         m_error = std::strerror(errno);
         return false;
     }
-    // The global header, read beside the FILE: its buffer can only be set before its first read.
-    uint8_t header[24] = {};
-    const ssize_t got = readAt(fileno(file), header, sizeof header, 0);
-    if (got < 4) {
-        m_error = got < 0            ? std::strerror(errno)
-                  : m_fileSize == 0 ? "the file is empty"
-                                    : "not a pcap or pcapng capture (too short)";
-        std::fclose(file);
+    uint8_t magic[4] = {};
+    const ssize_t magicBytes = readAt(m_fd, magic, sizeof magic, 0);
+    if (magicBytes < 0) {
+        m_error = std::strerror(errno);
         return false;
     }
-    uint32_t magic = 0;
-    std::memcpy(&magic, header, 4);
-    m_pcapng = magic == 0x0A0D0D0A;
+    CaptureFile file{path, false, compressionOf(magic, size_t(magicBytes)), nullptr};
+    m_compressed = file.compression != Compression::None;
+    if (m_compressed) {
+        file.index = std::make_shared<CompressedIndex>();
+        m_source = std::make_unique<CompressedByteSource>(m_fd, m_fileSize, file.compression, file.index);
+    } else {
+        m_source = std::make_unique<FileByteSource>(m_fd, m_fileSize);
+    }
+
+    // The global header (of the uncompressed contents).
+    uint8_t header[24] = {};
+    const ssize_t got = m_source->readAt(0, header, sizeof header);
+    const std::string compressed = m_compressed ? std::string(compressionName(file.compression)) + "-compressed " : "";
+    if (got < 4) {
+        m_error = got < 0                       ? m_source->errorString()
+                  : m_fileSize == 0             ? "the file is empty"
+                  : m_compressed && got == 0    ? "the " + compressed + "file holds nothing"
+                                                : "not a " + compressed + "pcap or pcapng capture (too short)";
+        return false;
+    }
+    uint32_t captureMagic = 0;
+    std::memcpy(&captureMagic, header, 4);
+    m_pcapng = captureMagic == 0x0A0D0D0A;
+    file.pcapng = m_pcapng;
     const std::optional<PcapFileFormat> format =
         got == ssize_t(sizeof header) ? PcapFileFormat::fromGlobalHeader(header) : std::nullopt;
     m_recordHeaderSize = format ? format->recordHeaderSize : 16;
     m_recordEnd = 24; // the global header
+    m_layout.files.push_back(file);
+
+    // libpcap reads through a FILE: of the same descriptor (a capture holds one), or one that
+    // decompresses.
+    std::FILE* stream = m_compressed ? openSourceAsFile(*m_source) : fdopen(m_fd, "rb");
+    if (!stream) {
+        m_error = std::strerror(errno);
+        return false;
+    }
+    m_stream = stream;
+    m_streamOwnsFd = !m_compressed;
     // libpcap reads pcapng through a large buffer (glibc ignores the size unless it is given the
     // buffer: it would read 4 KiB at a time). Of classic pcap it reads the header and the few
     // records left to it, each after a seek that drops what was buffered: 4 KiB suit them.
@@ -140,35 +213,22 @@ bool CaptureReader::open(const std::string& path)
         constexpr size_t kFileBufferSize = 1 << 20;
         if (!m_fileBuffer)
             m_fileBuffer = std::make_unique_for_overwrite<char[]>(kFileBufferSize);
-        std::setvbuf(file, m_fileBuffer.get(), _IOFBF, kFileBufferSize);
+        std::setvbuf(stream, m_fileBuffer.get(), _IOFBF, kFileBufferSize);
     }
     // A seek tells the FILE where it stands; without one glibc asks the kernel at every ftello.
-    if (fseeko(file, 0, SEEK_SET) != 0) {
+    if (fseeko(stream, 0, SEEK_SET) != 0) {
         m_error = std::strerror(errno);
-        std::fclose(file);
         return false;
     }
 
-    m_layout.files.push_back({path, m_pcapng});
-    if (m_pcapng) {
-        m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (m_fd < 0) {
-            m_error = std::strerror(errno);
-            std::fclose(file);
-            return false;
-        }
-        m_source = std::make_unique<FileByteSource>(m_fd, m_fileSize);
-    }
-
     char errbuf[PCAP_ERRBUF_SIZE] = {};
-    m_pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    m_pcap = pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!m_pcap) {
-        std::fclose(file);
-        m_error = errbuf;
+        m_error = errbuf; // (the FILE stays open, for PcapNgReader to read its descriptor)
         if (m_pcapng && takeOverFromLibpcap(0))
             return true;
         if (m_error.find("unknown file format") != std::string::npos)
-            m_error = "not a pcap or pcapng capture (" + m_error + ")";
+            m_error = "not a " + compressed + "pcap or pcapng capture (" + m_error + ")";
         return false;
     }
     // libpcap reports DLT values; files (and our pcap output) carry LINKTYPE values, which
@@ -183,7 +243,7 @@ bool CaptureReader::open(const std::string& path)
 
     if (format && !libpcapRewritesRecords(dlt, format->byteSwapped)) {
         const uint32_t longest = std::min(libpcapInterface.snapLength, kLongestRecordLibpcapReadsWhole);
-        m_walker.start(fileno(file), sizeof header, *format, longest);
+        m_walker.start(*m_source, sizeof header, *format, longest);
         m_walking = true;
     }
     return true;
@@ -209,6 +269,8 @@ bool CaptureReader::takeOverFromLibpcap(uint32_t frames)
 
 uint64_t CaptureReader::bytesRead() const
 {
+    if (m_compressed) // (the offsets below are of the uncompressed bytes)
+        return m_source->fileBytesRead();
     if (m_ownPcapNg)
         return m_pcapNgReader.offset();
     if (!m_pcap)

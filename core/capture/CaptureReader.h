@@ -7,6 +7,7 @@
 #include "PcapRecordWalker.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -68,8 +69,11 @@ private:
 
     pcap* m_pcap = nullptr;
     std::unique_ptr<char[]> m_fileBuffer; ///< pcapng: libpcap's FILE reads through it
-    int m_fd = -1;                         ///< the file, for PcapNgReader
-    std::unique_ptr<ByteSource> m_source;  ///< the file's bytes, for PcapNgReader
+    int m_fd = -1;                        ///< the file
+    std::FILE* m_stream = nullptr;        ///< what libpcap reads (its pcap_t closes it)
+    bool m_streamOwnsFd = false;
+    std::unique_ptr<ByteSource> m_source; ///< its bytes (uncompressed), for the walker and PcapNgReader
+    bool m_compressed = false;
     PcapRecordWalker m_walker;
     bool m_walking = false; ///< classic pcap read by m_walker
     PcapNgReader m_pcapNgReader;

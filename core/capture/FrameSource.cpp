@@ -5,6 +5,9 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fi {
 
@@ -17,25 +20,39 @@ bool FrameSource::open(CaptureLayout layout)
 {
     close();
     m_layout = std::move(layout);
-    m_files.assign(m_layout.files.size(), nullptr);
+    m_files.resize(m_layout.files.size());
     if (m_layout.files.empty()) {
         m_error = "no capture file";
         return false;
     }
-    m_files[0] = std::fopen(m_layout.files[0].path.c_str(), "rb"); // (a capture gone says so now)
-    if (!m_files[0]) {
-        m_error = std::strerror(errno);
-        return false;
-    }
-    return true;
+    return openFile(0); // (a capture gone says so now)
 }
 
 void FrameSource::close()
 {
-    for (std::FILE* f : m_files)
-        if (f)
-            std::fclose(f);
+    for (OpenFile& f : m_files) {
+        f.bytes.reset();
+        if (f.fd >= 0)
+            ::close(f.fd);
+    }
     m_files.clear();
+}
+
+bool FrameSource::openFile(size_t index)
+{
+    OpenFile& f = m_files[index];
+    const CaptureFile& file = m_layout.files[index];
+    f.fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st{};
+    if (f.fd < 0 || ::fstat(f.fd, &st) != 0) {
+        m_error = std::strerror(errno);
+        return false;
+    }
+    if (file.compression == Compression::None)
+        f.bytes = std::make_unique<FileByteSource>(f.fd, uint64_t(st.st_size));
+    else
+        f.bytes = std::make_unique<CompressedByteSource>(f.fd, uint64_t(st.st_size), file.compression, file.index);
+    return true;
 }
 
 const std::string& FrameSource::pathOf(const FrameRecord& record) const
@@ -45,33 +62,28 @@ const std::string& FrameSource::pathOf(const FrameRecord& record) const
     return i && i->file < m_layout.files.size() ? m_layout.files[i->file].path : kNone;
 }
 
-std::FILE* FrameSource::fileOf(const FrameRecord& record)
+ByteSource* FrameSource::fileOf(const FrameRecord& record)
 {
     const CaptureInterface* i = m_layout.interfaceOf(record.interface);
     if (!i || i->file >= m_files.size()) {
         m_error = "the frame's interface " + std::to_string(record.interface) + " is not in the capture";
         return nullptr;
     }
-    std::FILE*& file = m_files[i->file];
-    if (!file) {
-        file = std::fopen(m_layout.files[i->file].path.c_str(), "rb");
-        if (!file)
-            m_error = std::strerror(errno);
-    }
-    return file;
+    if (!m_files[i->file].bytes && !openFile(i->file))
+        return nullptr;
+    return m_files[i->file].bytes.get();
 }
 
-bool FrameSource::readAt(std::FILE* file, uint64_t offset, void* buffer, size_t size)
+bool FrameSource::readAt(ByteSource& file, uint64_t offset, void* buffer, size_t size)
 {
-    if (fseeko(file, off_t(offset), SEEK_SET) != 0 || std::fread(buffer, 1, size, file) != size) {
-        m_error = std::ferror(file) ? std::strerror(errno) : "the file is shorter than before";
-        std::clearerr(file);
-        return false;
-    }
-    return true;
+    const ssize_t got = file.readAt(offset, buffer, size);
+    if (got == ssize_t(size))
+        return true;
+    m_error = got < 0 ? file.errorString() : "the file is shorter than before";
+    return false;
 }
 
-bool FrameSource::resolvePcapNgData(std::FILE* file, const FrameRecord& record, uint64_t& dataOffset)
+bool FrameSource::resolvePcapNgData(ByteSource& file, const FrameRecord& record, uint64_t& dataOffset)
 {
     // The block ends at record.position with its total length repeated; its header says which
     // kind of packet block it is, and so where the packet data starts.
@@ -106,7 +118,7 @@ bool FrameSource::resolvePcapNgData(std::FILE* file, const FrameRecord& record, 
     return false;
 }
 
-bool FrameSource::checkPcapRecord(std::FILE* file, const FrameRecord& record)
+bool FrameSource::checkPcapRecord(ByteSource& file, const FrameRecord& record)
 {
     // The record header before the data must still describe this frame (16 bytes, or 24 in
     // the modified format; its lengths the other way round in files before version 2.3);
@@ -130,9 +142,10 @@ bool FrameSource::checkPcapRecord(std::FILE* file, const FrameRecord& record)
 
 bool FrameSource::read(const FrameRecord& record, std::vector<uint8_t>& out)
 {
-    std::FILE* file = fileOf(record);
-    if (!file)
+    ByteSource* source = fileOf(record);
+    if (!source)
         return false;
+    ByteSource& file = *source;
     const bool pcapng = m_layout.files[m_layout.interfaces[record.interface].file].pcapng;
     uint64_t offset = record.position;
     if (pcapng ? !resolvePcapNgData(file, record, offset) : !checkPcapRecord(file, record))

@@ -1,17 +1,18 @@
 #pragma once
 
+#include "ByteSource.h"
 #include "CaptureLayout.h"
 #include "Frame.h"
 
 #include <cstdint>
-#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace fi {
 
 /// Reads single frames of a capture again by their stored FrameRecord, without rescanning:
-/// each from the file of its interface.
+/// each from the file of its interface (a compressed one from its nearest access point).
 class FrameSource
 {
 public:
@@ -36,14 +37,21 @@ public:
     const std::string& errorString() const { return m_error; }
 
 private:
+    struct OpenFile
+    {
+        int fd = -1;
+        std::unique_ptr<ByteSource> bytes;
+    };
     /// The open file of the frame's interface, or nullptr (and m_error).
-    std::FILE* fileOf(const FrameRecord& record);
-    bool readAt(std::FILE* file, uint64_t offset, void* buffer, size_t size);
-    bool resolvePcapNgData(std::FILE* file, const FrameRecord& record, uint64_t& dataOffset);
-    bool checkPcapRecord(std::FILE* file, const FrameRecord& record);
+    ByteSource* fileOf(const FrameRecord& record);
+    /// Opens file `index` of the layout; false (and m_error) when it cannot be.
+    bool openFile(size_t index);
+    bool readAt(ByteSource& file, uint64_t offset, void* buffer, size_t size);
+    bool resolvePcapNgData(ByteSource& file, const FrameRecord& record, uint64_t& dataOffset);
+    bool checkPcapRecord(ByteSource& file, const FrameRecord& record);
 
     CaptureLayout m_layout;
-    std::vector<std::FILE*> m_files; ///< by file index; null until first needed
+    std::vector<OpenFile> m_files; ///< by file index; opened when first needed
     std::string m_error;
 };
 

@@ -25,67 +25,32 @@ constexpr uint16_t kIfDescription = 3;
 constexpr uint16_t kIfTsresol = 9;
 constexpr uint16_t kIfTsoffset = 14;
 
-constexpr size_t kReadSize = size_t(1) << 20;
-
 __extension__ using WideUnsigned = unsigned __int128; // a fraction times 10^9 exactly
 
 } // namespace
 
 void PcapNgReader::start(ByteSource& source, uint32_t file, CaptureLayout& layout)
 {
-    m_source = &source;
     m_layout = &layout;
     m_file = file;
-    if (m_buffer.size() < kReadSize)
-        m_buffer.resize(kReadSize);
-    m_bufferOffset = 0;
-    m_filled = 0;
-    m_cursor = 0;
-    m_readFailed = false;
+    m_buffer.start(source, 0);
     m_swapped = false;
     m_section = -1;
     m_interfaces.clear();
     m_error.clear();
 }
 
-bool PcapNgReader::ensureBuffered(size_t bytes)
-{
-    if (m_filled - m_cursor >= bytes)
-        return true;
-    if (m_readFailed)
-        return false;
-    std::memmove(m_buffer.data(), m_buffer.data() + m_cursor, m_filled - m_cursor);
-    m_bufferOffset += m_cursor;
-    m_filled -= m_cursor;
-    m_cursor = 0;
-    if (m_buffer.size() < bytes)
-        m_buffer.resize(bytes);
-    while (m_filled < bytes) {
-        const size_t want = std::max(bytes, std::min(m_buffer.size(), m_filled + kReadSize)) - m_filled;
-        const ssize_t got = m_source->readAt(m_bufferOffset + m_filled, m_buffer.data() + m_filled, want);
-        if (got < 0) {
-            m_error = "error reading the file: " + m_source->errorString();
-            m_readFailed = true;
-            return false;
-        }
-        if (got == 0)
-            return false;
-        m_filled += size_t(got);
-    }
-    return true;
-}
-
 uint32_t PcapNgReader::u32(size_t at) const
 {
     uint32_t v;
-    std::memcpy(&v, m_buffer.data() + m_cursor + at, 4);
+    std::memcpy(&v, m_buffer.data() + at, 4);
     return m_swapped ? byteSwapped(v) : v;
 }
 
 uint16_t PcapNgReader::u16(size_t at) const
 {
     uint16_t v;
-    std::memcpy(&v, m_buffer.data() + m_cursor + at, 2);
+    std::memcpy(&v, m_buffer.data() + at, 2);
     return m_swapped ? byteSwapped(v) : v;
 }
 
@@ -98,20 +63,20 @@ PcapNgReader::Step PcapNgReader::fail(std::string message)
 PcapNgReader::Step PcapNgReader::next(FrameView& frame)
 {
     for (;;) {
-        if (!ensureBuffered(12)) {
-            if (m_readFailed)
-                return Step::Error;
-            if (m_filled == m_cursor)
+        if (!m_buffer.ensure(12)) {
+            if (m_buffer.failed())
+                return fail("error reading the file: " + m_buffer.errorString());
+            if (m_buffer.available() == 0)
                 return m_section < 0 ? fail("not a pcapng file (it is empty)") : Step::End;
             m_error = "truncated pcapng file: the file ends inside a block header";
-            m_cursor = m_filled;
+            m_buffer.advance(m_buffer.available());
             return Step::Truncated;
         }
         uint32_t type;
-        std::memcpy(&type, m_buffer.data() + m_cursor, 4); // the same in either byte order
+        std::memcpy(&type, m_buffer.data(), 4); // the same in either byte order
         if (type == kSectionHeader) {
             uint32_t magic;
-            std::memcpy(&magic, m_buffer.data() + m_cursor + 8, 4);
+            std::memcpy(&magic, m_buffer.data() + 8, 4);
             if (magic != kByteOrderMagic && magic != byteSwapped(kByteOrderMagic))
                 return fail("pcapng section header with an unknown byte-order magic");
             m_swapped = magic != kByteOrderMagic;
@@ -129,12 +94,12 @@ PcapNgReader::Step PcapNgReader::next(FrameView& frame)
             return fail("pcapng block at offset " + std::to_string(blockOffset) + " is " +
                         std::to_string(length) + " bytes long, more than the " +
                         std::to_string(kLargestBlock >> 20) + " MiB this reader takes");
-        if (!ensureBuffered(length)) {
-            if (m_readFailed)
-                return Step::Error;
+        if (!m_buffer.ensure(length)) {
+            if (m_buffer.failed())
+                return fail("error reading the file: " + m_buffer.errorString());
             m_error = "truncated pcapng file: a block of " + std::to_string(length) + " bytes at offset " +
                       std::to_string(blockOffset) + " is cut off";
-            m_cursor = m_filled;
+            m_buffer.advance(m_buffer.available());
             return Step::Truncated;
         }
         if (u32(length - 4) != length)
@@ -159,7 +124,7 @@ PcapNgReader::Step PcapNgReader::next(FrameView& frame)
         }
         if (step == Step::Error)
             return step;
-        m_cursor += length;
+        m_buffer.advance(length);
         if (step == Step::Frame)
             return step;
     }
@@ -201,13 +166,13 @@ PcapNgReader::Step PcapNgReader::readInterface(size_t length)
         const size_t value = at + 4;
         if (code == kEndOfOptions || value + size > end)
             break;
-        const char* text = reinterpret_cast<const char*>(m_buffer.data() + m_cursor + value);
+        const char* text = reinterpret_cast<const char*>(m_buffer.data() + value);
         if (code == kIfName)
             entry.name.assign(text, strnlen(text, size));
         else if (code == kIfDescription)
             entry.description.assign(text, strnlen(text, size));
         else if (code == kIfTsresol && size >= 1) {
-            const uint8_t resolution = m_buffer[m_cursor + value];
+            const uint8_t resolution = m_buffer.data()[value];
             iface.binaryResolution = resolution & 0x80;
             iface.exponent = resolution & 0x7F;
             if (iface.exponent > (iface.binaryResolution ? 63 : 19))
@@ -216,7 +181,7 @@ PcapNgReader::Step PcapNgReader::readInterface(size_t length)
                             std::to_string(iface.exponent) + " s)");
         } else if (code == kIfTsoffset && size >= 8) {
             uint64_t raw; // a 64-bit integer in the section's byte order
-            std::memcpy(&raw, m_buffer.data() + m_cursor + value, 8);
+            std::memcpy(&raw, m_buffer.data() + value, 8);
             iface.offsetSeconds = int64_t(m_swapped ? __builtin_bswap64(raw) : raw);
         }
         at = value + ((size + 3u) & ~3u);
@@ -290,7 +255,7 @@ PcapNgReader::Step PcapNgReader::readPacket(uint32_t type, size_t length, FrameV
     frame.record.originalLength = original;
     frame.linkType = iface.linkType;
     frame.snapLength = iface.snapLength;
-    frame.data = m_buffer.data() + m_cursor + dataAt;
+    frame.data = m_buffer.data() + dataAt;
     return Step::Frame;
 }
 

@@ -2,6 +2,7 @@
 
 #include "CaptureLayout.h"
 #include "Frame.h"
+#include "ReadBuffer.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -41,7 +42,7 @@ public:
     Step next(FrameView& frame);
 
     /// Bytes consumed so far.
-    uint64_t offset() const { return m_bufferOffset + m_cursor; }
+    uint64_t offset() const { return m_buffer.offset(); }
     const std::string& errorString() const { return m_error; }
 
     /// The largest block read (libpcap's limit is 16 MiB).
@@ -59,7 +60,6 @@ private:
         int64_t offsetSeconds = 0;
     };
 
-    bool ensureBuffered(size_t bytes);
     uint32_t u32(size_t at) const;
     uint16_t u16(size_t at) const;
     Step fail(std::string message);
@@ -69,14 +69,9 @@ private:
     /// Nanoseconds since the epoch of a pcapng timestamp of `iface`; false when out of range.
     static bool toNanoseconds(uint64_t units, const Interface& iface, int64_t& out);
 
-    ByteSource* m_source = nullptr;
     CaptureLayout* m_layout = nullptr;
     uint32_t m_file = 0;
-    std::vector<uint8_t> m_buffer;
-    uint64_t m_bufferOffset = 0; ///< file offset of m_buffer[0]
-    size_t m_filled = 0;
-    size_t m_cursor = 0; ///< start of the next block in m_buffer
-    bool m_readFailed = false;
+    ReadBuffer m_buffer; ///< its cursor at the start of the next block
     bool m_swapped = false; ///< the section is in the other byte order
     int m_section = -1;     ///< sections met so far minus one
     std::vector<Interface> m_interfaces;

@@ -105,8 +105,12 @@ bool FlowExporter::perFlow() const
 std::string FlowExporter::fileBaseName() const
 {
     std::string base = m_options.baseName;
-    if (base.empty())
-        base = fs::path(m_capture).stem().string();
+    if (base.empty()) { // `in.pcap.gz` → `in`
+        fs::path name = fs::path(m_capture).filename();
+        if (name.extension() == ".gz" || name.extension() == ".zst" || name.extension() == ".zstd")
+            name = name.stem();
+        base = name.stem().string();
+    }
     return (base.empty() ? std::string("capture") : base) + "-flows";
 }
 

@@ -48,7 +48,7 @@ QString demoCapture()
 bool load(FlowTableModel& model, const QString& path)
 {
     CaptureLoader loader;
-    QObject::connect(&loader, &CaptureLoader::started, &model, [&model](const QString& path) { model.reset(path); });
+    QObject::connect(&loader, &CaptureLoader::started, &model, [&model](const QString& opened) { model.reset(opened); });
     QObject::connect(&loader, &CaptureLoader::batchReady, &model,
                      [&model](const std::shared_ptr<const LoadBatch>& b) { model.applyBatch(*b); });
     QSignalSpy done(&loader, &CaptureLoader::finished);

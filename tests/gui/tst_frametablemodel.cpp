@@ -589,7 +589,10 @@ private slots:
             store.flows.emplace_back();
         const uint32_t frames = 900'000;
         for (uint32_t n = 1; n <= frames; ++n) {
-            store.frames.push_back(FrameRecord{0, int64_t(n) * 1000, 60, 60});
+            FrameRecord record;
+            record.timeNs = int64_t(n) * 1000;
+            record.capturedLength = record.originalLength = 60;
+            store.frames.push_back(record);
             store.frameFlows.push_back(n % 3);
             store.flows[n % 3].packets.push_back(FlowPacket{n, n, 0, 0, 0, 0});
         }
