@@ -1100,6 +1100,97 @@ private slots:
         QVERIFY(source.decompressedBytes() <= CompressedIndex::kSpacing + (4u << 20));
     }
 
+    /// A capture set: the frames of several files (pcap, pcapng, compressed) merged in time
+    /// order, the earlier file's first when times are equal, numbered across them, each read
+    /// again from its own file.
+    void captureSetMergesInTimeOrder()
+    {
+        auto frameAt = [](int64_t seconds, uint16_t port) {
+            TcpSpec s;
+            s.srcPort = port;
+            return std::pair{seconds, tcpOverIpv4("10.0.0.1", "10.0.0.2", s)};
+        };
+        CaptureSpec a, b, c;
+        for (auto [t, bytes] : {frameAt(10, 1), frameAt(20, 2), frameAt(30, 3)})
+            a.add(bytes, t);
+        for (auto [t, bytes] : {frameAt(15, 11), frameAt(20, 12), frameAt(40, 13)})
+            b.add(bytes, t);
+        for (auto [t, bytes] : {frameAt(5, 21), frameAt(35, 22)})
+            c.add(bytes, t);
+        c.linkType = 1;
+        QTemporaryDir dir;
+        const std::vector<std::string> paths = {dir.filePath("a.pcap").toStdString(), dir.filePath("b.pcapng").toStdString(),
+                                                dir.filePath("c.pcap.zst").toStdString()};
+        writeFile(QString::fromStdString(paths[0]), pcapFile(a));
+        writeFile(QString::fromStdString(paths[1]), pcapngFile(b));
+        writeFile(QString::fromStdString(paths[2]), compressed(pcapFile(c), Packing::Zstd));
+
+        CaptureReader reader;
+        QVERIFY2(reader.open(paths), reader.errorString().c_str());
+        // (time, source port, file)
+        const std::vector<std::tuple<int64_t, uint16_t, uint32_t>> expected = {
+            {5, 21, 2}, {10, 1, 0}, {15, 11, 1}, {20, 2, 0}, {20, 12, 1}, {30, 3, 0}, {35, 22, 2}, {40, 13, 1}};
+        FrameView frame;
+        std::vector<FrameView> frames;
+        std::vector<Bytes> data;
+        for (const auto& [seconds, port, file] : expected) {
+            QCOMPARE(reader.next(frame), CaptureReader::Status::Frame);
+            QCOMPARE(frame.number, uint32_t(frames.size() + 1));
+            QCOMPARE(frame.record.timeNs, seconds * 1'000'000'000);
+            QCOMPARE(uint16_t(frame.data[14 + 20] << 8 | frame.data[14 + 21]), port);
+            QCOMPARE(reader.layout().interfaces[frame.record.interface].file, file);
+            frames.push_back(frame);
+            data.emplace_back(frame.data, frame.data + frame.record.capturedLength);
+        }
+        QCOMPARE(reader.next(frame), CaptureReader::Status::End);
+        QCOMPARE(reader.framesRead(), 8u);
+        QCOMPARE(reader.layout().files.size(), size_t(3));
+        QCOMPARE(reader.layout().files[2].compression, Compression::Zstd);
+        QCOMPARE(reader.bytesRead(), reader.fileSize());
+
+        FrameSource source;
+        QVERIFY(source.open(reader.layout()));
+        std::vector<uint8_t> bytes;
+        for (size_t i = frames.size(); i-- > 0;) {
+            QVERIFY2(source.read(frames[i], bytes), source.errorString().c_str());
+            QVERIFY(bytes == data[i]);
+            QCOMPARE(source.pathOf(frames[i].record), paths[std::get<2>(expected[i])]);
+        }
+    }
+
+    /// A file of a set that ends inside a record ends there: the other files are read to their
+    /// end, then the set ends as truncated, naming the file. A file that cannot be opened fails
+    /// the whole set, by name.
+    void captureSetWithACutFile()
+    {
+        CaptureSpec a, b;
+        for (int i = 0; i < 5; ++i) {
+            a.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", {}), 10 + 2 * i);
+            b.add(tcpOverIpv4("10.0.0.3", "10.0.0.4", {}), 11 + 2 * i);
+        }
+        Bytes cut = pcapFile(b);
+        cut.resize(cut.size() - 3 * (54 + 16) - 10); // b keeps its first frame and a bit
+        QTemporaryDir dir;
+        const std::string pa = dir.filePath("a.pcap").toStdString(), pb = dir.filePath("b.pcap").toStdString();
+        writeFile(QString::fromStdString(pa), pcapFile(a));
+        writeFile(QString::fromStdString(pb), cut);
+        CaptureReader reader;
+        QVERIFY(reader.open(std::vector<std::string>{pa, pb}));
+        FrameView frame;
+        CaptureReader::Status status;
+        int frames = 0;
+        while ((status = reader.next(frame)) == CaptureReader::Status::Frame)
+            ++frames;
+        QCOMPARE(frames, 5 + 1);
+        QCOMPARE(status, CaptureReader::Status::Truncated);
+        QVERIFY2(QString::fromStdString(reader.errorString()).startsWith(QString::fromStdString(pb) + ": truncated"),
+                 reader.errorString().c_str());
+
+        QVERIFY(!reader.open(std::vector<std::string>{pa, dir.filePath("missing.pcap").toStdString()}));
+        QVERIFY2(QString::fromStdString(reader.errorString()).contains("missing.pcap: No such file"),
+                 reader.errorString().c_str());
+    }
+
     void missingFileAndDirectory()
     {
         CaptureReader reader;

@@ -2,6 +2,7 @@
 // truncated captures (flows so far and a warning).
 
 #include "CaptureBuilder.h"
+#include "Compressor.h"
 #include "TcpPacket.h"
 #include "TestPaths.h"
 
@@ -86,6 +87,28 @@ private slots:
         QCOMPARE(first["closed"].toBool(), true);
         QCOMPARE(flows[1].toObject()["label"].toString(), "10.0.0.2_80-10.0.0.1_1234-1000.6");
         QCOMPARE(flows[1].toObject()["closed"].toBool(), false);
+    }
+
+    /// Several CAPTUREs are one capture set: the same index as the merged file; a compressed
+    /// CAPTURE reads as the plain one.
+    void captureSetAndCompressedCapture()
+    {
+        const CaptureSpec all = smallCapture();
+        CaptureSpec odd, even;
+        for (size_t i = 0; i < all.frames.size(); ++i)
+            (i % 2 ? odd : even).frames.push_back(all.frames[i]);
+        const QString a = m_dir.filePath("even.pcap"), b = m_dir.filePath("odd.pcap.gz");
+        writeFile(a, pcapFile(even));
+        writeFile(b, compressed(pcapFile(odd), Packing::Gzip));
+        const Result whole = cli({"index", m_capture});
+        const Result set = cli({"index", b, a});
+        QCOMPARE(set.exitCode, 0);
+        QCOMPARE(set.out, whole.out);
+        const Result stats = cli({"stats", a, b});
+        QCOMPARE(stats.out, cli({"stats", m_capture}).out);
+        const Result missing = cli({"index", a, m_dir.filePath("none.pcap")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("none.pcap: No such file"), missing.err.constData());
     }
 
     void stats()
@@ -226,7 +249,6 @@ private slots:
         QTest::newRow("unknown command") << QStringList{"frobnicate", "x.pcap"};
         QTest::newRow("--all-frames outside analyze") << QStringList{"index", "x.pcap", "--all-frames"};
         QTest::newRow("no capture") << QStringList{"index"};
-        QTest::newRow("two captures") << QStringList{"index", "a", "b"};
         QTest::newRow("unknown option") << QStringList{"index", "a", "--fast"};
         QTest::newRow("trace without -o") << QStringList{"trace", "a", "-f", "pcap"};
         QTest::newRow("trace without -f") << QStringList{"trace", "a", "-o", "d"};
@@ -235,7 +257,6 @@ private slots:
         QTest::newRow("missing value") << QStringList{"trace", "a", "-o"};
         QTest::newRow("-f with index") << QStringList{"index", "a", "-f", "pcap"};
         QTest::newRow("follow without a label") << QStringList{"follow", "a"};
-        QTest::newRow("follow with two labels") << QStringList{"follow", "a", "b", "c"};
         QTest::newRow("--hex with index") << QStringList{"index", "a", "--hex"};
     }
     void usageErrors()

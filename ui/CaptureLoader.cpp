@@ -17,7 +17,8 @@ constexpr size_t kFramesPerBatch = 16384;
 
 struct CaptureLoader::Job
 {
-    QString path;
+    QString path;                   ///< the first file's
+    std::vector<std::string> files; ///< all of them
     quint64 generation = 0;
     std::atomic<bool> cancel{false};
 
@@ -71,11 +72,13 @@ void CaptureLoader::post(quint64 generation, std::function<void()> action)
         Qt::QueuedConnection);
 }
 
-void CaptureLoader::load(const QString& path)
+void CaptureLoader::load(const QStringList& paths)
 {
     cancel();
     auto job = std::make_shared<Job>();
-    job->path = path;
+    job->path = paths.value(0);
+    for (const QString& p : paths)
+        job->files.push_back(p.toStdString());
     job->generation = ++m_generation;
     m_current = job;
     m_loading = true;
@@ -101,7 +104,7 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
     clock.start();
     const quint64 generation = job->generation;
     CaptureTracer tracer;
-    if (!tracer.open(job->path.toStdString())) {
+    if (!tracer.open(job->files)) {
         const QString reason = QString::fromStdString(tracer.errorString());
         post(generation, [this, path = job->path, reason] {
             m_loading = false;

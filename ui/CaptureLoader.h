@@ -38,7 +38,10 @@ public:
     ~CaptureLoader() override;
 
     /// Starts loading `path`, cancelling a load in progress.
-    void load(const QString& path);
+    void load(const QString& path) { load(QStringList{path}); }
+    /// Starts loading a capture set: the files read as one capture (their frames merged in
+    /// time order); its name in the signals is the first file's.
+    void load(const QStringList& paths);
     /// Cancels the load in progress (finished() follows with End::Cancelled).
     void cancel();
     bool isLoading() const { return m_loading; }

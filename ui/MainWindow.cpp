@@ -613,16 +613,20 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.front().isLocalFile())
+    if (!urls.isEmpty() && std::all_of(urls.begin(), urls.end(), [](const QUrl& u) { return u.isLocalFile(); }))
         event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.front().isLocalFile()) {
+    QStringList paths;
+    for (const QUrl& u : urls)
+        if (u.isLocalFile())
+            paths << u.toLocalFile();
+    if (!paths.isEmpty() && paths.size() == urls.size()) {
         event->acceptProposedAction();
-        openCapture(urls.front().toLocalFile());
+        openCaptures(paths); // several files dropped together: one capture set
     }
 }
 
@@ -659,26 +663,37 @@ void MainWindow::showOpenDialog()
 {
     QSettings s;
     const QString dir = s.value(QStringLiteral("lastOpenDirectory")).toString();
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Capture"), dir,
+    // Several files chosen together are one capture set (a rotated capture, several taps).
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Open Capture (several files: one capture, merged in time order)"), dir,
         tr("Captures (*.pcap *.pcapng *.cap *.dmp *.gz *.zst);;All files (*)"));
-    if (path.isEmpty())
+    if (paths.isEmpty())
         return;
-    s.setValue(QStringLiteral("lastOpenDirectory"), QFileInfo(path).absolutePath());
-    openCapture(path);
+    s.setValue(QStringLiteral("lastOpenDirectory"), QFileInfo(paths.front()).absolutePath());
+    openCaptures(paths);
 }
 
-void MainWindow::openCapture(const QString& path)
+QString MainWindow::captureName(const QStringList& paths)
 {
+    const QString first = QFileInfo(paths.value(0)).fileName();
+    return paths.size() > 1 ? tr("%1 and %n more file(s)", nullptr, int(paths.size() - 1)).arg(first) : first;
+}
+
+void MainWindow::openCaptures(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
     m_interruptedLoad = m_loader->isLoading() ? m_loadingPath : QString();
-    m_loadingPath = path;
+    m_loadingPath = paths.front();
+    m_loadingName = captureName(paths);
+    m_loadingFiles = paths.size();
     m_framesSoFar = 0;
     m_inspector->cancel();
     m_details->showNothing();
-    m_statusLabel->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    m_statusLabel->setText(tr("Opening %1…").arg(m_loadingName));
     m_progress->setValue(0);
     setLoadingUi(true);
-    m_loader->load(path);
+    m_loader->load(paths);
 }
 
 void MainWindow::onStarted(const QString& path)
@@ -689,8 +704,9 @@ void MainWindow::onStarted(const QString& path)
     // While loading, new flows are added at the end of the table; the sort order and the
     // filter take them in when the load ends (FlowTableModel::finishLoading).
     m_model->reset(path);
-    setWindowTitle(tr("%1 — FlowInspector").arg(QFileInfo(path).fileName()));
-    RecentFiles::add(path);
+    setWindowTitle(tr("%1 — FlowInspector").arg(m_loadingName));
+    if (m_loadingFiles == 1) // (a set is not one file to open again)
+        RecentFiles::add(path);
 }
 
 void MainWindow::onBatch(const std::shared_ptr<const LoadBatch>& batch)
@@ -699,7 +715,7 @@ void MainWindow::onBatch(const std::shared_ptr<const LoadBatch>& batch)
     m_frames->appendBatch(*batch);
     m_framesSoFar = batch->firstFrame + uint32_t(batch->frames.size()) - 1;
     m_statusLabel->setText(tr("Loading %1: %2 frames, %3 flows…")
-                               .arg(QFileInfo(m_loadingPath).fileName(), QLocale().toString(m_framesSoFar),
+                               .arg(m_loadingName, QLocale().toString(m_framesSoFar),
                                     QLocale().toString(qulonglong(m_model->store().flows.size()))));
 }
 
@@ -709,7 +725,7 @@ void MainWindow::onFinished(const LoadResult& result)
     m_model->finishLoading();
     const TraceSummary& s = result.summary;
     const QLocale locale;
-    const QString name = QFileInfo(result.path).fileName();
+    const QString name = m_loadingName;
     const QString counts = tr("%1 frames, %2 flow packets, %3 flows, %4 skipped")
                                .arg(locale.toString(s.framesRead), locale.toString(qulonglong(s.flowPackets)),
                                     locale.toString(qulonglong(s.flows)), locale.toString(s.skipped));

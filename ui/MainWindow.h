@@ -39,7 +39,9 @@ public:
     ~MainWindow() override;
 
     /// Opens a capture: the path File > Open, recent files, drops and the command line take.
-    void openCapture(const QString& path);
+    void openCapture(const QString& path) { openCaptures({path}); }
+    /// Opens several files as one capture set (one file: as openCapture()).
+    void openCaptures(const QStringList& paths);
 
     FlowTableModel* flowModel() const { return m_model; }
     ConversationModel* conversationModel() const { return m_conversations; }
@@ -76,6 +78,8 @@ protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    /// `a.pcap`, or `a.pcap and 2 more files`.
+    static QString captureName(const QStringList& paths);
 
 private:
     void createActions();
@@ -143,7 +147,9 @@ private:
     QAction* m_exportAction = nullptr;
     ExportController* m_exporter;
     QLabel* m_exportLabel = nullptr;
-    QString m_loadingPath;
+    QString m_loadingPath;        ///< the (first) file of the capture loading or loaded
+    QString m_loadingName;        ///< captureName() of its files
+    qsizetype m_loadingFiles = 1;
     QString m_interruptedLoad; ///< the capture whose load the current open stopped, if any
     uint32_t m_framesSoFar = 0;
 };

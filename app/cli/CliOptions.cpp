@@ -24,9 +24,11 @@ bool splitLabels(std::string_view text, std::vector<std::string>& labels)
 
 std::string cliUsage()
 {
-    return "Usage: flowinspector-cli COMMAND CAPTURE [OPTIONS]\n"
+    return "Usage: flowinspector-cli COMMAND CAPTURE... [OPTIONS]\n"
            "\n"
            "Traces the TCP flows of a pcap or pcapng capture the way pcapkit's TraceFlow does.\n"
+           "A capture may be compressed (gzip or zstd); several CAPTURE files are read as one\n"
+           "capture set, their frames merged in time order and numbered across them.\n"
            "\n"
            "Commands:\n"
            "  index CAPTURE            print the flow index as JSON, sorted by first frame\n"
@@ -170,13 +172,14 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
         return CliParse::Error;
     }
     if (o.command == CliOptions::Command::Follow) {
-        if (positional.size() != 3) {
+        if (positional.size() < 3) {
             error = "follow needs a capture file and a flow label";
             return CliParse::Error;
         }
-        o.followLabel = std::string(positional[2]);
-    } else if (positional.size() != 2) {
-        error = positional.size() < 2 ? "no capture file given" : "more than one capture file given";
+        o.followLabel = std::string(positional.back());
+        positional.pop_back();
+    } else if (positional.size() < 2) {
+        error = "no capture file given";
         return CliParse::Error;
     } else if (o.hex) {
         error = "--hex belongs to the follow command";
@@ -186,7 +189,8 @@ CliParse parseCliOptions(int argc, char** argv, CliOptions& o, std::string& erro
         error = "--all-frames belongs to the analyze command";
         return CliParse::Error;
     }
-    o.capture = std::string(positional[1]);
+    o.captures.assign(positional.begin() + 1, positional.end());
+    o.capture = o.captures.front();
     if (o.command == CliOptions::Command::Trace) {
         if (!outputGiven || !formatGiven) {
             error = "trace needs an output directory (-o DIR) and a format (-f FORMAT)";

@@ -4,11 +4,15 @@
 #include "OutputOptions.h"
 
 #include <string>
+#include <vector>
 
 struct CliOptions
 {
     enum class Command { None, Index, Trace, Stats, Follow, Analyze };
     Command command = Command::None;
+    /// The capture's files: one, or a capture set read as one capture.
+    std::vector<std::string> captures;
+    /// The capture as messages and file names give it: its (first) file.
     std::string capture;
     /// trace: the format asked for; per-flow formats are also in output.format (None for
     /// merged-pcap and csv), and --flows is output.flowLabels.

@@ -307,8 +307,8 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
 int run(const CliOptions& o)
 {
     CaptureTracer tracer;
-    if (!tracer.open(o.capture))
-        return fail(o.capture + ": " + tracer.errorString());
+    if (!tracer.open(o.captures)) // (the message of a set names the file)
+        return fail(o.captures.size() > 1 ? tracer.errorString() : o.capture + ": " + tracer.errorString());
     int status = 0;
     switch (o.command) {
     case CliOptions::Command::Stats: status = runStats(o, tracer); break;

@@ -18,13 +18,14 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("A TCP flow inspector for pcap and pcapng captures."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("capture"), QStringLiteral("A capture to open."),
-                                 QStringLiteral("[CAPTURE]"));
+    parser.addPositionalArgument(QStringLiteral("capture"),
+                                 QStringLiteral("A capture to open (several: one capture set, merged in time order)."),
+                                 QStringLiteral("[CAPTURE...]"));
     parser.process(app);
 
     MainWindow window;
     window.show();
     if (!parser.positionalArguments().isEmpty())
-        window.openCapture(parser.positionalArguments().constFirst());
+        window.openCaptures(parser.positionalArguments());
     return app.exec();
 }

@@ -1,92 +1,72 @@
 #pragma once
 
-#include "ByteSource.h"
+#include "CaptureFileReader.h"
 #include "CaptureLayout.h"
 #include "Frame.h"
-#include "PcapNgReader.h"
-#include "PcapRecordWalker.h"
 
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
-
-struct pcap;
+#include <vector>
 
 namespace fi {
 
-/// Reads a pcap or pcapng capture (any byte order, micro- or nanosecond) frame by frame, with
-/// nanosecond timestamps, the position of every frame in the file and the interface (and so
-/// the link type) that captured it. libpcap opens every file and reads pcapng; the records of
-/// classic pcap are walked directly (PcapRecordWalker), giving what libpcap gives, and libpcap
-/// reads the few records the walker leaves to it. A pcapng file libpcap refuses (interfaces of
-/// different link types or snap lengths, a snap length beyond its limit) is read by
-/// PcapNgReader: from its start when libpcap cannot open it, else from where libpcap stopped.
+/// Reads a capture frame by frame: one pcap or pcapng file (CaptureFileReader: any byte order
+/// and resolution, plain or compressed, several interfaces), or a capture set, several files
+/// read as one: their frames merged in time order (the earliest first; of equal times, the
+/// earlier file's, as mergecap merges), numbered across them, each with the interface (and so
+/// the file) it came from. A file of a set that ends early or is damaged ends there; the others
+/// are read to their end, and the set then ends as that file did.
 class CaptureReader
 {
 public:
-    enum class Status { Frame, End, Truncated, Error };
+    using Status = CaptureFileReader::Status;
 
     CaptureReader() = default;
-    ~CaptureReader();
     CaptureReader(const CaptureReader&) = delete;
     CaptureReader& operator=(const CaptureReader&) = delete;
 
     /// Opens the file; on failure returns false and sets errorString().
-    bool open(const std::string& path);
+    bool open(const std::string& path) { return open(std::vector<std::string>{path}); }
+    /// Opens the files as one capture; on failure (of any) returns false and sets
+    /// errorString(), which names the file when there are several.
+    bool open(const std::vector<std::string>& paths);
     void close();
 
     /// Reads the next frame into `frame` (its data stays valid until the next call).
-    /// End: no more frames. Truncated: the file ends inside a record. Error: see errorString().
+    /// End: no more frames. Truncated: a file ends inside a record. Error: see errorString().
     Status next(FrameView& frame);
 
-    /// The file and the interfaces met so far (frames name theirs by FrameRecord::interface).
+    /// The files and the interfaces met so far (frames name theirs by FrameRecord::interface).
     const CaptureLayout& layout() const { return m_layout; }
     /// The first interface's link type and snap length (a classic pcap file's).
     int linkType() const { return m_layout.interfaces.empty() ? 0 : m_layout.interfaces[0].linkType; }
     int snapLength() const { return m_layout.interfaces.empty() ? 0 : int(m_layout.interfaces[0].snapLength); }
-    bool isPcapNg() const { return m_pcapng; }
-    uint64_t fileSize() const { return m_fileSize; }
-    /// Bytes of the file consumed so far (for progress).
+    /// Whether the (first) file is pcapng.
+    bool isPcapNg() const { return !m_files.empty() && m_files[0]->isPcapNg(); }
+    /// Size of the files, and how much of them has been consumed (for progress).
+    uint64_t fileSize() const;
     uint64_t bytesRead() const;
     uint32_t framesRead() const { return m_framesRead; }
     const std::string& errorString() const { return m_error; }
 
 private:
-    /// The next record of a classic pcap file, from the walker or, for a long one, libpcap.
-    Status nextWalked(FrameView& frame);
-    /// The next frame of a file libpcap reads throughout (pcapng, or pcap whose records
-    /// libpcap rewrites), positioned by where libpcap's reading stands.
-    Status nextFromLibpcap(FrameView& frame);
-    /// One pcap_next_ex: the frame's lengths, time and data (not its position or number).
-    Status readWithLibpcap(FrameView& frame);
-    /// The next frame of PcapNgReader (a pending one first).
-    Status nextFromPcapNg(FrameView& frame);
-    /// Starts PcapNgReader on the file and steps over the first `frames` frames; true when it
-    /// then reads on where libpcap could not (its next frame is kept pending), false when it
-    /// fails there too.
-    bool takeOverFromLibpcap(uint32_t frames);
+    /// A file of a set: its reader and the frame it has read ahead.
+    struct Head
+    {
+        FrameView frame;
+        bool ready = false; ///< `frame` is its next one
+        bool done = false;  ///< it has no more
+    };
+    /// Reads file i's next frame into its head; records how a file that ends early ended.
+    void advance(size_t i);
 
-    pcap* m_pcap = nullptr;
-    std::unique_ptr<char[]> m_fileBuffer; ///< pcapng: libpcap's FILE reads through it
-    int m_fd = -1;                        ///< the file
-    std::FILE* m_stream = nullptr;        ///< what libpcap reads (its pcap_t closes it)
-    bool m_streamOwnsFd = false;
-    std::unique_ptr<ByteSource> m_source; ///< its bytes (uncompressed), for the walker and PcapNgReader
-    bool m_compressed = false;
-    PcapRecordWalker m_walker;
-    bool m_walking = false; ///< classic pcap read by m_walker
-    PcapNgReader m_pcapNgReader;
-    bool m_ownPcapNg = false;     ///< pcapng read by m_pcapNgReader
-    FrameView m_pending;          ///< a frame m_pcapNgReader read ahead
-    bool m_hasPending = false;
+    std::vector<std::unique_ptr<CaptureFileReader>> m_files;
+    std::vector<Head> m_heads;
+    size_t m_taken = SIZE_MAX; ///< the file whose head the previous next() returned
     CaptureLayout m_layout;
-    uint32_t m_libpcapInterface = 0; ///< the layout entry of frames libpcap reads
-    bool m_pcapng = false;
-    uint64_t m_fileSize = 0;
     uint32_t m_framesRead = 0;
-    uint64_t m_recordEnd = 0;        ///< pcap read by libpcap: where the previous record ended
-    uint32_t m_recordHeaderSize = 16; ///< pcap: bytes of a record header
+    Status m_endedEarly = Status::End; ///< how the first file that ended early ended
     std::string m_error;
 };
 

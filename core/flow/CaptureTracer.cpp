@@ -9,6 +9,11 @@ bool CaptureTracer::open(const std::string& path)
     return m_reader.open(path);
 }
 
+bool CaptureTracer::open(const std::vector<std::string>& paths)
+{
+    return m_reader.open(paths);
+}
+
 TraceSummary CaptureTracer::run(FlowTracker& tracker)
 {
     TraceSummary summary;

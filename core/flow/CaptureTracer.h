@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace fi {
 
@@ -46,6 +47,8 @@ public:
     using ProgressHook = std::function<void(uint64_t bytesRead, uint64_t fileSize)>;
 
     bool open(const std::string& path);
+    /// Opens a capture set: the files read as one capture (CaptureReader).
+    bool open(const std::vector<std::string>& paths);
     const CaptureReader& reader() const { return m_reader; }
     const std::string& errorString() const { return m_reader.errorString(); }
 

@@ -3,6 +3,7 @@
 // cancel, and get clear errors.
 
 #include "CaptureBuilder.h"
+#include "Compressor.h"
 #include "TestPaths.h"
 
 #include "DetailsPane.h"
@@ -108,6 +109,45 @@ private slots:
             actual[model->index(r2, FlowTableModel::Label).data().toString()] =
                 model->index(r2, FlowTableModel::Packets).data().toInt();
         QCOMPARE(actual, expected);
+    }
+
+    /// Several files opened together are one capture set: its flows span the files, the title
+    /// names the set, and a frame's details say which file it came from.
+    void aCaptureSetLoadsAsOneCapture()
+    {
+        CaptureSpec a, b;
+        TcpSpec out, back;
+        back.srcPort = 80;
+        back.dstPort = 1234;
+        for (int i = 0; i < 3; ++i) {
+            a.add(tcpOverIpv4("192.0.2.1", "192.0.2.2", out), 1000 + 2 * i);
+            b.add(tcpOverIpv4("192.0.2.2", "192.0.2.1", back), 1001 + 2 * i);
+        }
+        QTemporaryDir dir;
+        const QString pa = dir.filePath("part1.pcap"), pb = dir.filePath("part2.pcap.gz");
+        writeFile(pa, pcapFile(a));
+        writeFile(pb, compressed(pcapFile(b), Packing::Gzip));
+        MainWindow w;
+        w.show();
+        QSignalSpy done(&w, &MainWindow::loadFinished);
+        w.openCaptures({pa, pb});
+        QVERIFY(done.wait(60000));
+        const LoadResult r = done.front().front().value<LoadResult>();
+        QCOMPARE(r.summary.end, TraceSummary::End::Complete);
+        QCOMPARE(r.summary.framesRead, 6u);
+        QCOMPARE(r.summary.flows, size_t(2));
+        QVERIFY2(w.windowTitle().startsWith("part1.pcap and 1 more file"), qPrintable(w.windowTitle()));
+        QTreeView* view = w.flowView();
+        view->setCurrentIndex(view->model()->index(0, 0));
+        QTableView* frames = w.frameView();
+        QTRY_COMPARE(frames->model()->rowCount(), 3);
+        QCOMPARE(frames->model()->index(1, FrameTableModel::Number).data().toString(), "3"); // numbered across files
+        frames->setCurrentIndex(frames->model()->index(1, 0));
+        const QAbstractItemModel* fields = w.details()->fieldView()->model();
+        QTRY_VERIFY(fields->rowCount() > 0);
+        const QModelIndexList file = fields->match(fields->index(0, 1, fields->index(0, 0)), Qt::DisplayRole, pa, 1,
+                                                   Qt::MatchExactly);
+        QVERIFY2(!file.isEmpty(), "the Capture group names the frame's file");
     }
 
     /// A pcapng file whose interfaces have different link types (libpcap refuses it past its
