@@ -4,7 +4,9 @@
 #include "IpAddress.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <string_view>
 
 namespace fi {
 
@@ -119,17 +121,35 @@ public:
 
 private:
     /// Names are keys in the json and plist outputs: a repeated one (two NOP options, a label
-    /// stack) gets a number, `nop`, `nop_2`, `nop_3`.
+    /// stack) gets a number, `nop`, `nop_2`, `nop_3`: the smallest not taken. One pass over the
+    /// siblings (a stack of n labels costs n², where trying each number in turn cost n³).
     std::string uniqueName(const char* name) const
     {
-        const std::vector<FieldNode>& siblings = m_stack.back()->children;
-        auto taken = [&](const std::string& n) {
-            return std::any_of(siblings.begin(), siblings.end(), [&](const FieldNode& c) { return c.name == n; });
-        };
-        std::string candidate = name;
-        for (int i = 2; taken(candidate); ++i)
-            candidate = std::string(name) + "_" + std::to_string(i);
-        return candidate;
+        const std::string_view base(name);
+        bool baseTaken = false;
+        std::vector<bool> numberTaken; // [i]: `name_i` is a sibling
+        for (const FieldNode& sibling : m_stack.back()->children) {
+            const std::string_view n(sibling.name);
+            if (n == base) {
+                baseTaken = true;
+            } else if (n.size() > base.size() + 1 && n.substr(0, base.size()) == base && n[base.size()] == '_') {
+                size_t number = 0;
+                const std::string_view digits = n.substr(base.size() + 1);
+                const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+                if (error == std::errc() && end == digits.data() + digits.size() && digits[0] != '0' &&
+                    number <= m_stack.back()->children.size() + 1) {
+                    if (numberTaken.size() <= number)
+                        numberTaken.resize(number + 1);
+                    numberTaken[number] = true;
+                }
+            }
+        }
+        if (!baseTaken)
+            return std::string(base);
+        size_t i = 2;
+        while (i < numberTaken.size() && numberTaken[i])
+            ++i;
+        return std::string(base) + "_" + std::to_string(i);
     }
 
     LayerTree& m_tree;
