@@ -683,14 +683,12 @@ void MainWindow::openCaptures(const QStringList& paths)
 {
     if (paths.isEmpty())
         return;
-    m_interruptedLoad = m_loader->isLoading() ? m_loadingPath : QString();
-    m_loadingPath = paths.front();
-    m_loadingName = captureName(paths);
-    m_loadingFiles = paths.size();
+    m_interruptedLoad = m_loader->isLoading() ? captureName(m_loadingPaths) : QString();
+    m_loadingPaths = paths;
     m_framesSoFar = 0;
     m_inspector->cancel();
     m_details->showNothing();
-    m_statusLabel->setText(tr("Opening %1…").arg(m_loadingName));
+    m_statusLabel->setText(tr("Opening %1…").arg(captureName(paths)));
     m_progress->setValue(0);
     setLoadingUi(true);
     m_loader->load(paths);
@@ -704,8 +702,8 @@ void MainWindow::onStarted(const QString& path)
     // While loading, new flows are added at the end of the table; the sort order and the
     // filter take them in when the load ends (FlowTableModel::finishLoading).
     m_model->reset(path);
-    setWindowTitle(tr("%1 — FlowInspector").arg(m_loadingName));
-    if (m_loadingFiles == 1) // (a set is not one file to open again)
+    setWindowTitle(tr("%1 — FlowInspector").arg(captureName(m_loadingPaths)));
+    if (m_loadingPaths.size() == 1) // (a set is not one file to open again)
         RecentFiles::add(path);
 }
 
@@ -715,7 +713,7 @@ void MainWindow::onBatch(const std::shared_ptr<const LoadBatch>& batch)
     m_frames->appendBatch(*batch);
     m_framesSoFar = batch->firstFrame + uint32_t(batch->frames.size()) - 1;
     m_statusLabel->setText(tr("Loading %1: %2 frames, %3 flows…")
-                               .arg(m_loadingName, QLocale().toString(m_framesSoFar),
+                               .arg(captureName(m_loadingPaths), QLocale().toString(m_framesSoFar),
                                     QLocale().toString(qulonglong(m_model->store().flows.size()))));
 }
 
@@ -725,7 +723,7 @@ void MainWindow::onFinished(const LoadResult& result)
     m_model->finishLoading();
     const TraceSummary& s = result.summary;
     const QLocale locale;
-    const QString name = m_loadingName;
+    const QString name = captureName(m_loadingPaths);
     const QString counts = tr("%1 frames, %2 flow packets, %3 flows, %4 skipped")
                                .arg(locale.toString(s.framesRead), locale.toString(qulonglong(s.flowPackets)),
                                     locale.toString(qulonglong(s.flows)), locale.toString(s.skipped));
@@ -775,7 +773,7 @@ void MainWindow::onFailed(const QString& path, const QString& reason)
         m_details->showNothing();
         m_model->reset(QString());
         setWindowTitle(tr("FlowInspector"));
-        m_statusLabel->setText(m_statusLabel->text() + tr(" (loading %1 was stopped)").arg(QFileInfo(m_interruptedLoad).fileName()));
+        m_statusLabel->setText(m_statusLabel->text() + tr(" (loading %1 was stopped)").arg(m_interruptedLoad));
     }
     RecentFiles::remove(QFileInfo(path).absoluteFilePath());
     showError(tr("Cannot open capture"), tr("%1\n\n%2").arg(path, reason));

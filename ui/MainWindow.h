@@ -147,9 +147,7 @@ private:
     QAction* m_exportAction = nullptr;
     ExportController* m_exporter;
     QLabel* m_exportLabel = nullptr;
-    QString m_loadingPath;        ///< the (first) file of the capture loading or loaded
-    QString m_loadingName;        ///< captureName() of its files
-    qsizetype m_loadingFiles = 1;
-    QString m_interruptedLoad; ///< the capture whose load the current open stopped, if any
+    QStringList m_loadingPaths; ///< the files of the capture loading or loaded
+    QString m_interruptedLoad;  ///< captureName() of the capture whose load the current open stopped, if any
     uint32_t m_framesSoFar = 0;
 };

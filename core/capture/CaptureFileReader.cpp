@@ -56,23 +56,6 @@ int linkTypeOfDlt(int dlt)
     }
 }
 
-/// Reads up to `size` bytes at `offset`; the number read, or -1 (errno set).
-ssize_t readAt(int fd, void* buffer, size_t size, off_t offset)
-{
-    size_t done = 0;
-    while (done < size) {
-        const ssize_t got = ::pread(fd, static_cast<char*>(buffer) + done, size - done, offset + off_t(done));
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return -1;
-        if (got == 0)
-            break;
-        done += size_t(got);
-    }
-    return ssize_t(done);
-}
-
 /// A FILE that reads `source` (for libpcap to read a compressed file through); it does not own
 /// the source.
 std::FILE* openSourceAsFile(ByteSource& source)
@@ -163,19 +146,18 @@ bool CaptureFileReader::open(const std::string& path, uint32_t fileIndex, Captur
         m_error = std::strerror(errno);
         return false;
     }
+    m_source = std::make_unique<FileByteSource>(m_fd, m_fileSize);
     uint8_t magic[4] = {};
-    const ssize_t magicBytes = readAt(m_fd, magic, sizeof magic, 0);
+    const ssize_t magicBytes = m_source->readAt(0, magic, sizeof magic);
     if (magicBytes < 0) {
-        m_error = std::strerror(errno);
+        m_error = m_source->errorString();
         return false;
     }
     CaptureFile file{path, false, compressionOf(magic, size_t(magicBytes)), nullptr};
     m_compressed = file.compression != Compression::None;
-    if (m_compressed) {
+    if (m_compressed) { // its contents are read decompressed
         file.index = std::make_shared<CompressedIndex>();
-        m_source = std::make_unique<CompressedByteSource>(m_fd, m_fileSize, file.compression, file.index);
-    } else {
-        m_source = std::make_unique<FileByteSource>(m_fd, m_fileSize);
+        m_source = openByteSource(m_fd, m_fileSize, file.compression, file.index);
     }
 
     // The global header (of the uncompressed contents).
@@ -316,19 +298,13 @@ CaptureFileReader::Status CaptureFileReader::nextFromPcapNg(FrameView& frame)
         frame = m_pending;
         return Status::Frame;
     }
-    switch (m_pcapNgReader.next(frame)) {
-    case PcapNgReader::Step::Frame:
+    const PcapNgReader::Step step = m_pcapNgReader.next(frame);
+    if (step == PcapNgReader::Step::Frame)
         return Status::Frame;
-    case PcapNgReader::Step::End:
+    if (step == PcapNgReader::Step::End)
         return Status::End;
-    case PcapNgReader::Step::Truncated:
-        m_error = m_pcapNgReader.errorString();
-        return Status::Truncated;
-    case PcapNgReader::Step::Error:
-        break;
-    }
     m_error = m_pcapNgReader.errorString();
-    return Status::Error;
+    return step == PcapNgReader::Step::Truncated ? Status::Truncated : Status::Error;
 }
 
 CaptureFileReader::Status CaptureFileReader::nextWalked(FrameView& frame)

@@ -72,9 +72,12 @@ CaptureReader::Status CaptureReader::next(FrameView& frame)
         return status;
     }
     // The head returned last time may be read over now; every other file has its head.
-    for (size_t i = 0; i < m_heads.size(); ++i)
-        if (!m_heads[i].ready && !m_heads[i].done && (m_taken == SIZE_MAX || i == m_taken))
+    if (m_taken == SIZE_MAX) {
+        for (size_t i = 0; i < m_heads.size(); ++i)
             advance(i);
+    } else if (!m_heads[m_taken].done) {
+        advance(m_taken);
+    }
     size_t earliest = SIZE_MAX;
     for (size_t i = 0; i < m_heads.size(); ++i)
         if (m_heads[i].ready &&

@@ -4,9 +4,7 @@
 #include <zstd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <unistd.h>
 
 namespace fi {
 
@@ -74,7 +72,7 @@ size_t CompressedIndex::size() const
 
 CompressedByteSource::CompressedByteSource(int fd, uint64_t size, Compression compression,
                                            std::shared_ptr<CompressedIndex> index)
-    : m_fd(fd), m_size(size), m_compression(compression), m_index(std::move(index)), m_input(kInputSize),
+    : m_file(fd, size), m_size(size), m_compression(compression), m_index(std::move(index)), m_input(kInputSize),
       m_window(kWindowSize)
 {
     if (!m_index)
@@ -131,17 +129,13 @@ bool CompressedByteSource::refillInput()
 {
     if (m_inputPosition < m_inputLength)
         return true;
-    for (;;) {
-        const ssize_t got = ::pread(m_fd, m_input.data(), m_input.size(), off_t(m_inputOffset));
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return failNow(std::strerror(errno));
-        m_inputLength = size_t(got);
-        m_inputPosition = 0;
-        m_inputOffset += uint64_t(got);
-        return got > 0;
-    }
+    const ssize_t got = m_file.readAt(m_inputOffset, m_input.data(), m_input.size());
+    if (got < 0)
+        return failNow(m_file.errorString());
+    m_inputLength = size_t(got);
+    m_inputPosition = 0;
+    m_inputOffset += uint64_t(got);
+    return got > 0;
 }
 
 void CompressedByteSource::recordPoint()
@@ -204,6 +198,14 @@ bool CompressedByteSource::decompressMore()
     }
     m_decompressed += m_windowSize;
     return true;
+}
+
+std::unique_ptr<ByteSource> openByteSource(int fd, uint64_t size, Compression compression,
+                                           std::shared_ptr<CompressedIndex> index)
+{
+    if (compression == Compression::None)
+        return std::make_unique<FileByteSource>(fd, size);
+    return std::make_unique<CompressedByteSource>(fd, size, compression, std::move(index));
 }
 
 ssize_t CompressedByteSource::readAt(uint64_t offset, void* buffer, size_t size)

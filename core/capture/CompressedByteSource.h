@@ -81,7 +81,7 @@ private:
     void recordPoint();
     bool failNow(std::string message);
 
-    int m_fd;
+    FileByteSource m_file; ///< the compressed bytes
     uint64_t m_size;
     Compression m_compression;
     std::shared_ptr<CompressedIndex> m_index;
@@ -100,5 +100,10 @@ private:
     bool m_memberEnded = false;    ///< gzip: a member just ended (what follows may be padding)
     uint64_t m_decompressed = 0;
 };
+
+/// The bytes of file `fd` (not owned) of `size` bytes as the formats read them: plain, or
+/// decompressed (with the file's access points in `index`).
+std::unique_ptr<ByteSource> openByteSource(int fd, uint64_t size, Compression compression,
+                                           std::shared_ptr<CompressedIndex> index);
 
 } // namespace fi

@@ -48,10 +48,7 @@ bool FrameSource::openFile(size_t index)
         m_error = std::strerror(errno);
         return false;
     }
-    if (file.compression == Compression::None)
-        f.bytes = std::make_unique<FileByteSource>(f.fd, uint64_t(st.st_size));
-    else
-        f.bytes = std::make_unique<CompressedByteSource>(f.fd, uint64_t(st.st_size), file.compression, file.index);
+    f.bytes = openByteSource(f.fd, uint64_t(st.st_size), file.compression, file.index);
     return true;
 }
 

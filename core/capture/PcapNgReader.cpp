@@ -173,12 +173,14 @@ PcapNgReader::Step PcapNgReader::readInterface(size_t length)
             entry.description.assign(text, strnlen(text, size));
         else if (code == kIfTsresol && size >= 1) {
             const uint8_t resolution = m_buffer.data()[value];
-            iface.binaryResolution = resolution & 0x80;
-            iface.exponent = resolution & 0x7F;
-            if (iface.exponent > (iface.binaryResolution ? 63 : 19))
+            const bool binary = resolution & 0x80;
+            const int exponent = resolution & 0x7F;
+            if (exponent > (binary ? 63 : 19))
                 return fail("pcapng interface with a timestamp resolution finer than can be read (" +
-                            std::string(iface.binaryResolution ? "2" : "10") + "^-" +
-                            std::to_string(iface.exponent) + " s)");
+                            std::string(binary ? "2" : "10") + "^-" + std::to_string(exponent) + " s)");
+            iface.unitsPerSecond = 1;
+            for (int i = 0; i < exponent; ++i)
+                iface.unitsPerSecond *= binary ? 2 : 10;
         } else if (code == kIfTsoffset && size >= 8) {
             uint64_t raw; // a 64-bit integer in the section's byte order
             std::memcpy(&raw, m_buffer.data() + value, 8);
@@ -194,9 +196,7 @@ PcapNgReader::Step PcapNgReader::readInterface(size_t length)
 
 bool PcapNgReader::toNanoseconds(uint64_t units, const Interface& iface, int64_t& out)
 {
-    uint64_t perSecond = 1;
-    for (int i = 0; i < iface.exponent; ++i)
-        perSecond *= iface.binaryResolution ? 2 : 10;
+    const uint64_t perSecond = iface.unitsPerSecond;
     const uint64_t seconds = units / perSecond;
     const uint64_t fraction = uint64_t(WideUnsigned(units % perSecond) * 1'000'000'000u / perSecond);
     constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / 1'000'000'000 - 1;

@@ -55,8 +55,7 @@ private:
         uint32_t layoutIndex = 0;
         uint32_t snapLength = 0;
         int linkType = 0;
-        bool binaryResolution = false; ///< units of 2^-exponent seconds, else 10^-exponent
-        uint8_t exponent = 6;
+        uint64_t unitsPerSecond = 1'000'000; ///< of its timestamps (if_tsresol)
         int64_t offsetSeconds = 0;
     };
 

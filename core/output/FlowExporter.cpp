@@ -81,7 +81,7 @@ FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t
         for (const FlowPacket& p : record.packets) {
             if (p.frame == 0 || p.frame > store.frames.size())
                 continue;
-            m_frames.push_back({{p.frame, 0, 0, store.frame(p.frame), nullptr}, uint32_t(m_flows.size() - 1)});
+            m_frames.push_back({{.number = p.frame, .record = store.frame(p.frame)}, uint32_t(m_flows.size() - 1)});
             flow.lastFrame = p.frame;
             flow.payload = flow.payload || p.payloadLength > 0;
         }

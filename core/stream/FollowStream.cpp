@@ -51,7 +51,7 @@ bool FollowStream::build(const Input& input, std::string& error, const std::atom
             error.clear();
             return false;
         }
-        FrameView frame{f.number, 0, 0, f.record, nullptr};
+        FrameView frame{.number = f.number, .record = f.record};
         if (!source.read(frame, bytes)) {
             error = "frame " + std::to_string(frame.number) + ": " + source.errorString();
             return false;
