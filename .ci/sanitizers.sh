@@ -31,16 +31,16 @@ trap 'rm -rf "$work"' EXIT
 # check CAPTURE: the three commands on one capture; prints one line per command that a
 # sanitizer stopped (its report goes to $work/reports), nothing when all is well.
 check() {
-  local capture=$1 name out status
+  local capture=$1 name out status args
   name=$(printf '%s' "$capture" | tr '/' '_')
   for command in index analyze payload; do
     out=$work/$name.$command
     case $command in
-      index) "$cli" index "$capture" >/dev/null 2>"$out.err" && status=0 || status=$? ;;
-      analyze) "$cli" analyze "$capture" >/dev/null 2>"$out.err" && status=0 || status=$? ;;
-      payload) "$cli" trace -f payload -o "$out.dir" "$capture" >/dev/null 2>"$out.err" && status=0 || status=$?
-               rm -rf "$out.dir" ;;
+      payload) args=(trace -f payload -o "$out.dir" "$capture") ;;
+      *) args=("$command" "$capture") ;;
     esac
+    "$cli" "${args[@]}" >/dev/null 2>"$out.err" && status=0 || status=$?
+    rm -rf "$out.dir"
     if [ "$status" -gt 1 ] || grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$out.err"; then
       echo "sanitizers: $command $capture: exit status $status"
       { echo "== $command $capture (exit status $status)"; cat "$out.err"; } >>"$work/reports"
