@@ -9,6 +9,7 @@
 #include "FlowExporter.h"
 #include "FlowWriterPool.h"
 #include "TestPaths.h"
+#include "Waits.h"
 #include "LoadBatchBuilder.h"
 #include "SmallDisk.h"
 
@@ -106,7 +107,10 @@ std::pair<int, QByteArray> cli(const QStringList& args)
 {
     QProcess p;
     p.start(cliPath(), args);
-    p.waitForFinished(60000);
+    if (!p.waitForFinished(kWorkerTimeoutMs)) {
+        QTest::qFail(qPrintable("flowinspector-cli " + args.join(' ') + " did not finish"), __FILE__, __LINE__);
+        return {-1, {}};
+    }
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardError()};
 }
 
@@ -991,7 +995,7 @@ private slots:
         }
         QProcess help;
         help.start(cliPath(), {"--help"});
-        QVERIFY(help.waitForFinished(60000));
+        QVERIFY2(help.waitForFinished(kWorkerTimeoutMs), "flowinspector-cli --help did not finish");
         const QByteArray text = help.readAllStandardOutput();
         for (const char* word : {"merged-pcap", "csv", "--flows", "-flows.pcap", "-flows.csv"})
             QVERIFY2(text.contains(word), word);

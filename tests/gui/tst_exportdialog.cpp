@@ -9,6 +9,7 @@
 #include "ExportDialog.h"
 #include "FlowTableModel.h"
 #include "TestPaths.h"
+#include "Waits.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -53,7 +54,10 @@ bool load(FlowTableModel& model, const QString& path)
                      [&model](const std::shared_ptr<const LoadBatch>& b) { model.applyBatch(*b); });
     QSignalSpy done(&loader, &CaptureLoader::finished);
     loader.load(path);
-    return done.wait(60000);
+    if (done.wait(kWorkerTimeoutMs))
+        return true;
+    QTest::qFail(qPrintable("loading " + path + " did not finish"), __FILE__, __LINE__);
+    return false;
 }
 
 template <typename T> T* byAccessibleName(QWidget* parent, const QString& name)
@@ -132,8 +136,10 @@ private:
     ExportResult exportChosen(ExportController& controller, const ExportOptions& options)
     {
         QSignalSpy finished(&controller, &ExportController::finished);
-        if (!controller.start(m_model.store(), m_chosen, options) || !finished.wait(60000))
-            return ended(ExportResult::End::Failed, "did not start or finish");
+        if (!controller.start(m_model.store(), m_chosen, options))
+            return ended(ExportResult::End::Failed, "the export did not start");
+        if (!finished.wait(kWorkerTimeoutMs))
+            return ended(ExportResult::End::Failed, "the export did not finish");
         return finished.front().front().value<ExportResult>();
     }
 
@@ -343,7 +349,7 @@ private slots:
         QVERIFY(controller.start(model.store(), all, options));
         QVERIFY(controller.isRunning());
         controller.cancel();
-        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the export did not finish");
         const ExportResult r = finished.front().front().value<ExportResult>();
         QCOMPARE(r.end, ExportResult::End::Cancelled);
         QVERIFY(filesIn(dir.filePath("out")).isEmpty());

@@ -5,6 +5,7 @@
 #include "CaptureBuilder.h"
 #include "Compressor.h"
 #include "TestPaths.h"
+#include "Waits.h"
 
 #include "DetailsPane.h"
 #include "ExportController.h"
@@ -13,6 +14,7 @@
 #include "FrameTableModel.h"
 #include "HexView.h"
 #include "FlowPlot.h"
+#include "CaptureLoader.h"
 #include "MainWindow.h"
 
 #include <qcustomplot.h>
@@ -55,9 +57,12 @@ LoadResult openAndWait(MainWindow& w, const QString& path)
 {
     QSignalSpy done(&w, &MainWindow::loadFinished);
     w.openCapture(path);
-    if (!done.wait(60000))
-        return {};
-    return done.front().front().value<LoadResult>();
+    if (done.wait(kWorkerTimeoutMs))
+        return done.front().front().value<LoadResult>();
+    QTest::qFail(qPrintable("loading " + path + " did not finish"), __FILE__, __LINE__);
+    LoadResult none; // (not a load that ended)
+    none.summary.end = TraceSummary::End::Cancelled;
+    return none;
 }
 
 } // namespace
@@ -98,7 +103,7 @@ private slots:
 
         QProcess cli;
         cli.start(cliPath(), {"index", demoCapture()});
-        QVERIFY(cli.waitForFinished(30000));
+        QVERIFY2(cli.waitForFinished(kWorkerTimeoutMs), "flowinspector-cli index did not finish");
         const QJsonArray flows = QJsonDocument::fromJson(cli.readAllStandardOutput()).object()["flows"].toArray();
         QVERIFY(flows.size() > 20);
         QMap<QString, int> expected, actual;
@@ -131,7 +136,7 @@ private slots:
         w.show();
         QSignalSpy done(&w, &MainWindow::loadFinished);
         w.openCaptures({pa, pb});
-        QVERIFY(done.wait(60000));
+        QVERIFY2(done.wait(kWorkerTimeoutMs), "the load did not finish");
         const LoadResult r = done.front().front().value<LoadResult>();
         QCOMPARE(r.summary.end, TraceSummary::End::Complete);
         QCOMPARE(r.summary.framesRead, 6u);
@@ -413,7 +418,7 @@ private slots:
         QSignalSpy finished(w.exporter(), &ExportController::finished);
         QTest::keyClick(view, Qt::Key_E, Qt::ControlModifier);
         QVERIFY(dialogSeen);
-        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the export did not finish");
         QStringList expected;
         for (int r : {0, 1})
             expected << view->model()->index(r, 0).data().toString() + ".json";
@@ -559,7 +564,7 @@ private slots:
             QSignalSpy done(&w, &MainWindow::loadFinished);
             w.openCapture(path);
             QTest::keyClick(w.flowView(), Qt::Key_Escape);
-            QVERIFY(done.wait(60000));
+            QVERIFY2(done.wait(kWorkerTimeoutMs), "the load did not finish");
             QCOMPARE(done.front().front().value<LoadResult>().summary.end, TraceSummary::End::Cancelled);
             QVERIFY(w.statusText().contains("cancelled"));
         }
@@ -580,8 +585,10 @@ private slots:
             const QString notes = other.filePath("notes.txt");
             writeFile(notes, Bytes{'n', 'o'});
             w.openCapture(notes);
-            QVERIFY(done.wait(60000));
-            QTest::qWait(100);
+            QVERIFY2(done.wait(kWorkerTimeoutMs), "the load did not finish");
+            // nothing of the stopped load arrives late: its worker has ended, all it posted delivered
+            QTRY_VERIFY2_WITH_TIMEOUT(w.findChild<CaptureLoader*>()->workerCount() == 0,
+                                      "the stopped load's worker did not end", kWorkerTimeoutMs);
             QCOMPARE(done.size(), 1);
             QCOMPARE(w.flowView()->model()->rowCount(), 0);
             QVERIFY2(w.statusText().contains("loading big.pcap was stopped"), qPrintable(w.statusText()));
@@ -595,8 +602,10 @@ private slots:
             QSignalSpy done(&w, &MainWindow::loadFinished);
             w.openCapture(path);
             w.openCapture(demoCapture());
-            QVERIFY(done.wait(60000));
-            QTest::qWait(100);
+            QVERIFY2(done.wait(kWorkerTimeoutMs), "the load did not finish");
+            // nothing of the stopped load arrives late: its worker has ended, all it posted delivered
+            QTRY_VERIFY2_WITH_TIMEOUT(w.findChild<CaptureLoader*>()->workerCount() == 0,
+                                      "the stopped load's worker did not end", kWorkerTimeoutMs);
             QCOMPARE(done.size(), 1);
             QVERIFY(w.windowTitle().startsWith("demo.pcapng"));
         }
