@@ -8,6 +8,7 @@
 #include "ExportController.h"
 #include "ExportDialog.h"
 #include "FlowTableModel.h"
+#include "SmallDisk.h"
 #include "TestPaths.h"
 #include "Waits.h"
 
@@ -26,6 +27,7 @@
 #include <QTest>
 #include <QTreeView>
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <unistd.h>
 
@@ -374,6 +376,37 @@ private slots:
         QCOMPARE(QDir(out).entryList(files), before);
         QCOMPARE(m_model.rowCount(), 29);
         QCOMPARE(m_model.store().frames.size(), frames);
+        QCOMPARE(selectedFlows(m_view), m_chosen);
+    }
+
+    /// The disk fills during an export (a tmpfs, full; when run as root): the status says the
+    /// export failed, naming the file and the cause; the file that was there is as it was, and
+    /// nothing else is left.
+    void fullDiskSaysSoAndLeavesNothing()
+    {
+        QTemporaryDir mountPoint;
+        SmallDisk disk(mountPoint.path(), 256 * 1024);
+        if (!disk.isMounted())
+            QSKIP(qPrintable("no small file system to fill: " + disk.whyNot()));
+        const QString target = mountPoint.filePath("demo-flows.pcap");
+        QFile mine(target);
+        QVERIFY(mine.open(QIODevice::WriteOnly));
+        QCOMPARE(mine.write("mine"), 4);
+        mine.close();
+        QVERIFY(disk.fillLeaving(0));
+        const QStringList before = QDir(mountPoint.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+        ExportOptions options;
+        options.format = ExportFormat::MergedPcap;
+        options.directory = mountPoint.path().toStdString();
+        ExportController controller;
+        controller.setOverwriteQuestion([](const QStringList&) { return ExportController::OverwriteAnswer::Overwrite; });
+        const ExportResult r = exportChosen(controller, options);
+        QCOMPARE(r.end, ExportResult::End::Failed);
+        QCOMPARE(ExportController::summaryText(r),
+                 "Export failed: " + target + ": " + QString::fromLocal8Bit(std::strerror(ENOSPC)));
+        QCOMPARE(QDir(mountPoint.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), before);
+        QVERIFY(mine.open(QIODevice::ReadOnly));
+        QCOMPARE(mine.readAll(), QByteArray("mine"));
         QCOMPARE(selectedFlows(m_view), m_chosen);
     }
 };

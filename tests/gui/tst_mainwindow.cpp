@@ -11,11 +11,13 @@
 #include "ExportController.h"
 #include "FieldTreeModel.h"
 #include "FlowTableModel.h"
+#include "FollowStreamPane.h"
 #include "FrameTableModel.h"
 #include "HexView.h"
 #include "FlowPlot.h"
 #include "CaptureLoader.h"
 #include "MainWindow.h"
+#include "StreamDocument.h"
 
 #include <qcustomplot.h>
 
@@ -373,6 +375,95 @@ private slots:
         QVERIFY2(longest < 2000, qPrintable(QString::number(longest)));
     }
 
+    /// The capture changes on disk after it was loaded: renamed over or deleted, its frames
+    /// still show the bytes loaded; cut short or rewritten in place, a frame that cannot be read
+    /// as it was loaded says so in the details, naming the frame and the file, and Follow Stream
+    /// names the frame and the file too, never showing other bytes.
+    void aCaptureChangedOnDiskSaysSo_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<QString>("reason"); // empty: frame 4 reads as loaded
+        QTest::newRow("renamed over") << "renamed over" << "";
+        QTest::newRow("deleted") << "deleted" << "";
+        QTest::newRow("cut short") << "cut short" << "the file was cut short since it was loaded: it now ends at byte ";
+        QTest::newRow("rewritten") << "rewritten" << "the file changed since it was loaded: ";
+    }
+    void aCaptureChangedOnDiskSaysSo()
+    {
+        QFETCH(QString, fault);
+        QFETCH(QString, reason);
+        CaptureSpec spec, other;
+        for (int i = 0; i < 4; ++i) {
+            TcpSpec s;
+            s.flags = i == 0 ? TcpFlag::SYN : TcpFlag::ACK;
+            s.seq = uint32_t(1 + 10 * i);
+            s.payload = i == 0 ? 0 : 10;
+            spec.add(tcpOverIpv4("192.0.2.1", "192.0.2.2", s), 1000 + i);
+            s.payload = 30;
+            other.add(tcpOverIpv4("198.51.100.1", "198.51.100.2", s), 2000 + i);
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath("changes.pcap");
+        const Bytes bytes = pcapFile(spec);
+        writeFile(path, bytes);
+        MainWindow w;
+        w.resize(1024, 700);
+        w.show();
+        QCOMPARE(openAndWait(w, path).summary.end, TraceSummary::End::Complete);
+        if (fault == "renamed over") {
+            writeFile(path + ".new", pcapFile(other));
+            QVERIFY(QFile::remove(path) && QFile::rename(path + ".new", path));
+        } else if (fault == "deleted") {
+            QVERIFY(QFile::remove(path));
+        } else if (fault == "cut short") {
+            QVERIFY(QFile::resize(path, qint64(bytes.size()) - 5)); // inside frame 4
+        } else {
+            writeFile(path, pcapFile(other)); // in place
+        }
+
+        QTreeView* view = w.flowView();
+        view->setCurrentIndex(view->model()->index(0, 0));
+        QTableView* frames = w.frameView();
+        QTRY_COMPARE(frames->model()->rowCount(), 4);
+        frames->setCurrentIndex(frames->model()->index(3, 0));
+        HexView* hex = w.details()->hexView();
+        QLabel* title = nullptr;
+        for (QLabel* label : w.details()->findChildren<QLabel*>())
+            if (label->text().startsWith("Frame 4"))
+                title = label;
+        QVERIFY(title);
+        QTRY_VERIFY2_WITH_TIMEOUT(!title->text().endsWith("reading…"), "frame 4 was not read", kWorkerTimeoutMs);
+        if (reason.isEmpty()) {
+            QCOMPARE(hex->bytes(), QByteArray(reinterpret_cast<const char*>(spec.frames[3].bytes.data()),
+                                              qsizetype(spec.frames[3].bytes.size())));
+        } else {
+            QVERIFY2(title->text().startsWith("Frame 4 cannot be read: " + path + ": " + reason), qPrintable(title->text()));
+            QVERIFY(hex->bytes().isEmpty());
+            QVERIFY2(w.width() <= 1024, "a long message widened the window"); // it wraps
+        }
+
+        QSignalSpy ready(w.followPane(), &FollowStreamPane::ready);
+        w.followCurrentFlow();
+        if (reason.isEmpty()) {
+            QVERIFY2(ready.wait(kWorkerTimeoutMs), "the followed stream was not shown");
+            QCOMPARE(w.followPane()->document()->stream()->bytes(0).size(), size_t(30));
+            return;
+        }
+        QLabel* header = nullptr;
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            [&] {
+                for (QLabel* label : w.followPane()->findChildren<QLabel*>())
+                    if (label->text().startsWith("Cannot follow"))
+                        header = label;
+                return header != nullptr;
+            }(),
+            "Follow Stream did not say why it cannot follow", kWorkerTimeoutMs);
+        // (cut short: frames 1 to 3 are read, frame 4 is not; rewritten: frame 1 is not)
+        const QString frame = fault == "cut short" ? "4" : "1";
+        QVERIFY2(header->text().contains(": " + path + ": frame " + frame + ": " + reason), qPrintable(header->text()));
+        QVERIFY(ready.isEmpty());
+    }
+
     void aCaptureWithoutTcpSaysWhy()
     {
         CaptureSpec spec;
@@ -573,6 +664,7 @@ private slots:
             w->show();
             w->openCapture(path);
             w->close();
+            Watchdog watchdog("closing the window during a load");
             delete w; // must not hang or crash with the worker running
         }
         {
