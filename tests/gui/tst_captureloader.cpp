@@ -8,6 +8,7 @@
 #include "CaptureLoader.h"
 #include "FlowTableModel.h"
 
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -164,6 +165,36 @@ private slots:
         QCOMPARE(r.summary.framesRead, 49u);
         QCOMPARE(c.model.rowCount(), 5);
         QCOMPARE(c.model.store().frames.size(), size_t(49));
+    }
+
+    /// The file is cut short while it loads (at its first batch): the load ends truncated,
+    /// saying that the file shrank while it was read, with the flows read so far.
+    void aFileCutShortWhileItLoadsSaysSo()
+    {
+        const QString path = m_dir.filePath("shrinks.pcap");
+        QFile::remove(path);
+        QVERIFY(QFile::copy(m_spread, path));
+        const qint64 size = QFileInfo(path).size();
+        CaptureLoader loader;
+        Collected c;
+        collect(loader, c);
+        QSignalSpy finished(&loader, &CaptureLoader::finished);
+        bool cut = false;
+        QObject::connect(&loader, &CaptureLoader::batchReady, &c.model, [&] {
+            if (!cut)
+                cut = QFile::resize(path, size / 2); // ahead of the reader, which waits for room
+        });
+        loader.load(path);
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
+        QVERIFY(cut);
+        const LoadResult r = finished.front().front().value<LoadResult>();
+        QCOMPARE(r.summary.end, TraceSummary::End::Truncated);
+        QVERIFY2(QString::fromStdString(r.summary.message)
+                     .contains(QString("the file was cut short while it was read (from %1 to %2 bytes)").arg(size).arg(size / 2)),
+                 r.summary.message.c_str());
+        QVERIFY(r.summary.framesRead < 200000u);
+        QCOMPARE(c.model.store().frames.size(), size_t(r.summary.framesRead));
+        QVERIFY(c.model.rowCount() > 0);
     }
 
     void notACaptureFails()
