@@ -13,8 +13,10 @@
 #include "PcapNgReader.h"
 #include "TraceFlow.h"
 
+#include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,6 +24,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <unistd.h>
 
 using namespace fi;
 using namespace fi::test;
@@ -270,6 +274,87 @@ Bytes cut(Bytes bytes, size_t size)
     return bytes;
 }
 
+
+/// `count` TCP frames of `payload` bytes of payload each, `step` seconds apart from `first`.
+CaptureSpec evenFrames(int count, size_t payload, int64_t first = 1000, int64_t step = 1)
+{
+    CaptureSpec spec;
+    for (int i = 0; i < count; ++i) {
+        TcpSpec s;
+        s.seq = uint32_t(1 + i * payload);
+        s.payload = payload;
+        spec.add(tcpOverIpv4("10.0.0.1", "10.0.0.2", s), first + i * step, uint32_t(i));
+    }
+    return spec;
+}
+
+/// `spec` as a file of `format`: "pcap", "pcap ns big-endian", "pcapng", "pcap.gz", "pcapng.zst".
+Bytes captureAs(CaptureSpec spec, const QString& format)
+{
+    spec.nanosecond = spec.bigEndian = format == "pcap ns big-endian";
+    const Bytes plain = format.startsWith("pcapng") ? pcapngFile(spec) : pcapFile(spec);
+    if (format.endsWith(".gz"))
+        return compressed(plain, Packing::Gzip);
+    return format.endsWith(".zst") ? compressed(plain, Packing::Zstd) : plain;
+}
+
+/// Test data: columns `format` and `fault`, a row "FORMAT FAULT" for each pair but `except`.
+void addFaultRows(std::initializer_list<const char*> formats, std::initializer_list<const char*> faults,
+                  const QStringList& except = {})
+{
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QString>("fault");
+    for (const char* format : formats)
+        for (const char* fault : faults)
+            if (const QString row = QString("%1 %2").arg(format, fault); !except.contains(row))
+                QTest::newRow(qPrintable(row)) << QString(format) << QString(fault);
+}
+
+/// A capture read to its end as the loader reads it: its layout (which keeps the file open)
+/// and every frame's record and bytes; the reader is closed.
+struct Loaded
+{
+    CaptureReader::Status end = CaptureReader::Status::Error;
+    std::string error;
+    CaptureLayout layout;
+    std::vector<FrameRecord> records;
+    std::vector<Bytes> bytes;
+};
+
+/// Reads `path` to its end; `afterFirst` is called once the first frame was read.
+Loaded loadAll(const QString& path, const std::function<void()>& afterFirst = {})
+{
+    Loaded out;
+    CaptureReader reader;
+    if (!reader.open(path.toStdString())) {
+        out.error = reader.errorString();
+        return out;
+    }
+    FrameView frame;
+    while ((out.end = reader.next(frame)) == CaptureReader::Status::Frame) {
+        out.records.push_back(frame.record);
+        out.bytes.emplace_back(frame.data, frame.data + frame.record.capturedLength);
+        if (out.records.size() == 1 && afterFirst)
+            afterFirst();
+    }
+    out.error = reader.errorString();
+    out.layout = reader.layout();
+    return out;
+}
+
+/// Replaces the file at `path` by a new one of `bytes` under the same name (another inode,
+/// as an editor or `mv` replaces a file).
+void renameOver(const QString& path, const Bytes& bytes)
+{
+    writeFile(path + ".new", bytes);
+    QVERIFY(std::rename((path + ".new").toLocal8Bit().constData(), path.toLocal8Bit().constData()) == 0);
+}
+
+/// Cuts the file at `path` to `size` bytes, in place.
+void cutTo(const QString& path, uint64_t size)
+{
+    QVERIFY(::truncate(path.toLocal8Bit().constData(), off_t(size)) == 0);
+}
 } // namespace
 
 class TestCaptureReader : public QObject
@@ -1189,6 +1274,175 @@ private slots:
         QVERIFY(!reader.open(std::vector<std::string>{pa, dir.filePath("missing.pcap").toStdString()}));
         QVERIFY2(QString::fromStdString(reader.errorString()).contains("missing.pcap: No such file"),
                  reader.errorString().c_str());
+    }
+
+    /// The capture changes on disk after it was loaded, while its frames are read again (the
+    /// details, an export, Follow Stream): a file renamed over or deleted still reads as it was
+    /// loaded (the layout keeps it open); one cut short or rewritten in place never gives other
+    /// bytes than those loaded, but an error that says what happened.
+    void frameReadAgainAfterTheFileChanged_data()
+    {
+        // (a pcapng block keeps no time that can be compared: one rewritten with blocks of the
+        // same lengths at the same places is not told from the one loaded)
+        addFaultRows({"pcap", "pcap ns big-endian", "pcapng", "pcap.gz", "pcapng.zst"},
+                     {"renamed over", "deleted", "cut short", "rewritten", "rewritten, lengths kept"},
+                     {"pcapng rewritten, lengths kept", "pcapng.zst rewritten, lengths kept"});
+    }
+    void frameReadAgainAfterTheFileChanged()
+    {
+        QFETCH(QString, format);
+        QFETCH(QString, fault);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("c");
+        writeFile(path, captureAs(evenFrames(6, 100), format));
+        const Loaded loaded = loadAll(path);
+        QCOMPARE(loaded.end, CaptureReader::Status::End);
+        QCOMPARE(loaded.records.size(), size_t(6));
+        QVERIFY(loaded.layout.files[0].handle);
+
+        const bool compressedFile = format.endsWith(".gz") || format.endsWith(".zst");
+        QString message; // what the frames that cannot be read say; empty: all read
+        if (fault == "renamed over") {
+            renameOver(path, captureAs(evenFrames(6, 300, 5000), format));
+        } else if (fault == "deleted") {
+            QVERIFY(QFile::remove(path));
+        } else if (fault == "cut short") {
+            // plain: inside frame 4 (pcap: its data; pcapng: its block); compressed: halved
+            const uint64_t at = compressedFile ? uint64_t(QFileInfo(path).size() / 2)
+                                : format == "pcapng" ? loaded.records[3].position - 1
+                                                     : loaded.records[3].position + 1;
+            cutTo(path, at);
+            message = "the file was cut short since it was loaded: it now ends at byte ";
+        } else {
+            // in place (the same inode): another capture, or the same frames a second later
+            const bool keepLengths = fault == "rewritten, lengths kept";
+            const Bytes other = captureAs(keepLengths ? evenFrames(6, 100, 1001) : evenFrames(6, 300, 5000), format);
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            QCOMPARE(f.write(reinterpret_cast<const char*>(other.data()), qint64(other.size())), qint64(other.size()));
+            f.close();
+            message = "the file changed since it was loaded: ";
+        }
+
+        FrameSource source;
+        QVERIFY2(source.open(loaded.layout), source.errorString().c_str());
+        int read = 0;
+        for (size_t i = 0; i < loaded.records.size(); ++i) {
+            FrameView frame{.number = uint32_t(i + 1), .record = loaded.records[i]};
+            std::vector<uint8_t> bytes;
+            if (source.read(frame, bytes)) {
+                QVERIFY2(read == int(i), "a frame after one that could not be read"); // a prefix reads
+                QCOMPARE(Bytes(bytes.begin(), bytes.end()), loaded.bytes[i]); // as loaded, never others
+                ++read;
+                continue;
+            }
+            const QString error = QString::fromStdString(source.errorString());
+            QVERIFY2(!message.isEmpty() && error.startsWith(message), qPrintable(error));
+            QCOMPARE(source.pathOf(frame.record), path.toStdString());
+        }
+        if (message.isEmpty())
+            QCOMPARE(read, 6);
+        else if (fault == "cut short" && !compressedFile)
+            QCOMPARE(read, 3);
+        else if (fault == "cut short")
+            QVERIFY(read < 6);
+        else
+            QCOMPARE(read, 0);
+    }
+
+    /// The capture changes on disk while it is being read: renamed over or deleted, it is read
+    /// to its end as it was opened; cut short, the reading ends truncated and says so (also
+    /// when the cut falls between two records, or after the bytes read so far), and a frame
+    /// read before the cut that is not in the file any more cannot be read again.
+    void fileChangedWhileItIsRead_data()
+    {
+        addFaultRows({"pcap", "pcapng"}, {"renamed over", "deleted", "cut short", "cut at a record's end"});
+    }
+    void fileChangedWhileItIsRead()
+    {
+        QFETCH(QString, format);
+        QFETCH(QString, fault);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("c");
+        // 3,000 frames of about 1 KB: larger than what the reader reads ahead (1 MiB); cut
+        // between two records, 500, all read ahead by the time it is cut
+        const size_t count = fault == "cut at a record's end" ? 500 : 3000;
+        const CaptureSpec spec = evenFrames(int(count), 1000);
+        const Bytes bytes = captureAs(spec, format);
+        writeFile(path, bytes);
+        const uint64_t size = bytes.size();
+        // a frame's position (pcap: its data; pcapng: its block's end) in an unchanged copy
+        const Loaded whole = loadAll(path);
+        QCOMPARE(whole.records.size(), count);
+        const uint64_t recordEnd = format == "pcap" ? whole.records[9].position + whole.records[9].capturedLength
+                                                    : whole.records[9].position;
+        const Loaded loaded = loadAll(path, [&] {
+            if (fault == "renamed over")
+                renameOver(path, captureAs(evenFrames(10, 5, 9000), format));
+            else if (fault == "deleted")
+                QVERIFY(QFile::remove(path));
+            else if (fault == "cut short")
+                cutTo(path, size / 6); // before the end of what was read ahead
+            else
+                cutTo(path, recordEnd); // after frame 10, all of it read ahead
+        });
+        if (fault == "renamed over" || fault == "deleted") {
+            QCOMPARE(loaded.end, CaptureReader::Status::End);
+            QCOMPARE(loaded.records.size(), count);
+            QCOMPARE(loaded.bytes, whole.bytes);
+        } else {
+            QCOMPARE(loaded.end, CaptureReader::Status::Truncated);
+            QVERIFY2(QString::fromStdString(loaded.error)
+                         .contains(QString("the file was cut short while it was read (from %1 to ").arg(size)),
+                     loaded.error.c_str());
+            QVERIFY(loaded.records.size() > 10 && loaded.records.size() <= count);
+        }
+        // read again: as loaded, or (past the cut) an error saying so
+        FrameSource source;
+        QVERIFY2(source.open(loaded.layout), source.errorString().c_str());
+        size_t again = 0;
+        std::vector<uint8_t> data;
+        for (size_t i = 0; i < loaded.records.size(); ++i) {
+            if (!source.read(loaded.records[i], data)) {
+                QVERIFY2(source.errorString().starts_with("the file was cut short since it was loaded"),
+                         source.errorString().c_str());
+                continue;
+            }
+            QCOMPARE(Bytes(data.begin(), data.end()), whole.bytes[i]);
+            ++again;
+        }
+        if (fault == "cut at a record's end")
+            QCOMPARE(again, size_t(10));
+        else if (fault == "cut short")
+            QVERIFY(again < loaded.records.size());
+        else
+            QCOMPARE(again, count);
+    }
+
+    /// A loaded capture keeps one descriptor per file open, for its frames to be read again,
+    /// and lets it go with the last copy of its layout.
+    void aLoadedCaptureHoldsOneDescriptor()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("c.pcapng");
+        writeFile(path, captureAs(evenFrames(5, 10), "pcapng"));
+        auto openDescriptors = [] { return QDir("/proc/self/fd").entryList(QDir::Files | QDir::System).size(); };
+        const qsizetype before = openDescriptors();
+        {
+            CaptureReader reader;
+            QVERIFY(reader.open(path.toStdString()));
+            QCOMPARE(openDescriptors(), before + 1);
+            FrameView frame;
+            while (reader.next(frame) == CaptureReader::Status::Frame) {
+            }
+            CaptureLayout layout = reader.layout();
+            reader.close();
+            QCOMPARE(openDescriptors(), before + 1); // the layout's
+            const CaptureLayout copy = layout;
+            layout = {};
+            QCOMPARE(openDescriptors(), before + 1);
+        }
+        QCOMPARE(openDescriptors(), before);
     }
 
     void missingFileAndDirectory()

@@ -5,6 +5,7 @@
 #include "Compressor.h"
 #include "TcpPacket.h"
 #include "TestPaths.h"
+#include "Waits.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -30,7 +31,10 @@ Result cli(const QStringList& args)
 {
     QProcess p;
     p.start(cliPath(), args);
-    p.waitForFinished(60000);
+    if (!p.waitForFinished(kWorkerTimeoutMs)) {
+        QTest::qFail(qPrintable("flowinspector-cli " + args.join(' ') + " did not finish"), __FILE__, __LINE__);
+        return {-1, {}, {}};
+    }
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
 }

@@ -9,9 +9,12 @@
 #include "FlowExporter.h"
 #include "FlowWriterPool.h"
 #include "TestPaths.h"
+#include "Waits.h"
 #include "LoadBatchBuilder.h"
+#include "SmallDisk.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -104,7 +107,10 @@ std::pair<int, QByteArray> cli(const QStringList& args)
 {
     QProcess p;
     p.start(cliPath(), args);
-    p.waitForFinished(60000);
+    if (!p.waitForFinished(kWorkerTimeoutMs)) {
+        QTest::qFail(qPrintable("flowinspector-cli " + args.join(' ') + " did not finish"), __FILE__, __LINE__);
+        return {-1, {}};
+    }
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardError()};
 }
 
@@ -208,6 +214,14 @@ void addFormatRows(const std::vector<ExportFormat>& formats)
         QTest::newRow(exportFormatName(f)) << int(f);
 }
 
+/// The ids of every flow of `store`.
+std::vector<uint32_t> allFlows(const CaptureStore& store)
+{
+    std::vector<uint32_t> all(store.flows.size());
+    std::iota(all.begin(), all.end(), 0u);
+    return all;
+}
+
 ExportResult exportFlows(const CaptureStore& store, const std::vector<uint32_t>& flows,
                          ExportFormat format, const QString& dir)
 {
@@ -234,6 +248,15 @@ private:
             m_dir.filePath(name.isEmpty() ? (pcapng ? "in.pcapng" : "in.pcap") : name);
         writeFile(path, pcapng ? pcapngFile(spec) : pcapFile(spec));
         return path;
+    }
+
+    /// conversations(connections, rounds) as a pcap file, loaded.
+    CaptureStore loadConversations(int connections, int rounds)
+    {
+        const QString path = m_dir.filePath(QString("conversations-%1x%2.pcap").arg(connections).arg(rounds));
+        if (!QFile::exists(path))
+            writeFile(path, pcapFile(conversations(connections, rounds)));
+        return loadStore(path);
     }
 
 private slots:
@@ -489,12 +512,8 @@ private slots:
     {
         QFETCH(int, format);
         // 40 connections of 3 packets: flows are finished (closed) long before the cancel
-        const CaptureSpec spec = conversations(40, 3);
-        const QString path = m_dir.filePath("forty.pcap");
-        writeFile(path, pcapFile(spec));
-        const CaptureStore store = loadStore(path);
-        std::vector<uint32_t> all(store.flows.size());
-        std::iota(all.begin(), all.end(), 0u);
+        const CaptureStore store = loadConversations(40, 3);
+        const std::vector<uint32_t> all = allFlows(store);
         QTemporaryDir out;
         ExportOptions o;
         o.format = ExportFormat(format);
@@ -632,6 +651,124 @@ private slots:
                  r.error.c_str());
         QVERIFY2(r.error.find(std::strerror(EFBIG)) != std::string::npos, r.error.c_str());
         QCOMPARE(entriesOf(out.path()), QStringList{});
+    }
+
+    /// The disk fills during an export (a small tmpfs, its space nearly taken: a real full
+    /// disk, whose last write is cut short): the export fails naming the file and the cause,
+    /// leaves no file of its own, and the files that were there (some of which it was to
+    /// replace) are as they were.
+    void fullDiskOnARealFileSystem_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<bool>("newDirectory"); // the export makes its directory on that disk
+        for (ExportFormat f : exportFormats())
+            for (bool made : {false, true})
+                QTest::addRow("%s, %s directory", exportFormatName(f), made ? "new" : "existing") << int(f) << made;
+    }
+    void fullDiskOnARealFileSystem()
+    {
+        QFETCH(int, format);
+        QFETCH(bool, newDirectory);
+        // 120 flows of 3 frames; each file (a page at least) or the whole (merged pcap, CSV:
+        // 24 KB and more) takes more than the 16 KiB left
+        const CaptureStore store = loadConversations(60, 3);
+        const std::vector<uint32_t> all = allFlows(store);
+        QCOMPARE(all.size(), size_t(120));
+        QTemporaryDir mountPoint;
+        SmallDisk disk(mountPoint.path(), 512 * 1024);
+        if (!disk.isMounted())
+            QSKIP(qPrintable("no small file system to fill: " + disk.whyNot()));
+        const QString out = newDirectory ? mountPoint.filePath("new") : mountPoint.path();
+        ExportOptions o;
+        o.format = ExportFormat(format);
+        o.directory = out.toStdString();
+        FlowExporter exporter(store, all, o);
+        const std::vector<std::string> targets = exporter.targetPaths();
+        if (!newDirectory) // the user's files: the first and last to be replaced, and another
+            for (const QString& mine : {QString::fromStdString(targets.front()), QString::fromStdString(targets.back()),
+                                        mountPoint.filePath("notes.txt")})
+                setContent(mine, "mine");
+        QVERIFY(disk.fillLeaving(16 * 1024));
+        const QStringList before = entriesOf(mountPoint.path());
+
+        const ExportResult r = exporter.run();
+        QCOMPARE(r.end, ExportResult::End::Failed);
+        const QString error = QString::fromStdString(r.error);
+        bool namesATarget = false;
+        for (const std::string& target : targets)
+            namesATarget = namesATarget || error.startsWith(QString::fromStdString(target) + ": ");
+        QVERIFY2(namesATarget, qPrintable(error));
+        QVERIFY2(error.endsWith(QString::fromLocal8Bit(std::strerror(ENOSPC))), qPrintable(error));
+        QVERIFY(r.files.empty());
+        QCOMPARE(QDir(mountPoint.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 before);
+        if (!newDirectory)
+            for (const QString& name : before)
+                if (name != ".filler")
+                    QCOMPARE(contentOf(mountPoint.filePath(name)), QByteArray("mine"));
+    }
+
+    /// The export directory is removed (or removed and made again) while the export runs,
+    /// after some flows' files were written: the export fails saying what is gone, and leaves
+    /// nothing (in a directory made again neither).
+    void directoryRemovedMidExport_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("what");
+        for (ExportFormat f : {ExportFormat::Pcap, ExportFormat::Json, ExportFormat::Payload, ExportFormat::MergedPcap})
+            for (const char* what : {"removed", "removed and made again", "its parent removed"})
+                QTest::addRow("%s, %s", exportFormatName(f), what) << int(f) << QString(what);
+    }
+    void directoryRemovedMidExport()
+    {
+        QFETCH(int, format);
+        QFETCH(QString, what);
+        const CaptureStore store = loadConversations(40, 3); // 240 flow frames; flows end from frame 160 on
+        const std::vector<uint32_t> all = allFlows(store);
+        QTemporaryDir top;
+        const bool parent = what == "its parent removed";
+        const QString removed = parent ? top.filePath("parent") : top.filePath("out");
+        const QString out = parent ? removed + "/out" : removed;
+        QVERIFY(QDir().mkpath(parent ? removed : out));
+        ExportOptions o;
+        o.format = ExportFormat(format);
+        o.directory = out.toStdString();
+        FlowExporter exporter(store, all, o);
+        bool removedIt = false;
+        exporter.setProgressHook(
+            [&](uint64_t done, uint64_t) {
+                if (done != 200 || removedIt) // 20 connections' files written
+                    return;
+                removedIt = QDir(removed).removeRecursively();
+                if (what == "removed and made again")
+                    QDir().mkdir(removed);
+            },
+            1);
+        const ExportResult r = exporter.run();
+        QVERIFY(removedIt);
+        if (ExportFormat(format) == ExportFormat::MergedPcap && what == "removed and made again") {
+            // its one file waits in memory to its end: written whole into the new directory
+            QVERIFY2(r.ok(), r.error.c_str());
+            QCOMPARE(entriesOf(out), QStringList{"conversations-40x3-flows.pcap"});
+            QCOMPARE(readPcap(out + "/conversations-40x3-flows.pcap").records.size(), size_t(240));
+            return;
+        }
+        QCOMPARE(r.end, ExportResult::End::Failed);
+        QVERIFY(r.files.empty());
+        const QString error = QString::fromStdString(r.error);
+        QVERIFY2(error.startsWith(out + "/"), qPrintable(error));
+        if (what == "removed and made again") {
+            // the files written before are gone with the directory: those still to come would
+            // be written, but the export is not whole
+            QVERIFY2(error.contains(") is gone"), qPrintable(error));
+            QCOMPARE(QDir(removed).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{});
+        } else {
+            QVERIFY2(error.endsWith(": the directory it was being written in (" + out + ") no longer exists"),
+                     qPrintable(error));
+            QVERIFY(!QFileInfo::exists(removed));
+        }
+        QCOMPARE(QDir(top.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 what == "removed and made again" ? QStringList{"out"} : QStringList{});
     }
 
     void tooLongNameNamesTheFile()
@@ -858,7 +995,7 @@ private slots:
         }
         QProcess help;
         help.start(cliPath(), {"--help"});
-        QVERIFY(help.waitForFinished(60000));
+        QVERIFY2(help.waitForFinished(kWorkerTimeoutMs), "flowinspector-cli --help did not finish");
         const QByteArray text = help.readAllStandardOutput();
         for (const char* word : {"merged-pcap", "csv", "--flows", "-flows.pcap", "-flows.csv"})
             QVERIFY2(text.contains(word), word);

@@ -3,6 +3,7 @@
 // entry per frame in pcapkit's shape; the bounded pool of open files; nothing half-written.
 
 #include "CaptureBuilder.h"
+#include "SmallDisk.h"
 #include "TestPaths.h"
 
 #include "CaptureTracer.h"
@@ -22,6 +23,7 @@
 #include <QXmlStreamReader>
 
 #include <csignal>
+#include <optional>
 #include <set>
 #include <cstring>
 #include <fcntl.h>
@@ -535,32 +537,47 @@ private slots:
                  t.summary.message.c_str());
     }
 
-    /// A write that fails for want of space (a file size limit fails it as a full disk does)
-    /// names the file by its final name, and leaves nothing behind.
+    /// A write that fails for want of space names the file by its final name, and leaves
+    /// nothing behind: on a full disk (a small tmpfs, 4 KiB left; when run as root), or where a
+    /// file size limit fails it as a full disk does.
     void fullDiskNamesTheFileAndLeavesNothing_data()
     {
         QTest::addColumn<int>("format");
         QTest::addColumn<qulonglong>("budget");
-        for (OutputFormat f : {OutputFormat::Pcap, OutputFormat::Json})
-            for (qulonglong budget : {0ull, 4096ull, qulonglong(kDefaultBudget)})
-                QTest::addRow("%s budget %llu", outputFormatName(f), budget) << int(f) << budget;
+        QTest::addColumn<bool>("tmpfs"); // else a file size limit
+        for (bool tmpfs : {false, true})
+            for (OutputFormat f : {OutputFormat::Pcap, OutputFormat::Json})
+                for (qulonglong budget : {0ull, 4096ull, qulonglong(kDefaultBudget)})
+                    QTest::addRow("%s budget %llu, %s", outputFormatName(f), budget,
+                                  tmpfs ? "full disk" : "file size limit")
+                        << int(f) << budget << tmpfs;
     }
     void fullDiskNamesTheFileAndLeavesNothing()
     {
         QFETCH(int, format);
         QFETCH(qulonglong, budget);
+        QFETCH(bool, tmpfs);
         QTemporaryDir dir;
         const QString capture = dir.filePath("in.pcap");
         writeFile(capture, pcapFile(interleaved(10, 6)));
+        QTemporaryDir mountPoint;
+        std::optional<SmallDisk> disk;
+        if (tmpfs) {
+            disk.emplace(mountPoint.path(), 256 * 1024);
+            if (!disk->isMounted())
+                QSKIP(qPrintable("no small file system to fill: " + disk->whyNot()));
+            QVERIFY(disk->fillLeaving(4096));
+        }
+        const QString root = tmpfs ? mountPoint.path() : dir.path();
         OutputOptions o;
         o.format = OutputFormat(format);
-        o.directory = dir.filePath("out").toStdString();
+        o.directory = (root + "/out").toStdString();
         o.memoryBudget = size_t(budget);
         rlimit old{};
         QCOMPARE(::getrlimit(RLIMIT_FSIZE, &old), 0);
         auto previous = std::signal(SIGXFSZ, SIG_IGN);
         rlimit small = old;
-        small.rlim_cur = 2000;
+        small.rlim_cur = tmpfs ? old.rlim_cur : 2000;
         QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
         const Traced t = traceTo(capture, o, 2);
         ::setrlimit(RLIMIT_FSIZE, &old);
@@ -569,13 +586,13 @@ private slots:
         const QString message = QString::fromStdString(t.summary.message);
         // DIR/{label}{ext}, the label of a flow from 10.0.0.1 to 10.0.0.2:80, maybe with " (2)"
         const QRegularExpression named(
-            "^" + QRegularExpression::escape(dir.filePath("out")) +
+            "^" + QRegularExpression::escape(root + "/out") +
             "/10\\.0\\.0\\.1_\\d+-10\\.0\\.0\\.2_80-[0-9.]+( \\(\\d+\\))?" +
             QRegularExpression::escape(outputExtension(o.format)) + ": " +
-            QRegularExpression::escape(std::strerror(EFBIG)) + "$");
+            QRegularExpression::escape(std::strerror(tmpfs ? ENOSPC : EFBIG)) + "$");
         QVERIFY2(named.match(message).hasMatch(), qPrintable(message));
-        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
-                 QStringList{"in.pcap"});
+        QCOMPARE(QDir(root).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{tmpfs ? ".filler" : "in.pcap"});
     }
 
     void unwritableDirectoryFailsCleanly()

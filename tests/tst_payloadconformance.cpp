@@ -5,6 +5,7 @@
 
 #include "KnownDifferences.h"
 #include "TestPaths.h"
+#include "Waits.h"
 
 #include "CaptureTracer.h"
 #include "FlowFileWriter.h"
@@ -89,7 +90,7 @@ private slots:
         QTemporaryDir dir;
         QProcess theirs;
         theirs.start(tcpflow, {"-r", capture, "-o", dir.filePath("tcpflow")});
-        QVERIFY(theirs.waitForFinished(120000));
+        QVERIFY2(theirs.waitForFinished(2 * fi::test::kWorkerTimeoutMs), "tcpflow did not finish");
         const QStringList theirFiles = QDir(dir.filePath("tcpflow")).entryList(QDir::Files);
 
         OutputOptions options;

@@ -46,6 +46,9 @@ public:
     void cancel();
     bool isLoading() const { return m_loading; }
     quint64 generation() const { return m_generation; }
+    /// Worker threads not yet ended, a cancelled load's too. A worker's end is handled after
+    /// all it posted: at 0, nothing of an earlier load can still arrive.
+    int workerCount() const { return int(m_threads.size()); }
 
 signals:
     /// The file opened: a new capture begins (its frames, flows and layout follow in batches).

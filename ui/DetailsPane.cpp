@@ -35,6 +35,7 @@ DetailsPane::DetailsPane(QWidget* parent) : QStackedWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_frameTitle = new QLabel(framePage);
     m_frameTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_frameTitle->setWordWrap(true); // (why a frame cannot be read can be long: it never widens the window)
     layout->addWidget(m_frameTitle);
     m_frameSplitter = new QSplitter(Qt::Vertical, framePage);
     m_frameSplitter->setObjectName(QStringLiteral("frameSplitter"));

@@ -162,7 +162,7 @@ int runFollow(const CliOptions& o, CaptureTracer& tracer)
     FollowStream stream;
     std::string error;
     if (!stream.build(store, flow, error))
-        return fail(o.capture + ": " + error);
+        return fail(error); // (it names the file)
     const BufferID& id = store.flows[flow].id;
     std::printf("\n===================================================================\n"
                 "Follow: tcp,%s\nFlow: %s\nNode 0: %s\nNode 1: %s\n",

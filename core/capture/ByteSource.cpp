@@ -3,9 +3,22 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fi {
+
+FileHandle::~FileHandle()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+int64_t FileHandle::currentSize() const
+{
+    struct stat st{};
+    return ::fstat(m_fd, &st) == 0 ? int64_t(st.st_size) : -1;
+}
 
 ssize_t FileByteSource::readAt(uint64_t offset, void* buffer, size_t size)
 {

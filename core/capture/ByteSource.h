@@ -27,6 +27,25 @@ protected:
     std::string m_error;
 };
 
+/// The descriptor of a capture file as it was opened when it was loaded, closed when the last
+/// owner lets it go. Frames are read again through it (pread, any thread), so that a file
+/// renamed over or deleted since still reads as it was loaded.
+class FileHandle
+{
+public:
+    explicit FileHandle(int fd) : m_fd(fd) {}
+    ~FileHandle();
+    FileHandle(const FileHandle&) = delete;
+    FileHandle& operator=(const FileHandle&) = delete;
+
+    int fd() const { return m_fd; }
+    /// The file's size now (it may have changed since it was opened); -1 when fstat fails.
+    int64_t currentSize() const;
+
+private:
+    int m_fd;
+};
+
 /// A plain file, read with pread (the descriptor's own offset is left alone).
 class FileByteSource final : public ByteSource
 {

@@ -114,10 +114,7 @@ void CaptureFileReader::close()
     m_pcap = nullptr;
     m_stream = nullptr;
     m_source.reset();
-    if (m_fd >= 0 && !m_streamOwnsFd)
-        ::close(m_fd);
-    m_fd = -1;
-    m_streamOwnsFd = false;
+    m_handle.reset(); // (closed when no layout refers to it either)
     m_walking = false;
     m_ownPcapNg = false;
     m_hasPending = false;
@@ -140,24 +137,32 @@ bool CaptureFileReader::open(const std::string& path, uint32_t fileIndex, Captur
         m_error = "is a directory";
         return false;
     }
-    m_fileSize = uint64_t(st.st_size);
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (m_fd < 0) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         m_error = std::strerror(errno);
         return false;
     }
-    m_source = std::make_unique<FileByteSource>(m_fd, m_fileSize);
+    m_handle = std::make_shared<FileHandle>(fd);
+    if (::fstat(fd, &st) != 0) { // (of the file opened, should another have taken its name)
+        m_error = std::strerror(errno);
+        return false;
+    }
+    m_fileSize = uint64_t(st.st_size);
+    m_source = std::make_unique<FileByteSource>(fd, m_fileSize);
     uint8_t magic[4] = {};
     const ssize_t magicBytes = m_source->readAt(0, magic, sizeof magic);
     if (magicBytes < 0) {
         m_error = m_source->errorString();
         return false;
     }
-    CaptureFile file{path, false, compressionOf(magic, size_t(magicBytes)), nullptr};
+    CaptureFile file;
+    file.path = path;
+    file.compression = compressionOf(magic, size_t(magicBytes));
+    file.handle = m_handle;
     m_compressed = file.compression != Compression::None;
     if (m_compressed) { // its contents are read decompressed
         file.index = std::make_shared<CompressedIndex>();
-        m_source = openByteSource(m_fd, m_fileSize, file.compression, file.index);
+        m_source = openByteSource(fd, m_fileSize, file.compression, file.index);
     }
 
     // The global header (of the uncompressed contents).
@@ -179,19 +184,19 @@ bool CaptureFileReader::open(const std::string& path, uint32_t fileIndex, Captur
         got == ssize_t(sizeof header) ? PcapFileFormat::fromGlobalHeader(header) : std::nullopt;
     m_recordHeaderSize = format ? format->recordHeaderSize : 16;
     m_recordEnd = 24; // the global header
+    file.pcapFormat = format;
     if (m_layout->files.size() <= m_fileIndex)
         m_layout->files.resize(size_t(m_fileIndex) + 1);
     m_layout->files[m_fileIndex] = file;
 
-    // libpcap reads through a FILE: of the same descriptor (a capture holds one), or one that
-    // decompresses.
-    std::FILE* stream = m_compressed ? openSourceAsFile(*m_source) : fdopen(m_fd, "rb");
+    // libpcap reads through a FILE over the same bytes (the file's one descriptor, which the
+    // layout keeps for reading frames again; decompressed for a compressed file).
+    std::FILE* stream = openSourceAsFile(*m_source);
     if (!stream) {
         m_error = std::strerror(errno);
         return false;
     }
     m_stream = stream;
-    m_streamOwnsFd = !m_compressed;
     // libpcap reads pcapng through a large buffer (glibc ignores the size unless it is given the
     // buffer: it would read 4 KiB at a time). Of classic pcap it reads the header and the few
     // records left to it, each after a seek that drops what was buffered: 4 KiB suit them.
@@ -287,8 +292,21 @@ CaptureFileReader::Status CaptureFileReader::next(FrameView& frame)
             frame.snapLength = i.snapLength;
         }
         ++m_framesRead;
+        return status;
     }
-    return status;
+    return status == Status::Error ? status : endedEarlyIfShrunk(status);
+}
+
+CaptureFileReader::Status CaptureFileReader::endedEarlyIfShrunk(Status status)
+{
+    // A file cut short while it was read can end at a record's end, as if it were whole.
+    const int64_t now = m_handle->currentSize();
+    if (now < 0 || uint64_t(now) >= m_fileSize)
+        return status;
+    const std::string shrunk = "the file was cut short while it was read (from " + std::to_string(m_fileSize) +
+                               " to " + std::to_string(now) + " bytes)";
+    m_error = status == Status::Truncated ? m_error + "; " + shrunk : shrunk;
+    return Status::Truncated;
 }
 
 CaptureFileReader::Status CaptureFileReader::nextFromPcapNg(FrameView& frame)

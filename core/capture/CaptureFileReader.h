@@ -60,6 +60,9 @@ private:
     Status readWithLibpcap(FrameView& frame);
     /// The next frame of PcapNgReader (a pending one first).
     Status nextFromPcapNg(FrameView& frame);
+    /// End or Truncated as `status` says, or Truncated when the file is smaller now than when it
+    /// was opened (it shrank while it was read; errorString() says so).
+    Status endedEarlyIfShrunk(Status status);
     /// Starts PcapNgReader on the file and steps over the first `frames` frames; true when it
     /// then reads on where libpcap could not (its next frame is kept pending), false when it
     /// fails there too.
@@ -67,9 +70,8 @@ private:
 
     pcap* m_pcap = nullptr;
     std::unique_ptr<char[]> m_fileBuffer; ///< pcapng: libpcap's FILE reads through it
-    int m_fd = -1;                        ///< the file
+    std::shared_ptr<FileHandle> m_handle; ///< the file (the layout shares it)
     std::FILE* m_stream = nullptr;        ///< what libpcap reads (its pcap_t closes it)
-    bool m_streamOwnsFd = false;
     std::unique_ptr<ByteSource> m_source; ///< its bytes (uncompressed), for the walker and PcapNgReader
     bool m_compressed = false;
     PcapRecordWalker m_walker;

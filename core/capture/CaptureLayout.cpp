@@ -15,7 +15,10 @@ uint32_t CaptureLayout::largestSnapLength() const
 CaptureLayout CaptureLayout::ofFile(std::string path, bool pcapng, int linkType, uint32_t snapLength)
 {
     CaptureLayout layout;
-    layout.files.push_back({std::move(path), pcapng, Compression::None, nullptr});
+    CaptureFile file;
+    file.path = std::move(path);
+    file.pcapng = pcapng;
+    layout.files.push_back(std::move(file));
     CaptureInterface i;
     i.linkType = linkType;
     i.snapLength = snapLength;

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "CompressedByteSource.h"
+#include "PcapFileFormat.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,12 @@ struct CaptureFile
     Compression compression = Compression::None;
     /// A compressed file's access points, shared by all that read it.
     std::shared_ptr<CompressedIndex> index;
+    /// Classic pcap: how its records are laid out, as its header said when it was loaded
+    /// (nullopt: not known, read from the file when a frame is read again).
+    std::optional<PcapFileFormat> pcapFormat;
+    /// The file as it was opened when it was loaded, shared by every copy of the layout
+    /// (null: frames are read again from the file at `path`).
+    std::shared_ptr<const FileHandle> handle;
 };
 
 /// An interface that captured frames: a classic pcap file's one link type, or one pcapng

@@ -2,6 +2,7 @@
 
 #include "ByteSwap.h"
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -42,13 +43,31 @@ bool FrameSource::openFile(size_t index)
 {
     OpenFile& f = m_files[index];
     const CaptureFile& file = m_layout.files[index];
-    f.fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = file.handle ? file.handle->fd() : -1; // the file as it was loaded
+    if (!file.handle) {
+        f.fd = fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            m_error = std::strerror(errno);
+            return false;
+        }
+    }
     struct stat st{};
-    if (f.fd < 0 || ::fstat(f.fd, &st) != 0) {
+    if (::fstat(fd, &st) != 0) {
         m_error = std::strerror(errno);
         return false;
     }
-    f.bytes = openByteSource(f.fd, uint64_t(st.st_size), file.compression, file.index);
+    f.bytes = openByteSource(fd, uint64_t(st.st_size), file.compression, file.index);
+    f.pcapFormat = file.pcapFormat;
+    if (!file.pcapng && !f.pcapFormat) { // (a layout not made by reading the file)
+        uint8_t header[24];
+        if (readAt(*f.bytes, 0, header, sizeof header))
+            f.pcapFormat = PcapFileFormat::fromGlobalHeader(header);
+        if (!f.pcapFormat) {
+            m_error = "not a pcap file";
+            f.bytes.reset();
+            return false;
+        }
+    }
     return true;
 }
 
@@ -59,7 +78,7 @@ const std::string& FrameSource::pathOf(const FrameRecord& record) const
     return i && i->file < m_layout.files.size() ? m_layout.files[i->file].path : kNone;
 }
 
-ByteSource* FrameSource::fileOf(const FrameRecord& record)
+FrameSource::OpenFile* FrameSource::fileOf(const FrameRecord& record)
 {
     const CaptureInterface* i = m_layout.interfaceOf(record.interface);
     if (!i || i->file >= m_files.size()) {
@@ -68,7 +87,7 @@ ByteSource* FrameSource::fileOf(const FrameRecord& record)
     }
     if (!m_files[i->file].bytes && !openFile(i->file))
         return nullptr;
-    return m_files[i->file].bytes.get();
+    return &m_files[i->file];
 }
 
 bool FrameSource::readAt(ByteSource& file, uint64_t offset, void* buffer, size_t size)
@@ -76,76 +95,83 @@ bool FrameSource::readAt(ByteSource& file, uint64_t offset, void* buffer, size_t
     const ssize_t got = file.readAt(offset, buffer, size);
     if (got == ssize_t(size))
         return true;
-    m_error = got < 0 ? file.errorString() : "the file is shorter than before";
+    m_error = got < 0 ? file.errorString()
+                      : "the file was cut short since it was loaded: it now ends at byte " +
+                            std::to_string(offset + uint64_t(got)) + ", before the end of this frame";
+    return false;
+}
+
+bool FrameSource::changed(const char* what)
+{
+    m_error = std::string("the file changed since it was loaded: ") + what +
+              " (open it again to read it as it is now)";
     return false;
 }
 
 bool FrameSource::resolvePcapNgData(ByteSource& file, const FrameRecord& record, uint64_t& dataOffset)
 {
     // The block ends at record.position with its total length repeated; its header says which
-    // kind of packet block it is, and so where the packet data starts.
+    // kind of packet block it is, and so where the packet data starts; its lengths must still
+    // be the frame's.
+    if (record.position < 12)
+        return changed("no packet block ends where this frame's did");
     uint32_t trailer = 0;
-    if (record.position < 12 || !readAt(file, record.position - 4, &trailer, 4))
+    if (!readAt(file, record.position - 4, &trailer, 4))
         return false;
     for (uint32_t length : {trailer, byteSwapped(trailer)}) {
         if (length < 12 || length > record.position)
             continue;
-        uint32_t head[2];
-        uint64_t start = record.position - length;
-        if (!readAt(file, start, head, 8))
+        uint32_t head[7] = {};
+        const uint64_t start = record.position - length;
+        if (!readAt(file, start, head, std::min<size_t>(length - 4, sizeof head)))
             return false;
-        bool swapped = length != trailer;
-        uint32_t type = swapped ? byteSwapped(head[0]) : head[0];
-        uint32_t headLength = swapped ? byteSwapped(head[1]) : head[1];
-        if (headLength != length)
+        const bool swapped = length != trailer;
+        auto field = [&](size_t i) { return swapped ? byteSwapped(head[i]) : head[i]; };
+        if (field(1) != length)
             continue;
-        switch (type) {
+        switch (field(0)) {
         case 6: // Enhanced Packet Block
-        case 2: // obsolete Packet Block
+        case 2: // obsolete Packet Block: lengths at the same places
+            if (length < 32 || field(5) < record.capturedLength || field(6) != record.originalLength)
+                return changed("the packet block where this frame was holds another");
             dataOffset = start + 28;
             return true;
         case 3: // Simple Packet Block
+            if (length < 16 || field(2) != record.originalLength)
+                return changed("the packet block where this frame was holds another");
             dataOffset = start + 12;
             return true;
         default:
             break;
         }
     }
-    m_error = "no packet block at the stored position";
-    return false;
+    return changed("no packet block ends where this frame's did");
 }
 
-bool FrameSource::checkPcapRecord(ByteSource& file, const FrameRecord& record)
+bool FrameSource::checkPcapRecord(ByteSource& file, const PcapFileFormat& format, const FrameRecord& record)
 {
-    // The record header before the data must still describe this frame (16 bytes, or 24 in
-    // the modified format; its lengths the other way round in files before version 2.3);
-    // otherwise the file was replaced since it was loaded.
-    for (uint64_t headerSize : {16u, 24u}) {
-        uint32_t header[4];
-        if (record.position < 24 + headerSize || !readAt(file, record.position - headerSize, header, 16))
-            continue;
-        for (bool swap : {false, true}) {
-            for (bool exchanged : {false, true}) {
-                const uint32_t included = swap ? byteSwapped(header[exchanged ? 3 : 2]) : header[exchanged ? 3 : 2];
-                const uint32_t original = swap ? byteSwapped(header[exchanged ? 2 : 3]) : header[exchanged ? 2 : 3];
-                if (original == record.originalLength && included >= record.capturedLength)
-                    return true;
-            }
-        }
-    }
-    m_error = "the capture changed since it was loaded";
-    return false;
+    // The record header before the data must still describe this frame: its time and lengths
+    // (libpcap may have cut the data to the snap length); otherwise the file was rewritten
+    // since it was loaded.
+    uint8_t header[16];
+    if (record.position < 24 + format.recordHeaderSize)
+        return changed("no record starts where this frame's did");
+    if (!readAt(file, record.position - format.recordHeaderSize, header, sizeof header))
+        return false;
+    const PcapFileFormat::Record r = format.record(header);
+    if (r.timeNs != record.timeNs || r.original != record.originalLength || r.captured < record.capturedLength)
+        return changed("the record where this frame was holds another");
+    return true;
 }
 
 bool FrameSource::read(const FrameRecord& record, std::vector<uint8_t>& out)
 {
-    ByteSource* source = fileOf(record);
-    if (!source)
+    OpenFile* f = fileOf(record);
+    if (!f)
         return false;
-    ByteSource& file = *source;
-    const bool pcapng = m_layout.files[m_layout.interfaces[record.interface].file].pcapng;
+    ByteSource& file = *f->bytes;
     uint64_t offset = record.position;
-    if (pcapng ? !resolvePcapNgData(file, record, offset) : !checkPcapRecord(file, record))
+    if (f->pcapFormat ? !checkPcapRecord(file, *f->pcapFormat, record) : !resolvePcapNgData(file, record, offset))
         return false;
     out.resize(record.capturedLength);
     return record.capturedLength == 0 || readAt(file, offset, out.data(), out.size());

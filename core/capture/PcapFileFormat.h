@@ -1,7 +1,11 @@
 #pragma once
 
+#include "ByteSwap.h"
+
 #include <cstdint>
+#include <cstring>
 #include <optional>
+#include <utility>
 
 namespace fi {
 
@@ -23,6 +27,37 @@ struct PcapFileFormat
     /// The format of a file whose first 24 bytes are `header`; nullopt when its magic number is
     /// not one of classic pcap's.
     static std::optional<PcapFileFormat> fromGlobalHeader(const uint8_t (&header)[24]);
+
+    /// What a record header says, as libpcap 1.10 reads it: the lengths in their right order,
+    /// the time in nanoseconds since the epoch.
+    struct Record
+    {
+        uint32_t captured = 0;
+        uint32_t original = 0;
+        int64_t timeNs = 0;
+    };
+    /// The record whose header (its first 16 bytes, the same in every format) is at `header`.
+    Record record(const uint8_t* header) const
+    {
+        // seconds, fraction of a second, captured length, original length (then, in
+        // Kuznetzov's format, 8 bytes not read here)
+        auto field = [&](size_t index) {
+            uint32_t value;
+            std::memcpy(&value, header + 4 * index, 4);
+            return byteSwapped ? fi::byteSwapped(value) : value;
+        };
+        Record r{field(2), field(3), 0};
+        if (lengthFields == LengthFields::Exchanged ||
+            (lengthFields == LengthFields::ExchangedWhenCapturedExceedsOriginal && r.captured > r.original))
+            std::swap(r.captured, r.original);
+        // Seconds are unsigned 32-bit (libpcap reads them signed, so 2038 and later would be
+        // negative). libpcap reads the fraction signed in this machine's byte order but
+        // unsigned when it swaps the bytes; a microsecond fraction is scaled up.
+        const uint32_t fractionField = field(1);
+        const int64_t fraction = byteSwapped ? int64_t(fractionField) : int64_t(int32_t(fractionField));
+        r.timeNs = int64_t(field(0)) * 1'000'000'000 + (nanosecond ? fraction : fraction * 1000);
+        return r;
+    }
 };
 
 } // namespace fi

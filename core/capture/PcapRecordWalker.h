@@ -51,7 +51,6 @@ public:
 private:
     /// ReadBuffer::ensure(), with libpcap's message when reading fails.
     bool ensureBuffered(size_t bytes);
-    uint32_t field(const uint8_t* header, size_t index) const;
 
     ReadBuffer m_buffer;
     uint64_t m_recordOffset = 0;

@@ -183,12 +183,21 @@ ExportResult FlowExporter::run()
 {
     ExportResult result;
     result.directory = m_options.directory.empty() ? "." : m_options.directory;
+    // the directories the export makes, deepest first: an export that does not succeed
+    // removes them again (those it left empty)
+    std::vector<fs::path> made;
+    std::error_code ec;
+    for (fs::path dir = fs::absolute(result.directory, ec); !ec && !dir.empty() && !fs::exists(dir, ec);
+         dir = dir.parent_path())
+        made.push_back(dir);
     std::string error;
     if (!FlowWriterPool::prepareDirectory(m_options.directory, error))
         return ended(std::move(result), ExportResult::End::Failed, std::move(error));
-    if (m_options.format == ExportFormat::Csv)
-        return writeCsv(std::move(result));
-    return writeFrames(std::move(result));
+    result = m_options.format == ExportFormat::Csv ? writeCsv(std::move(result)) : writeFrames(std::move(result));
+    if (!result.ok())
+        for (const fs::path& dir : made)
+            fs::remove(dir, ec); // (not one that holds anything)
+    return result;
 }
 
 ExportResult FlowExporter::writeFrames(ExportResult result)

@@ -17,7 +17,8 @@ namespace fi {
 ///
 /// Frames are read again by their stored positions (FrameSource), never by rescanning the
 /// capture. Every file is written under a temporary name and all are given their final names
-/// only when the whole export succeeded; a cancelled or failed export removes what it wrote,
+/// only when the whole export succeeded; a cancelled or failed export removes what it wrote
+/// (the directories it made too),
 /// and a file that existed before is replaced (OverwritePolicy::Overwrite) only then.
 ///
 /// The constructor copies what the export needs from the store, so run() may go on another

@@ -120,6 +120,19 @@ bool FlowWriterPool::fail(const std::string& path, const std::string& what)
     return false;
 }
 
+std::string FlowWriterPool::reasonOf(int error, const Slot* slot) const
+{
+    // The directory may have been removed meanwhile (the files in it went with it), or a file
+    // written before removed from it.
+    const std::string directory =
+        m_stagingDirectory.empty() ? m_directory.substr(0, m_directory.size() - 1) : m_stagingDirectory;
+    if (error == ENOENT && !fileops::isDirectory(directory))
+        return "the directory it was being written in (" + directory + ") no longer exists";
+    if (error == ENOENT && slot && slot->created)
+        return "what was written of it so far (" + temporaryPath(*slot) + ") is gone";
+    return std::strerror(error);
+}
+
 std::string FlowWriterPool::uniqueName(const std::string& label)
 {
     // Two flows can share a label (same BufferID reopened within the same timestamp): the
@@ -209,7 +222,7 @@ bool FlowWriterPool::writePayload(uint32_t flow, Slot& slot, const FrameView& fr
             const int error = fileops::writeAt(temporaryPath(slot), at, data, n);
             --m_openFiles;
             if (error != 0)
-                return fail(finalPath(slot), std::strerror(error));
+                return fail(finalPath(slot), reasonOf(error, &slot));
             at += n;
             data += n;
             length -= n;
@@ -236,9 +249,12 @@ bool FlowWriterPool::writeOut(uint32_t flow)
     const int error =
         fileops::appendToFile(temporaryPath(slot), !slot.created, bytes.data(), bytes.size());
     --m_openFiles;
-    slot.created = true; // even when writing failed: removed if the output does not stand
-    if (error != 0)
-        return fail(finalPath(slot), std::strerror(error));
+    if (error != 0) {
+        fail(finalPath(slot), reasonOf(error, &slot));
+        slot.created = true; // (maybe it was): removed if the output does not stand
+        return false;
+    }
+    slot.created = true;
     m_bytesWritten += bytes.size();
     slot.onDisk += bytes.size();
     bytes.clear();
@@ -318,7 +334,7 @@ bool FlowWriterPool::commit()
             return true;
         }
         if (error != EEXIST && error != ENOTEMPTY)
-            return fail(target, std::strerror(error));
+            return fail(target, reasonOf(error));
     }
     std::vector<uint32_t> renamed, movedAside;
     auto failed = [&](const std::string& path, const std::string& why) {
@@ -344,7 +360,7 @@ bool FlowWriterPool::commit()
             error = rename(temp, target, false);
         }
         if (error != 0)
-            return failed(target, std::strerror(error));
+            return failed(target, reasonOf(error, &slot));
         slot.committed = true;
         ++m_committed;
         renamed.push_back(flow);

@@ -150,6 +150,8 @@ private:
     /// Removes the temporary files (and the committed ones too) and drops the waiting bytes.
     void removeFiles(bool committedToo);
     bool fail(const std::string& path, const std::string& what);
+    /// Why writing or renaming the slot's file failed with `error`, for a message.
+    std::string reasonOf(int error, const Slot* slot = nullptr) const;
     std::string uniqueName(const std::string& label);
 
     OutputOptions m_options;

@@ -42,7 +42,8 @@ bool FollowStream::build(const Input& input, std::string& error, const std::atom
     *this = FollowStream();
     FrameSource source;
     if (!source.open(input.layout)) {
-        error = source.errorString();
+        error = input.layout.files.empty() ? source.errorString()
+                                           : input.layout.files[0].path + ": " + source.errorString();
         return false;
     }
     std::vector<uint8_t> bytes;
@@ -53,7 +54,8 @@ bool FollowStream::build(const Input& input, std::string& error, const std::atom
         }
         FrameView frame{.number = f.number, .record = f.record};
         if (!source.read(frame, bytes)) {
-            error = "frame " + std::to_string(frame.number) + ": " + source.errorString();
+            error = source.pathOf(frame.record) + ": frame " + std::to_string(frame.number) + ": " +
+                    source.errorString();
             return false;
         }
         const TcpPacket tcp = decodeTcp(frame.linkType, bytes.data(), bytes.size(), frame.record.originalLength);

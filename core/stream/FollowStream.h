@@ -49,8 +49,9 @@ public:
 
     /// Follows flow `flow` of `store`; false with `error` when the capture cannot be read.
     bool build(const CaptureStore& store, uint32_t flow, std::string& error);
-    /// Reads and reassembles `input`'s frames; false with `error` when the capture cannot be
-    /// read, or when `cancel` became true (error empty).
+    /// Reads and reassembles `input`'s frames; false with `error` (naming the file, and the
+    /// frame that could not be read) when the capture cannot be read, or when `cancel` became
+    /// true (error empty).
     bool build(const Input& input, std::string& error, const std::atomic<bool>* cancel = nullptr);
 
     /// Every flow of `flow`'s connection, with its direction (0: as `flow`, 1: the other), in

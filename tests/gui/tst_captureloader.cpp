@@ -1,33 +1,37 @@
-// The background loader: progress and completion signals, batches while the file is read,
-// cancellation, a second open during a load, truncated and non-capture files.
+// The background loader: progress and completion signals, flows that reach the model batch by
+// batch while the file is still read, cancellation, a second open during a load, truncated and
+// non-capture files.
 
 #include "CaptureBuilder.h"
+#include "Waits.h"
 
 #include "CaptureLoader.h"
 #include "FlowTableModel.h"
 
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
 using namespace fi;
 using namespace fi::test;
 
 namespace {
 
-/// `flows` connections of `perFlow` packets each, interleaved; every connection ends with FIN.
-CaptureSpec manyFlows(int flows, int perFlow)
+/// `flows` connections of `perFlow` packets each, every one ending with FIN: interleaved (all
+/// open at once), or `inTurn`, one after another (new flows all along the file).
+CaptureSpec manyFlows(int flows, int perFlow, bool inTurn = false)
 {
     CaptureSpec spec;
-    for (int i = 0; i < perFlow; ++i)
-        for (int f = 0; f < flows; ++f) {
+    for (int outer = 0; outer < (inTurn ? flows : perFlow); ++outer)
+        for (int inner = 0; inner < (inTurn ? perFlow : flows); ++inner) {
+            const int f = inTurn ? outer : inner, i = inTurn ? inner : outer;
             TcpSpec s;
             s.srcPort = uint16_t(10000 + f % 50000);
             s.flags = i == 0 ? TcpFlag::SYN : (i + 1 == perFlow ? TcpFlag::FIN : TcpFlag::ACK);
             s.payload = size_t(i % 3) * 100;
             const std::string src = "10.1." + std::to_string(f / 50000) + ".1";
-            spec.add(tcpOverIpv4(src, "10.0.0.2", s), 1000 + i, uint32_t(f));
+            spec.add(tcpOverIpv4(src, "10.0.0.2", s), 1000 + outer, uint32_t(inner));
         }
     return spec;
 }
@@ -58,6 +62,7 @@ class TestCaptureLoader : public QObject
 private:
     QTemporaryDir m_dir;
     QString m_big;
+    QString m_spread;
 
 private slots:
     void initTestCase()
@@ -65,6 +70,10 @@ private slots:
         qRegisterMetaType<LoadResult>("LoadResult");
         m_big = m_dir.filePath("big.pcap");
         writeFile(m_big, pcapFile(manyFlows(2000, 150))); // 300,000 frames
+        // 200,000 frames, a new flow every 10: more than a few batches (each of 16,384 frames
+        // at most), the loader waiting while 3 are not yet taken
+        m_spread = m_dir.filePath("spread.pcap");
+        writeFile(m_spread, pcapFile(manyFlows(20000, 10, true)));
     }
 
     void loadsEverythingWithProgress()
@@ -77,7 +86,7 @@ private slots:
         QSignalSpy started(&loader, &CaptureLoader::started);
         loader.load(m_big);
         QVERIFY(loader.isLoading());
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
         QVERIFY(!loader.isLoading());
         QCOMPARE(started.size(), 1);
         const LoadResult r = finished.front().front().value<LoadResult>();
@@ -110,7 +119,7 @@ private slots:
         QSignalSpy batches(&loader, &CaptureLoader::batchReady);
         loader.load(m_big);
         loader.cancel();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
         const LoadResult r = finished.front().front().value<LoadResult>();
         QCOMPARE(r.summary.end, TraceSummary::End::Cancelled);
         QVERIFY(r.summary.framesRead < 300000u);
@@ -128,8 +137,10 @@ private slots:
         QSignalSpy started(&loader, &CaptureLoader::started);
         loader.load(m_big);
         loader.load(small);
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
-        QTest::qWait(200); // nothing of the first load may arrive late
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
+        // nothing of the first load may arrive late: once both workers have ended, all they
+        // posted has been delivered
+        QTRY_VERIFY2_WITH_TIMEOUT(loader.workerCount() == 0, "the first load's worker did not end", kWorkerTimeoutMs);
         QCOMPARE(finished.size(), 1);
         QCOMPARE(finished.front().front().value<LoadResult>().path, small);
         QCOMPARE(c.model.rowCount(), 3);
@@ -148,12 +159,42 @@ private slots:
         collect(loader, c);
         QSignalSpy finished(&loader, &CaptureLoader::finished);
         loader.load(path);
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
         const LoadResult r = finished.front().front().value<LoadResult>();
         QCOMPARE(r.summary.end, TraceSummary::End::Truncated);
         QCOMPARE(r.summary.framesRead, 49u);
         QCOMPARE(c.model.rowCount(), 5);
         QCOMPARE(c.model.store().frames.size(), size_t(49));
+    }
+
+    /// The file is cut short while it loads (at its first batch): the load ends truncated,
+    /// saying that the file shrank while it was read, with the flows read so far.
+    void aFileCutShortWhileItLoadsSaysSo()
+    {
+        const QString path = m_dir.filePath("shrinks.pcap");
+        QFile::remove(path);
+        QVERIFY(QFile::copy(m_spread, path));
+        const qint64 size = QFileInfo(path).size();
+        CaptureLoader loader;
+        Collected c;
+        collect(loader, c);
+        QSignalSpy finished(&loader, &CaptureLoader::finished);
+        bool cut = false;
+        QObject::connect(&loader, &CaptureLoader::batchReady, &c.model, [&] {
+            if (!cut)
+                cut = QFile::resize(path, size / 2); // ahead of the reader, which waits for room
+        });
+        loader.load(path);
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
+        QVERIFY(cut);
+        const LoadResult r = finished.front().front().value<LoadResult>();
+        QCOMPARE(r.summary.end, TraceSummary::End::Truncated);
+        QVERIFY2(QString::fromStdString(r.summary.message)
+                     .contains(QString("the file was cut short while it was read (from %1 to %2 bytes)").arg(size).arg(size / 2)),
+                 r.summary.message.c_str());
+        QVERIFY(r.summary.framesRead < 200000u);
+        QCOMPARE(c.model.store().frames.size(), size_t(r.summary.framesRead));
+        QVERIFY(c.model.rowCount() > 0);
     }
 
     void notACaptureFails()
@@ -167,7 +208,7 @@ private slots:
         QSignalSpy failed(&loader, &CaptureLoader::failed);
         QSignalSpy finished(&loader, &CaptureLoader::finished);
         loader.load(path);
-        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
+        QVERIFY2(failed.wait(kWorkerTimeoutMs), "the load did not fail");
         QCOMPARE(failed.front()[0].toString(), path);
         QVERIFY(failed.front()[1].toString().contains("not a pcap"));
         QVERIFY(finished.isEmpty());
@@ -177,9 +218,63 @@ private slots:
     void destroyingDuringALoadDoesNotHang()
     {
         auto* loader = new CaptureLoader;
+        QSignalSpy batches(loader, &CaptureLoader::batchReady);
         loader->load(m_big);
-        QThread::msleep(20);
+        QVERIFY2(batches.wait(kWorkerTimeoutMs), "no batch came"); // the worker is reading
+        QVERIFY(loader->isLoading());
+        Watchdog watchdog("destroying a loader during a load");
         delete loader; // cancels and waits
+    }
+
+    /// Flows reach the model while the file is still read: batch by batch, the first of them
+    /// long before the load ends, with fewer flows than the capture has.
+    void flowsReachTheModelBeforeTheLoadFinishes()
+    {
+        CaptureLoader loader;
+        Collected c;
+        collect(loader, c);
+        QSignalSpy finished(&loader, &CaptureLoader::finished);
+        int firstRows = -1, insertions = 0;
+        qint64 firstRead = -1, fileSize = -1;
+        bool finishedFirst = false;
+        QObject::connect(&loader, &CaptureLoader::progress, &c.model, [&](qint64 read, qint64 size) {
+            if (firstRead < 0) {
+                firstRead = read;
+                fileSize = size;
+            }
+        });
+        QObject::connect(&c.model, &QAbstractItemModel::rowsInserted, &c.model, [&] {
+            if (insertions++ == 0) {
+                firstRows = c.model.rowCount();
+                finishedFirst = !finished.isEmpty() || !loader.isLoading();
+            }
+        });
+        loader.load(m_spread);
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
+        QCOMPARE(finished.front().front().value<LoadResult>().summary.end, TraceSummary::End::Complete);
+        QCOMPARE(c.model.rowCount(), 20000);
+        QVERIFY2(!finishedFirst, "the first flows came after the load had finished");
+        QVERIFY2(firstRows > 0 && firstRows < 20000, qPrintable(QString::number(firstRows)));
+        QVERIFY2(insertions > 1, qPrintable(QString::number(insertions)));
+        QVERIFY2(firstRead > 0 && firstRead < fileSize, qPrintable(QString("%1 of %2").arg(firstRead).arg(fileSize)));
+    }
+
+    /// The worker is still reading when the first flows are shown: cancelled then, the load
+    /// stops with the frames read so far, the model holding their flows.
+    void aLoadCancelledAtItsFirstFlowsStopsMidFile()
+    {
+        CaptureLoader loader;
+        Collected c;
+        collect(loader, c);
+        QSignalSpy finished(&loader, &CaptureLoader::finished);
+        QObject::connect(&c.model, &QAbstractItemModel::rowsInserted, &c.model, [&] { loader.cancel(); });
+        loader.load(m_spread);
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
+        const LoadResult r = finished.front().front().value<LoadResult>();
+        QCOMPARE(r.summary.end, TraceSummary::End::Cancelled);
+        QVERIFY2(r.summary.framesRead < 200000u, qPrintable(QString::number(r.summary.framesRead)));
+        QCOMPARE(c.model.store().frames.size(), size_t(r.summary.framesRead));
+        QVERIFY(c.model.rowCount() > 0 && c.model.rowCount() < 20000);
     }
 };
 

@@ -5,6 +5,7 @@
 
 #include "CaptureBuilder.h"
 #include "LoadBatches.h"
+#include "Waits.h"
 #include "PacketBuilder.h"
 
 #include "ConversationModel.h"
@@ -256,7 +257,7 @@ private slots:
         window.show();
         QSignalSpy loaded(&window, &MainWindow::loadFinished);
         window.openCapture(path);
-        QVERIFY(loaded.wait(10000));
+        QVERIFY2(loaded.wait(kWorkerTimeoutMs), "the capture did not load");
         QCOMPARE(window.flowView()->model(), window.flowModel());
         window.modeBox()->setCurrentIndex(1);
         QVERIFY(window.conversationsMode());

@@ -8,7 +8,9 @@
 #include "ExportController.h"
 #include "ExportDialog.h"
 #include "FlowTableModel.h"
+#include "SmallDisk.h"
 #include "TestPaths.h"
+#include "Waits.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -25,6 +27,7 @@
 #include <QTest>
 #include <QTreeView>
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <unistd.h>
 
@@ -53,7 +56,10 @@ bool load(FlowTableModel& model, const QString& path)
                      [&model](const std::shared_ptr<const LoadBatch>& b) { model.applyBatch(*b); });
     QSignalSpy done(&loader, &CaptureLoader::finished);
     loader.load(path);
-    return done.wait(60000);
+    if (done.wait(kWorkerTimeoutMs))
+        return true;
+    QTest::qFail(qPrintable("loading " + path + " did not finish"), __FILE__, __LINE__);
+    return false;
 }
 
 template <typename T> T* byAccessibleName(QWidget* parent, const QString& name)
@@ -132,8 +138,10 @@ private:
     ExportResult exportChosen(ExportController& controller, const ExportOptions& options)
     {
         QSignalSpy finished(&controller, &ExportController::finished);
-        if (!controller.start(m_model.store(), m_chosen, options) || !finished.wait(60000))
-            return ended(ExportResult::End::Failed, "did not start or finish");
+        if (!controller.start(m_model.store(), m_chosen, options))
+            return ended(ExportResult::End::Failed, "the export did not start");
+        if (!finished.wait(kWorkerTimeoutMs))
+            return ended(ExportResult::End::Failed, "the export did not finish");
         return finished.front().front().value<ExportResult>();
     }
 
@@ -343,7 +351,7 @@ private slots:
         QVERIFY(controller.start(model.store(), all, options));
         QVERIFY(controller.isRunning());
         controller.cancel();
-        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the export did not finish");
         const ExportResult r = finished.front().front().value<ExportResult>();
         QCOMPARE(r.end, ExportResult::End::Cancelled);
         QVERIFY(filesIn(dir.filePath("out")).isEmpty());
@@ -368,6 +376,37 @@ private slots:
         QCOMPARE(QDir(out).entryList(files), before);
         QCOMPARE(m_model.rowCount(), 29);
         QCOMPARE(m_model.store().frames.size(), frames);
+        QCOMPARE(selectedFlows(m_view), m_chosen);
+    }
+
+    /// The disk fills during an export (a tmpfs, full; when run as root): the status says the
+    /// export failed, naming the file and the cause; the file that was there is as it was, and
+    /// nothing else is left.
+    void fullDiskSaysSoAndLeavesNothing()
+    {
+        QTemporaryDir mountPoint;
+        SmallDisk disk(mountPoint.path(), 256 * 1024);
+        if (!disk.isMounted())
+            QSKIP(qPrintable("no small file system to fill: " + disk.whyNot()));
+        const QString target = mountPoint.filePath("demo-flows.pcap");
+        QFile mine(target);
+        QVERIFY(mine.open(QIODevice::WriteOnly));
+        QCOMPARE(mine.write("mine"), 4);
+        mine.close();
+        QVERIFY(disk.fillLeaving(0));
+        const QStringList before = QDir(mountPoint.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+        ExportOptions options;
+        options.format = ExportFormat::MergedPcap;
+        options.directory = mountPoint.path().toStdString();
+        ExportController controller;
+        controller.setOverwriteQuestion([](const QStringList&) { return ExportController::OverwriteAnswer::Overwrite; });
+        const ExportResult r = exportChosen(controller, options);
+        QCOMPARE(r.end, ExportResult::End::Failed);
+        QCOMPARE(ExportController::summaryText(r),
+                 "Export failed: " + target + ": " + QString::fromLocal8Bit(std::strerror(ENOSPC)));
+        QCOMPARE(QDir(mountPoint.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), before);
+        QVERIFY(mine.open(QIODevice::ReadOnly));
+        QCOMPARE(mine.readAll(), QByteArray("mine"));
         QCOMPARE(selectedFlows(m_view), m_chosen);
     }
 };

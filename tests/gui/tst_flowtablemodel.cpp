@@ -3,6 +3,7 @@
 
 #include "CaptureBuilder.h"
 #include "LoadBatches.h"
+#include "Waits.h"
 #include "ModelTexts.h"
 #include "PacketBuilder.h"
 
@@ -454,7 +455,8 @@ private slots:
         load(model, batchesOf(conversations(12, 2), 1000));
         QSignalSpy sorted(&model, &FlowTableModel::sortingFinished);
         model.sort(FlowTableModel::SourcePort, Qt::DescendingOrder);
-        QThreadPool::globalInstance()->waitForDone(); // the worker's sort is done, not applied
+        // the worker's sort is done, not applied
+        QVERIFY2(QThreadPool::globalInstance()->waitForDone(kWorkerTimeoutMs), "the sort did not end");
         QCOMPARE(sorted.size(), 0);
         QCOMPARE(model.rowOf(11), 11);
         QVERIFY(model.isSorting());
@@ -515,8 +517,7 @@ private slots:
         model.sort(-1);
         QCOMPARE(rowFlows(model), (QList<int>{0, 1, 2, 3, 4, 5, 6, 7}));
         QCOMPARE(layout.size(), 1);
-        QThreadPool::globalInstance()->waitForDone();
-        QCoreApplication::processEvents(); // the worker's end, if anyone listens
+        QVERIFY2(drainThreadPool(), "the sort did not end"); // and its end delivered, if anyone listens
         QCOMPARE(model.sortColumn(), -1);
         QVERIFY(!model.isSorting());
         QCOMPARE(rowFlows(model), (QList<int>{0, 1, 2, 3, 4, 5, 6, 7}));
@@ -609,7 +610,7 @@ private slots:
         load(model, flowsFrom({"10.0.0.3", "10.0.0.1", "10.0.0.2"}));
         QSignalSpy sorted(&model, &FlowTableModel::sortingFinished);
         model.sort(FlowTableModel::Source, Qt::AscendingOrder); // 1, 2, 0
-        QThreadPool::globalInstance()->waitForDone();
+        QVERIFY2(QThreadPool::globalInstance()->waitForDone(kWorkerTimeoutMs), "the sort did not end");
         model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
         model.applyBatch(flowsFrom({"10.0.0.1", "10.0.0.4", "10.0.0.3", "10.0.0.2"}));
         QTRY_VERIFY(!sorted.isEmpty());

@@ -4,6 +4,7 @@
 // thread (FollowStreamPane: follow, layouts, save), and the main window's Follow Stream tab.
 
 #include "CaptureBuilder.h"
+#include "Waits.h"
 #include "FollowStreamPane.h"
 #include "MainWindow.h"
 #include "FrameTableModel.h"
@@ -181,16 +182,16 @@ private slots:
         pane.show();
         QSignalSpy ready(&pane, &FollowStreamPane::ready);
         pane.follow(store, 1); // the server's flow: its connection, with the server as direction 0
-        QVERIFY(ready.wait(10000));
+        QVERIFY2(ready.wait(kWorkerTimeoutMs), "the followed stream was not shown");
         QCOMPARE(pane.document()->lineCount(), size_t(8));
         QCOMPARE(pane.document()->direction(0), 1); // the client's request, the other direction
         QCOMPARE(pane.document()->text(0), QStringLiteral("GET / HTTP/1.1"));
 
         pane.setFormat(StreamDocument::Format::Hex);
-        QVERIFY(ready.wait(10000));
+        QVERIFY2(ready.wait(kWorkerTimeoutMs), "the followed stream was not shown");
         QCOMPARE(pane.document()->format(), StreamDocument::Format::Hex);
         pane.setShown(StreamDocument::Shown::Forward);
-        QVERIFY(ready.wait(10000));
+        QVERIFY2(ready.wait(kWorkerTimeoutMs), "the followed stream was not shown");
         QCOMPARE(pane.document()->lineCount(), size_t(4)); // 22 bytes, a gap, 3 bytes
 
         QSignalSpy clicked(&pane, &FollowStreamPane::frameClicked);
@@ -203,14 +204,14 @@ private slots:
         QSignalSpy found(&pane, &FollowStreamPane::findFinished);
         pane.findEdit()->setText("200 ok");
         pane.find();
-        QVERIFY(found.wait(10000));
+        QVERIFY2(found.wait(kWorkerTimeoutMs), "the find did not end");
         QCOMPARE(found.front().front().toBool(), true);
         QCOMPARE(view->currentLine(), std::optional<size_t>(0));
 
         QTemporaryDir dir;
         QSignalSpy saved(&pane, &FollowStreamPane::saveFinished);
         pane.saveTo(dir.filePath("server.bin"));
-        QVERIFY(saved.wait(10000));
+        QVERIFY2(saved.wait(kWorkerTimeoutMs), "the save did not end");
         QCOMPARE(saved.front().at(1).toString(), QString());
         QFile file(dir.filePath("server.bin"));
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -228,8 +229,9 @@ private slots:
         QSignalSpy ready(&pane, &FollowStreamPane::ready);
         pane.follow(store, 0);
         pane.follow(store, 1);
-        QVERIFY(ready.wait(10000));
-        QTest::qWait(100);
+        QVERIFY2(ready.wait(kWorkerTimeoutMs), "the followed stream was not shown");
+        // the first follow's job has ended and whatever it posted was delivered
+        QVERIFY2(drainThreadPool(), "the first follow's job did not end");
         QCOMPARE(ready.count(), 1);
         QCOMPARE(pane.followedFlow(), std::optional<uint32_t>(1));
         QCOMPARE(pane.document()->direction(0), 1);
@@ -242,13 +244,13 @@ private slots:
         window.show();
         QSignalSpy loaded(&window, &MainWindow::loadFinished);
         window.openCapture(m_capture);
-        QVERIFY(loaded.wait(10000));
+        QVERIFY2(loaded.wait(kWorkerTimeoutMs), "the capture did not load");
         QTreeView* flows = window.flowView();
         flows->setCurrentIndex(flows->model()->index(0, 0));
         QSignalSpy ready(window.followPane(), &FollowStreamPane::ready);
         window.followCurrentFlow();
         QCOMPARE(window.rightTabs()->currentWidget(), window.followPane());
-        QVERIFY(ready.wait(10000));
+        QVERIFY2(ready.wait(kWorkerTimeoutMs), "the followed stream was not shown");
         QCOMPARE(window.followPane()->followedFlow(), std::optional<uint32_t>(0));
         // the frames of the selected (client's) flow fill the frames table; a click on the
         // client's request selects its frame there
@@ -258,7 +260,7 @@ private slots:
         QTRY_COMPARE(window.frameView()->currentIndex().data(FrameTableModel::FrameNumberRole).toUInt(), 3u);
         // another current flow is followed while the tab is shown
         flows->setCurrentIndex(flows->model()->index(1, 0));
-        QVERIFY(ready.wait(10000));
+        QVERIFY2(ready.wait(kWorkerTimeoutMs), "the followed stream was not shown");
         QCOMPARE(window.followPane()->followedFlow(), std::optional<uint32_t>(1));
     }
 };

@@ -5,15 +5,19 @@
 #include "CaptureBuilder.h"
 #include "Compressor.h"
 #include "TestPaths.h"
+#include "Waits.h"
 
 #include "DetailsPane.h"
 #include "ExportController.h"
 #include "FieldTreeModel.h"
 #include "FlowTableModel.h"
+#include "FollowStreamPane.h"
 #include "FrameTableModel.h"
 #include "HexView.h"
 #include "FlowPlot.h"
+#include "CaptureLoader.h"
 #include "MainWindow.h"
+#include "StreamDocument.h"
 
 #include <qcustomplot.h>
 
@@ -55,9 +59,12 @@ LoadResult openAndWait(MainWindow& w, const QString& path)
 {
     QSignalSpy done(&w, &MainWindow::loadFinished);
     w.openCapture(path);
-    if (!done.wait(60000))
-        return {};
-    return done.front().front().value<LoadResult>();
+    if (done.wait(kWorkerTimeoutMs))
+        return done.front().front().value<LoadResult>();
+    QTest::qFail(qPrintable("loading " + path + " did not finish"), __FILE__, __LINE__);
+    LoadResult none; // (not a load that ended)
+    none.summary.end = TraceSummary::End::Cancelled;
+    return none;
 }
 
 } // namespace
@@ -98,7 +105,7 @@ private slots:
 
         QProcess cli;
         cli.start(cliPath(), {"index", demoCapture()});
-        QVERIFY(cli.waitForFinished(30000));
+        QVERIFY2(cli.waitForFinished(kWorkerTimeoutMs), "flowinspector-cli index did not finish");
         const QJsonArray flows = QJsonDocument::fromJson(cli.readAllStandardOutput()).object()["flows"].toArray();
         QVERIFY(flows.size() > 20);
         QMap<QString, int> expected, actual;
@@ -131,7 +138,7 @@ private slots:
         w.show();
         QSignalSpy done(&w, &MainWindow::loadFinished);
         w.openCaptures({pa, pb});
-        QVERIFY(done.wait(60000));
+        QVERIFY2(done.wait(kWorkerTimeoutMs), "the load did not finish");
         const LoadResult r = done.front().front().value<LoadResult>();
         QCOMPARE(r.summary.end, TraceSummary::End::Complete);
         QCOMPARE(r.summary.framesRead, 6u);
@@ -368,6 +375,95 @@ private slots:
         QVERIFY2(longest < 2000, qPrintable(QString::number(longest)));
     }
 
+    /// The capture changes on disk after it was loaded: renamed over or deleted, its frames
+    /// still show the bytes loaded; cut short or rewritten in place, a frame that cannot be read
+    /// as it was loaded says so in the details, naming the frame and the file, and Follow Stream
+    /// names the frame and the file too, never showing other bytes.
+    void aCaptureChangedOnDiskSaysSo_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<QString>("reason"); // empty: frame 4 reads as loaded
+        QTest::newRow("renamed over") << "renamed over" << "";
+        QTest::newRow("deleted") << "deleted" << "";
+        QTest::newRow("cut short") << "cut short" << "the file was cut short since it was loaded: it now ends at byte ";
+        QTest::newRow("rewritten") << "rewritten" << "the file changed since it was loaded: ";
+    }
+    void aCaptureChangedOnDiskSaysSo()
+    {
+        QFETCH(QString, fault);
+        QFETCH(QString, reason);
+        CaptureSpec spec, other;
+        for (int i = 0; i < 4; ++i) {
+            TcpSpec s;
+            s.flags = i == 0 ? TcpFlag::SYN : TcpFlag::ACK;
+            s.seq = uint32_t(1 + 10 * i);
+            s.payload = i == 0 ? 0 : 10;
+            spec.add(tcpOverIpv4("192.0.2.1", "192.0.2.2", s), 1000 + i);
+            s.payload = 30;
+            other.add(tcpOverIpv4("198.51.100.1", "198.51.100.2", s), 2000 + i);
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath("changes.pcap");
+        const Bytes bytes = pcapFile(spec);
+        writeFile(path, bytes);
+        MainWindow w;
+        w.resize(1024, 700);
+        w.show();
+        QCOMPARE(openAndWait(w, path).summary.end, TraceSummary::End::Complete);
+        if (fault == "renamed over") {
+            writeFile(path + ".new", pcapFile(other));
+            QVERIFY(QFile::remove(path) && QFile::rename(path + ".new", path));
+        } else if (fault == "deleted") {
+            QVERIFY(QFile::remove(path));
+        } else if (fault == "cut short") {
+            QVERIFY(QFile::resize(path, qint64(bytes.size()) - 5)); // inside frame 4
+        } else {
+            writeFile(path, pcapFile(other)); // in place
+        }
+
+        QTreeView* view = w.flowView();
+        view->setCurrentIndex(view->model()->index(0, 0));
+        QTableView* frames = w.frameView();
+        QTRY_COMPARE(frames->model()->rowCount(), 4);
+        frames->setCurrentIndex(frames->model()->index(3, 0));
+        HexView* hex = w.details()->hexView();
+        QLabel* title = nullptr;
+        for (QLabel* label : w.details()->findChildren<QLabel*>())
+            if (label->text().startsWith("Frame 4"))
+                title = label;
+        QVERIFY(title);
+        QTRY_VERIFY2_WITH_TIMEOUT(!title->text().endsWith("reading…"), "frame 4 was not read", kWorkerTimeoutMs);
+        if (reason.isEmpty()) {
+            QCOMPARE(hex->bytes(), QByteArray(reinterpret_cast<const char*>(spec.frames[3].bytes.data()),
+                                              qsizetype(spec.frames[3].bytes.size())));
+        } else {
+            QVERIFY2(title->text().startsWith("Frame 4 cannot be read: " + path + ": " + reason), qPrintable(title->text()));
+            QVERIFY(hex->bytes().isEmpty());
+            QVERIFY2(w.width() <= 1024, "a long message widened the window"); // it wraps
+        }
+
+        QSignalSpy ready(w.followPane(), &FollowStreamPane::ready);
+        w.followCurrentFlow();
+        if (reason.isEmpty()) {
+            QVERIFY2(ready.wait(kWorkerTimeoutMs), "the followed stream was not shown");
+            QCOMPARE(w.followPane()->document()->stream()->bytes(0).size(), size_t(30));
+            return;
+        }
+        QLabel* header = nullptr;
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            [&] {
+                for (QLabel* label : w.followPane()->findChildren<QLabel*>())
+                    if (label->text().startsWith("Cannot follow"))
+                        header = label;
+                return header != nullptr;
+            }(),
+            "Follow Stream did not say why it cannot follow", kWorkerTimeoutMs);
+        // (cut short: frames 1 to 3 are read, frame 4 is not; rewritten: frame 1 is not)
+        const QString frame = fault == "cut short" ? "4" : "1";
+        QVERIFY2(header->text().contains(": " + path + ": frame " + frame + ": " + reason), qPrintable(header->text()));
+        QVERIFY(ready.isEmpty());
+    }
+
     void aCaptureWithoutTcpSaysWhy()
     {
         CaptureSpec spec;
@@ -413,7 +509,7 @@ private slots:
         QSignalSpy finished(w.exporter(), &ExportController::finished);
         QTest::keyClick(view, Qt::Key_E, Qt::ControlModifier);
         QVERIFY(dialogSeen);
-        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the export did not finish");
         QStringList expected;
         for (int r : {0, 1})
             expected << view->model()->index(r, 0).data().toString() + ".json";
@@ -559,7 +655,7 @@ private slots:
             QSignalSpy done(&w, &MainWindow::loadFinished);
             w.openCapture(path);
             QTest::keyClick(w.flowView(), Qt::Key_Escape);
-            QVERIFY(done.wait(60000));
+            QVERIFY2(done.wait(kWorkerTimeoutMs), "the load did not finish");
             QCOMPARE(done.front().front().value<LoadResult>().summary.end, TraceSummary::End::Cancelled);
             QVERIFY(w.statusText().contains("cancelled"));
         }
@@ -568,6 +664,7 @@ private slots:
             w->show();
             w->openCapture(path);
             w->close();
+            Watchdog watchdog("closing the window during a load");
             delete w; // must not hang or crash with the worker running
         }
         {
@@ -580,8 +677,10 @@ private slots:
             const QString notes = other.filePath("notes.txt");
             writeFile(notes, Bytes{'n', 'o'});
             w.openCapture(notes);
-            QVERIFY(done.wait(60000));
-            QTest::qWait(100);
+            QVERIFY2(done.wait(kWorkerTimeoutMs), "the load did not finish");
+            // nothing of the stopped load arrives late: its worker has ended, all it posted delivered
+            QTRY_VERIFY2_WITH_TIMEOUT(w.findChild<CaptureLoader*>()->workerCount() == 0,
+                                      "the stopped load's worker did not end", kWorkerTimeoutMs);
             QCOMPARE(done.size(), 1);
             QCOMPARE(w.flowView()->model()->rowCount(), 0);
             QVERIFY2(w.statusText().contains("loading big.pcap was stopped"), qPrintable(w.statusText()));
@@ -595,8 +694,10 @@ private slots:
             QSignalSpy done(&w, &MainWindow::loadFinished);
             w.openCapture(path);
             w.openCapture(demoCapture());
-            QVERIFY(done.wait(60000));
-            QTest::qWait(100);
+            QVERIFY2(done.wait(kWorkerTimeoutMs), "the load did not finish");
+            // nothing of the stopped load arrives late: its worker has ended, all it posted delivered
+            QTRY_VERIFY2_WITH_TIMEOUT(w.findChild<CaptureLoader*>()->workerCount() == 0,
+                                      "the stopped load's worker did not end", kWorkerTimeoutMs);
             QCOMPARE(done.size(), 1);
             QVERIFY(w.windowTitle().startsWith("demo.pcapng"));
         }
