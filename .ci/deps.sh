@@ -10,6 +10,7 @@ packages=(
   libpcap-dev libqcustomplot-dev zlib1g-dev libzstd-dev
   xvfb xauth
   tcpflow
+  librsvg2-bin man-db desktop-file-utils appstream lintian shared-mime-info
 )
 
 missing=()

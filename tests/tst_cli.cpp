@@ -3,16 +3,15 @@
 
 #include "CaptureBuilder.h"
 #include "Compressor.h"
+#include "RunProcess.h"
 #include "TcpPacket.h"
 #include "TestPaths.h"
-#include "Waits.h"
 
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,23 +19,11 @@ using namespace fi::test;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = ProcessResult;
 
 Result cli(const QStringList& args)
 {
-    QProcess p;
-    p.start(cliPath(), args);
-    if (!p.waitForFinished(kWorkerTimeoutMs)) {
-        QTest::qFail(qPrintable("flowinspector-cli " + args.join(' ') + " did not finish"), __FILE__, __LINE__);
-        return {-1, {}, {}};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return runProcess(cliPath(), args);
 }
 
 CaptureSpec smallCapture()
@@ -338,7 +325,7 @@ private slots:
         QVERIFY(help.out.contains("Usage: flowinspector-cli"));
         Result version = cli({"--version"});
         QCOMPARE(version.exitCode, 0);
-        QVERIFY(version.out.startsWith("flowinspector-cli "));
+        QCOMPARE(version.out, QByteArray("flowinspector-cli " FLOWINSPECTOR_VERSION "\n"));
     }
 
     void badInput_data()

@@ -46,6 +46,9 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <pcap/pcap.h>
+#include <qcustomplot.h>
+
 using namespace fi;
 
 static void initResources()
@@ -515,8 +518,10 @@ void MainWindow::createActions()
                            tr("<b>FlowInspector %1</b><p>A TCP flow inspector. Flows are traced "
                               "as pcapkit's TraceFlow does: one direction of a connection, "
                               "labelled by its addresses, ports and first timestamp, ended by "
-                              "a FIN.</p>")
-                               .arg(QStringLiteral(FLOWINSPECTOR_VERSION)));
+                              "a FIN.</p><p>Qt %2 (built with %3)<br>%4<br>QCustomPlot %5</p>")
+                               .arg(QStringLiteral(FLOWINSPECTOR_VERSION), QString::fromLatin1(qVersion()),
+                                    QStringLiteral(QT_VERSION_STR), QString::fromLatin1(pcap_lib_version()),
+                                    QStringLiteral(QCUSTOMPLOT_VERSION_STR)));
     });
 
     QToolBar* bar = addToolBar(tr("Main"));
