@@ -8,7 +8,7 @@ root=$(cd "$here/../.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_decode fuzz_capture fuzz_filter)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_decode fuzz_capture fuzz_filter fuzz_stream fuzz_analysis)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" --target "${targets[@]}"
@@ -25,6 +25,8 @@ for t in "${targets[@]}"; do
       ;;
     fuzz_decode) seeds+=("$here/regressions/decode") ;;
     fuzz_filter) seeds+=("$here/regressions/filter") ;;
+    fuzz_stream) seeds+=("$here/regressions/stream") ;;
+    fuzz_analysis) seeds+=("$here/regressions/analysis") ;;
   esac
   existing=()
   for s in "${seeds[@]}"; do [ -d "$s" ] && existing+=("$s"); done
