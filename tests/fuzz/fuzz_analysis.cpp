@@ -140,7 +140,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         } else {
             check(a.ackedFlow == UINT32_MAX && a.ackRttNs == 0, "an acknowledged flow or RTT without an acknowledged frame");
         }
-        sent.push_back({flow, a.connection, s.seq + s.sequenceLength(), s.timeNs});
+        // (a SYN or FIN counts one more, both together one, as Wireshark's nextseq)
+        const uint32_t controls = (s.flags & (fi::TcpFlag::SYN | fi::TcpFlag::FIN)) ? 1 : 0;
+        sent.push_back({flow, a.connection, s.seq + s.length + controls, s.timeNs});
 
         Span& span = spans[flow];
         if (span.connection != a.connection) {
