@@ -1544,6 +1544,10 @@ private slots:
             << ack << -1 << 3u;
         QTest::newRow("a zero option length ends the options")
             << QByteArray("\x13\x00\x05\x0a\0\0\0\0\0\0\0\x09", 12) << ack << -1 << 0u;
+        // (fuzz_decode's differential check: the rich decode showed the option malformed, the
+        // fast one counted the block that fitted; regressions/decode/sack-past-header)
+        QTest::newRow("a SACK option claiming more than the header holds is malformed")
+            << QByteArray("\x05\x12\0\0\x03\xe8\0\0\x04\x4c", 10) << ack << -1 << 0u;
     }
     void tcpOptions()
     {

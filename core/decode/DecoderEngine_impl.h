@@ -1559,9 +1559,9 @@ void DecoderEngine<Sink>::tcp(size_t off, size_t end)
             ++p;
             continue;
         }
-        if (p + 2 > optionsEnd || u8(p + 1) < 2)
-            break;
-        const size_t optionEnd = p + u8(p + 1) < optionsEnd ? p + u8(p + 1) : optionsEnd;
+        if (p + 2 > optionsEnd || u8(p + 1) < 2 || p + u8(p + 1) > optionsEnd)
+            break; // malformed: the reading ends, as the rich decode's does
+        const size_t optionEnd = p + u8(p + 1);
         if (kind == 3 && (flags & TcpFlag::SYN) && u8(p + 1) == 3 && p + 3 <= optionsEnd)
             m_out.windowScale = int8_t(u8(p + 2) > 14 ? 14 : u8(p + 2)); // RFC 7323: at most 14
         if (kind == 5) // up to three blocks count, as Wireshark keeps them

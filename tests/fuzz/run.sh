@@ -8,7 +8,7 @@ root=$(cd "$here/../.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_decode fuzz_capture fuzz_filter)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_decode fuzz_capture fuzz_filter fuzz_stream fuzz_analysis)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" --target "${targets[@]}"
@@ -23,8 +23,17 @@ for t in "${targets[@]}"; do
       seeds+=("$root/resources/demo" "$here/regressions/capture")
       [ -d "$root/../shared/corpus" ] && seeds+=("$root/../shared/corpus/tcpdump" "$root/../shared/corpus/zeek")
       ;;
-    fuzz_decode) seeds+=("$here/regressions/decode") ;;
+    fuzz_decode)
+      seeds+=("$here/regressions/decode")
+      if [ -d "$root/../shared/corpus" ]; then # the corpus captures' first frames
+        python3 "$here/frames_from_captures.py" "$work/fuzz_decode-frames" "$root/../shared/corpus/tcpdump" \
+          "$root/../shared/corpus/zeek"
+        seeds+=("$work/fuzz_decode-frames")
+      fi
+      ;;
     fuzz_filter) seeds+=("$here/regressions/filter") ;;
+    fuzz_stream) seeds+=("$here/regressions/stream") ;;
+    fuzz_analysis) seeds+=("$here/regressions/analysis") ;;
   esac
   existing=()
   for s in "${seeds[@]}"; do [ -d "$s" ] && existing+=("$s"); done
