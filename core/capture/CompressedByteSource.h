@@ -26,6 +26,14 @@ const char* compressionName(Compression compression);
 /// zstd, the start of every frame after the first (a frame's state cannot be saved). Shared by
 /// every reader of the file, on any thread: the loader records points as it reads the file
 /// through, and a frame read again later starts from the nearest point before it.
+///
+/// A zstd frame longer than kSpacing has no point inside it, so its output past its first
+/// kSpacing bytes is spilled as it is first decompressed into an anonymous temporary file
+/// (O_TMPFILE in $TMPDIR or /tmp; at the same offsets, so the file is sparse), written by a
+/// thread of the index's own from the decoder's buffers; a read there is a pread. When the
+/// file cannot be made or written (the disk is full), the spill stops, its file is emptied,
+/// spillProblem() says why, and reads decompress from the nearest point as without it. The
+/// file goes with the index (when every reader of the capture is gone).
 class CompressedIndex
 {
 public:
@@ -48,9 +56,41 @@ public:
     void add(Point point);
     size_t size() const;
 
+    CompressedIndex();
+    ~CompressedIndex();
+    CompressedIndex(const CompressedIndex&) = delete;
+    CompressedIndex& operator=(const CompressedIndex&) = delete;
+
+    /// Bytes of a spill buffer.
+    static constexpr size_t kSpillBufferSize = size_t(1) << 20;
+    /// A zstd decoder's buffer to decompress output from `start` into (kSpillBufferSize bytes)
+    /// when that output, of a frame that began at `frameStart`, would extend the spill;
+    /// nullptr when it would not or when no buffer is free (decompress into one's own).
+    uint8_t* spillBuffer(uint64_t start, uint64_t frameStart);
+    /// Spills what of `buffer`'s output [start, end) is past its frame's first kSpacing bytes
+    /// and not spilled yet; `buffer` stays the decoder's to read until it gives it back.
+    void spill(const uint8_t* buffer, uint64_t start, uint64_t frameStart, uint64_t end);
+    /// Gives back a buffer from spillBuffer (once written, it serves again).
+    void releaseSpillBuffer(const uint8_t* buffer);
+    /// Reads up to `size` spilled bytes at uncompressed `offset`: how many it read, 0 when
+    /// those bytes are not spilled.
+    size_t readSpilled(uint64_t offset, void* buffer, size_t size);
+    /// Bytes in the spill file.
+    uint64_t spilledBytes() const;
+    /// Why output is not spilled (the file could not be made or written); empty if nothing failed.
+    std::string spillProblem() const;
+
 private:
+    struct Spill;
+    /// Makes the spill's file and thread; false (and the problem) when it cannot.
+    bool startSpill();
+    void writeSpill();
+    /// Stops the spill and frees its file's space, for `problem`.
+    void failSpill(std::string problem);
+
     mutable std::mutex m_mutex;
     std::vector<Point> m_points; ///< by output offset
+    std::unique_ptr<Spill> m_spill; ///< (under m_mutex)
 };
 
 /// The uncompressed contents of a gzip (one or more members) or zstd (one or more frames) file,
@@ -79,6 +119,8 @@ private:
     bool decompressMore();
     bool refillInput();
     void recordPoint();
+    /// Points m_window at a spill buffer when what comes next is to be spilled, else at m_ownWindow.
+    void chooseWindow();
     bool failNow(std::string message);
 
     FileByteSource m_file; ///< the compressed bytes
@@ -92,12 +134,15 @@ private:
     uint64_t m_inputOffset = 0;   ///< compressed offset after the bytes in m_input
     size_t m_inputLength = 0;     ///< bytes of m_input filled
     size_t m_inputPosition = 0;   ///< of the next byte to decode in m_input
-    std::vector<uint8_t> m_window; ///< the latest output
+    std::unique_ptr<uint8_t[]> m_ownWindow;
+    uint8_t* m_window = nullptr;   ///< the latest output: m_ownWindow or a spill buffer
+    bool m_spillWindow = false;    ///< m_window is a spill buffer
     uint64_t m_windowStart = 0;    ///< uncompressed offset of m_window[0]
     size_t m_windowSize = 0;       ///< bytes of m_window filled
     bool m_ended = false;          ///< the stream ended (or the file did)
     bool m_started = false;
     bool m_memberEnded = false;    ///< gzip: a member just ended (what follows may be padding)
+    uint64_t m_frameStart = 0;     ///< zstd: uncompressed offset where the current frame began
     uint64_t m_decompressed = 0;
 };
 
