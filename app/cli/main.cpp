@@ -306,8 +306,12 @@ int runAnalyze(const CliOptions& o, CaptureTracer& tracer)
 
 int run(const CliOptions& o)
 {
+    // Follow Stream and the exports of the whole traced capture read frames again; the other
+    // commands read the capture once through.
+    const bool readsAgain = o.command == CliOptions::Command::Follow ||
+                            (o.command == CliOptions::Command::Trace && o.output.format == OutputFormat::None);
     CaptureTracer tracer;
-    if (!tracer.open(o.captures)) // (the message of a set names the file)
+    if (!tracer.open(o.captures, readsAgain ? FramesReadAgain::Yes : FramesReadAgain::No)) // (the message of a set names the file)
         return fail(o.captures.size() > 1 ? tracer.errorString() : o.capture + ": " + tracer.errorString());
     int status = 0;
     switch (o.command) {

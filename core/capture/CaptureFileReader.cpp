@@ -122,7 +122,8 @@ void CaptureFileReader::close()
     m_framesRead = 0;
 }
 
-bool CaptureFileReader::open(const std::string& path, uint32_t fileIndex, CaptureLayout& layout)
+bool CaptureFileReader::open(const std::string& path, uint32_t fileIndex, CaptureLayout& layout,
+                             FramesReadAgain readAgain)
 {
     close();
     m_layout = &layout;
@@ -161,7 +162,7 @@ bool CaptureFileReader::open(const std::string& path, uint32_t fileIndex, Captur
     file.handle = m_handle;
     m_compressed = file.compression != Compression::None;
     if (m_compressed) { // its contents are read decompressed
-        file.index = std::make_shared<CompressedIndex>();
+        file.index = std::make_shared<CompressedIndex>(readAgain);
         m_source = openByteSource(fd, m_fileSize, file.compression, file.index);
     }
 

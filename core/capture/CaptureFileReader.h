@@ -35,7 +35,8 @@ public:
 
     /// Opens the file as file `fileIndex` of `layout` (not owned), which gets the file and its
     /// interfaces as they are met; on failure returns false and sets errorString().
-    bool open(const std::string& path, uint32_t fileIndex, CaptureLayout& layout);
+    bool open(const std::string& path, uint32_t fileIndex, CaptureLayout& layout,
+              FramesReadAgain readAgain = FramesReadAgain::Yes);
     void close();
 
     /// Reads the next frame into `frame` (its data stays valid until the next call); its

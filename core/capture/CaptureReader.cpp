@@ -2,7 +2,7 @@
 
 namespace fi {
 
-bool CaptureReader::open(const std::vector<std::string>& paths)
+bool CaptureReader::open(const std::vector<std::string>& paths, FramesReadAgain readAgain)
 {
     close();
     if (paths.empty()) {
@@ -11,7 +11,7 @@ bool CaptureReader::open(const std::vector<std::string>& paths)
     }
     for (const std::string& path : paths) {
         auto file = std::make_unique<CaptureFileReader>();
-        if (!file->open(path, uint32_t(m_files.size()), m_layout)) {
+        if (!file->open(path, uint32_t(m_files.size()), m_layout, readAgain)) {
             m_error = paths.size() > 1 ? path + ": " + file->errorString() : file->errorString();
             close();
             return false;

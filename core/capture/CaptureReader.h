@@ -27,10 +27,13 @@ public:
     CaptureReader& operator=(const CaptureReader&) = delete;
 
     /// Opens the file; on failure returns false and sets errorString().
-    bool open(const std::string& path) { return open(std::vector<std::string>{path}); }
+    bool open(const std::string& path, FramesReadAgain readAgain = FramesReadAgain::Yes)
+    {
+        return open(std::vector<std::string>{path}, readAgain);
+    }
     /// Opens the files as one capture; on failure (of any) returns false and sets
     /// errorString(), which names the file when there are several.
-    bool open(const std::vector<std::string>& paths);
+    bool open(const std::vector<std::string>& paths, FramesReadAgain readAgain = FramesReadAgain::Yes);
     void close();
 
     /// Reads the next frame into `frame` (its data stays valid until the next call).

@@ -156,7 +156,7 @@ struct CompressedIndex::Spill
     }
 };
 
-CompressedIndex::CompressedIndex() = default;
+CompressedIndex::CompressedIndex(FramesReadAgain readAgain) : m_spills(readAgain == FramesReadAgain::Yes) {}
 
 CompressedIndex::~CompressedIndex()
 {
@@ -252,7 +252,7 @@ void CompressedIndex::writeSpill()
 uint8_t* CompressedIndex::spillBuffer(uint64_t start, uint64_t frameStart)
 {
     const uint64_t end = start + kSpillBufferSize;
-    if (end <= frameStart + kSpacing)
+    if (!m_spills || end <= frameStart + kSpacing)
         return nullptr; // the frame's first bytes: decompressed again from its start
     std::unique_lock lock(m_mutex);
     if (!m_spill) {

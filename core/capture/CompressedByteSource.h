@@ -27,13 +27,19 @@ const char* compressionName(Compression compression);
 /// every reader of the file, on any thread: the loader records points as it reads the file
 /// through, and a frame read again later starts from the nearest point before it.
 ///
-/// A zstd frame longer than kSpacing has no point inside it, so its output past its first
+/// A zstd frame longer than kSpacing has no point inside it, so (when frames will be read
+/// again) its output past its first
 /// kSpacing bytes is spilled as it is first decompressed into an anonymous temporary file
 /// (O_TMPFILE in $TMPDIR or /tmp; at the same offsets, so the file is sparse), written by a
 /// thread of the index's own from the decoder's buffers; a read there is a pread. When the
 /// file cannot be made or written (the disk is full), the spill stops, its file is emptied,
 /// spillProblem() says why, and reads decompress from the nearest point as without it. The
 /// file goes with the index (when every reader of the capture is gone).
+/// Whether a capture's frames will be read again after the load, at random (the details, an
+/// export, Follow Stream): only then is a long zstd frame spilled (CompressedIndex), a cost
+/// that a single pass through the file (the CLI's stats, index, analyze) does not pay.
+enum class FramesReadAgain { Yes, No };
+
 class CompressedIndex
 {
 public:
@@ -56,7 +62,7 @@ public:
     void add(Point point);
     size_t size() const;
 
-    CompressedIndex();
+    explicit CompressedIndex(FramesReadAgain readAgain = FramesReadAgain::Yes);
     ~CompressedIndex();
     CompressedIndex(const CompressedIndex&) = delete;
     CompressedIndex& operator=(const CompressedIndex&) = delete;
@@ -88,6 +94,7 @@ private:
     /// Stops the spill and frees its file's space, for `problem`.
     void failSpill(std::string problem);
 
+    const bool m_spills; ///< frames will be read again, so long zstd frames spill
     mutable std::mutex m_mutex;
     std::vector<Point> m_points; ///< by output offset
     std::unique_ptr<Spill> m_spill; ///< (under m_mutex)

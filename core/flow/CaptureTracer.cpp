@@ -4,14 +4,14 @@
 
 namespace fi {
 
-bool CaptureTracer::open(const std::string& path)
+bool CaptureTracer::open(const std::string& path, FramesReadAgain readAgain)
 {
-    return m_reader.open(path);
+    return m_reader.open(path, readAgain);
 }
 
-bool CaptureTracer::open(const std::vector<std::string>& paths)
+bool CaptureTracer::open(const std::vector<std::string>& paths, FramesReadAgain readAgain)
 {
-    return m_reader.open(paths);
+    return m_reader.open(paths, readAgain);
 }
 
 TraceSummary CaptureTracer::run(FlowTracker& tracker)

@@ -46,9 +46,9 @@ public:
     /// Called about every `progressInterval` frames with the bytes read so far.
     using ProgressHook = std::function<void(uint64_t bytesRead, uint64_t fileSize)>;
 
-    bool open(const std::string& path);
+    bool open(const std::string& path, FramesReadAgain readAgain = FramesReadAgain::Yes);
     /// Opens a capture set: the files read as one capture (CaptureReader).
-    bool open(const std::vector<std::string>& paths);
+    bool open(const std::vector<std::string>& paths, FramesReadAgain readAgain = FramesReadAgain::Yes);
     const CaptureReader& reader() const { return m_reader; }
     const std::string& errorString() const { return m_reader.errorString(); }
 
