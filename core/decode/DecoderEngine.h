@@ -77,7 +77,9 @@ private:
             stop(DecodeOutcome::Malformed, "too many nested headers");
             return false;
         }
-        m_sink.layer(key, name, off, end > off ? end - off : 0);
+        // (a header that a length before it put past the captured bytes shows at their end,
+        // empty, and is cut short)
+        m_sink.layer(key, name, off < end ? off : end, end > off ? end - off : 0);
         if (!has(off, need, end)) {
             stop(DecodeOutcome::Malformed, "header cut short");
             return false;

@@ -15,7 +15,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace {
@@ -30,13 +32,27 @@ constexpr int kLinkTypes[] = {0, 1, 7, 8, 9, 10, 12, 14, 50, 51, 100, 101, 104, 
     std::abort();
 }
 
+/// failed(), naming the field and its byte range against the bytes captured.
+[[noreturn]] void failedAt(const char* what, const fi::FieldNode& node, size_t captured)
+{
+    std::fprintf(stderr, "fuzz_decode: %s: %s at %u, %u bytes, of %zu captured\n", what, node.name.c_str(),
+                 unsigned(node.offset), unsigned(node.length), captured);
+    std::abort();
+}
+
 /// The groups reported with the length their header claims (DecoderEngine's IPv6 extension
 /// headers, through ipProtocolName, and AH).
+/// A second group of a name among its siblings is named NAME_2, a third NAME_3 (LayerTree).
 bool claimsItsLength(const fi::FieldNode& group)
 {
-    return group.type == fi::FieldNode::Type::Group &&
-           (group.name == "IPv6 hop-by-hop options" || group.name == "IPv6 routing" ||
-            group.name == "IPv6 destination options" || group.name == "IPv6 fragment" || group.name == "ah");
+    if (group.type != fi::FieldNode::Type::Group)
+        return false;
+    std::string_view name = group.name;
+    const size_t digits = name.size() - std::min(name.size(), name.find_last_not_of("0123456789") + 1);
+    if (digits > 0 && name.size() > digits + 1 && name[name.size() - digits - 1] == '_')
+        name.remove_suffix(digits + 1);
+    return name == "IPv6 hop-by-hop options" || name == "IPv6 routing" || name == "IPv6 destination options" ||
+           name == "IPv6 fragment" || name == "ah";
 }
 
 /// Leaf fields, layers and groups lie inside the captured bytes; a group that claims its
@@ -47,14 +63,15 @@ void checkRanges(const fi::FieldNode& node, size_t captured)
         const uint64_t end = uint64_t(child.offset) + child.length;
         if (!child.isContainer()) {
             if (end > captured)
-                failed("a leaf field lies outside the captured bytes");
+                failedAt("a leaf field lies outside the captured bytes", child, captured);
             continue;
         }
         if (claimsItsLength(child)) {
             if (uint64_t(child.offset) + 8 > captured)
-                failed("an IPv6 extension header or AH group does not start with its 8 bytes inside the captured bytes");
+                failedAt("an IPv6 extension header or AH group does not start with its 8 bytes inside the captured bytes",
+                         child, captured);
         } else if (end > captured) {
-            failed("a layer or group lies outside the captured bytes");
+            failedAt("a layer or group lies outside the captured bytes", child, captured);
         }
         checkRanges(child, captured);
     }
