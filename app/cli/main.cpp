@@ -311,7 +311,8 @@ int run(const CliOptions& o)
     const bool readsAgain = o.command == CliOptions::Command::Follow ||
                             (o.command == CliOptions::Command::Trace && o.output.format == OutputFormat::None);
     CaptureTracer tracer;
-    if (!tracer.open(o.captures, readsAgain ? FramesReadAgain::Yes : FramesReadAgain::No)) // (the message of a set names the file)
+    // (the message of a set names the file)
+    if (!tracer.open(o.captures, readsAgain ? FramesReadAgain::Yes : FramesReadAgain::No))
         return fail(o.captures.size() > 1 ? tracer.errorString() : o.capture + ": " + tracer.errorString());
     int status = 0;
     switch (o.command) {

@@ -21,25 +21,25 @@ enum class Compression { None, Gzip, Zstd };
 Compression compressionOf(const uint8_t* magic, size_t size);
 const char* compressionName(Compression compression);
 
+/// Whether a capture's frames will be read again after the load, at random (the details, an
+/// export, Follow Stream): only then is a long zstd frame spilled (CompressedIndex), a cost
+/// that a single pass through the file (the CLI's stats, index, analyze) does not pay.
+enum class FramesReadAgain { Yes, No };
+
 /// Where the decompression of one compressed file can start again other than at its
 /// beginning: gzip, the decoder's whole state (with its 32 KiB window) every few MiB of output;
 /// zstd, the start of every frame after the first (a frame's state cannot be saved). Shared by
 /// every reader of the file, on any thread: the loader records points as it reads the file
 /// through, and a frame read again later starts from the nearest point before it.
 ///
-/// A zstd frame longer than kSpacing has no point inside it, so (when frames will be read
-/// again) its output past its first
-/// kSpacing bytes is spilled as it is first decompressed into an anonymous temporary file
-/// (O_TMPFILE in $TMPDIR or /tmp; at the same offsets, so the file is sparse), written by a
-/// thread of the index's own from the decoder's buffers; a read there is a pread. When the
+/// A zstd frame longer than kSpacing has no point inside it, so, when frames will be read
+/// again, its output past its first kSpacing bytes is spilled as it is first decompressed into
+/// an anonymous temporary file (O_TMPFILE in $TMPDIR or /tmp; at the same offsets, so the file
+/// is sparse), written by a thread of the index's own from the decoder's buffers; a read there
+/// is a pread. When the
 /// file cannot be made or written (the disk is full), the spill stops, its file is emptied,
 /// spillProblem() says why, and reads decompress from the nearest point as without it. The
 /// file goes with the index (when every reader of the capture is gone).
-/// Whether a capture's frames will be read again after the load, at random (the details, an
-/// export, Follow Stream): only then is a long zstd frame spilled (CompressedIndex), a cost
-/// that a single pass through the file (the CLI's stats, index, analyze) does not pay.
-enum class FramesReadAgain { Yes, No };
-
 class CompressedIndex
 {
 public:

@@ -41,8 +41,8 @@ constexpr int kLinkTypes[] = {0, 1, 7, 8, 9, 10, 12, 14, 50, 51, 100, 101, 104, 
 }
 
 /// The groups reported with the length their header claims (DecoderEngine's IPv6 extension
-/// headers, through ipProtocolName, and AH).
-/// A second group of a name among its siblings is named NAME_2, a third NAME_3 (LayerTree).
+/// headers, through ipProtocolName, and AH), under their name or, as LayerTree names a second
+/// group of a name among its siblings, NAME_2, NAME_3 and on.
 bool claimsItsLength(const fi::FieldNode& group)
 {
     if (group.type != fi::FieldNode::Type::Group)
