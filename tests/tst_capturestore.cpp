@@ -76,7 +76,7 @@ private slots:
         QCOMPARE(store.flows[0].packets.size(), size_t(2));
         QCOMPARE(store.flows[0].stats.fin, 1u);
         QVERIFY(store.flows[0].stats.closedByFin);
-        QCOMPARE(QString::fromStdString(store.flows[3].label), "10.0.0.1_1000-10.0.0.2_80-6.0");
+        QCOMPARE(QString::fromStdString(store.flows[3].label()), "10.0.0.1_1000-10.0.0.2_80-6.0");
         const std::vector<uint32_t> flowOfFrame = {0, 1, 2, 0, 1, 3};
         for (uint32_t n = 1; n <= 6; ++n)
             QCOMPARE(store.flowOfFrame(n), flowOfFrame[n - 1]);

@@ -6,6 +6,7 @@
 #include "CaptureBuilder.h"
 #include "CaptureStore.h"
 #include "CaptureTracer.h"
+#include "FlowColumns.h"
 #include "FlowExporter.h"
 #include "FlowWriterPool.h"
 #include "TestPaths.h"
@@ -116,7 +117,7 @@ std::pair<int, QByteArray> cli(const QStringList& args)
 
 QString labelOf(const CaptureStore& store, uint32_t flow)
 {
-    return QString::fromStdString(store.flows[flow].label);
+    return QString::fromStdString(store.flows[flow].label());
 }
 
 /// The labels of `flows`, comma-separated, for --flows.
@@ -456,7 +457,7 @@ private slots:
             const FlowRecord& f = store.flows[id];
             const QStringList& fields = rows[row++];
             QCOMPARE(fields.size(), 27);
-            QCOMPARE(fields[0], QString::fromStdString(f.label));
+            QCOMPARE(fields[0], QString::fromStdString(f.label()));
             QCOMPARE(fields[1], QString::fromStdString(f.id.src.toString()));
             QCOMPARE(fields[2].toInt(), int(f.id.srcport));
             QCOMPARE(fields[3], QString::fromStdString(f.id.dst.toString()));
@@ -492,14 +493,16 @@ private slots:
         CaptureStore store;
         store.path = "/nowhere/odd.pcap";
         FlowRecord& f = store.flows.emplace_back();
-        f.label = "comma, \"quote\"\r\nand break";
+        // (a label has none of these; a text field the exporter is given may)
+        f.connection.history = "comma, \"quote\"\r\nand break";
         f.stats.packets = 1;
         bool ok = false;
         const QList<QStringList> rows =
             parseCsv(QByteArray::fromStdString(FlowExporter(store, {0}, {}).csvText()), ok);
         QVERIFY(ok);
         QCOMPARE(rows.size(), 2);
-        QCOMPARE(rows[1][0], QString::fromStdString(f.label));
+        QCOMPARE(rows[1][0], QString::fromStdString(f.label()));
+        QCOMPARE(rows[1][fi::FlowColumns::History], QString::fromStdString(f.connection.history));
         QCOMPARE(rows[1][12], "open at end");
     }
 

@@ -109,7 +109,6 @@ private slots:
         for (int64_t rtt : {10'000, 30'000, 20'000})
             f.analysis.addRtt(rtt);
         f.analysis.maxBytesInFlight = 2920;
-        f.label = makeLabel(f.id, f.stats.first());
         const int64_t captureStart = 1000'000'000'000;
         const auto c = FlowColumns::Column(column);
         QCOMPARE(QString::fromStdString(FlowColumns::text(f, c, captureStart)), text);

@@ -11,6 +11,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
 using namespace fi;
 using namespace fi::test;
 
@@ -37,6 +41,8 @@ private slots:
         QTest::newRow("last microsecond") << 1418145369LL << 999999000u << "1418145369.999999";
         QTest::newRow("one nanosecond past one second") << 1LL << 1u << "1.000000001";
         QTest::newRow("large integral") << 6553632LL << 0u << "6553632.0";
+        QTest::newRow("before 1970") << -1LL << 500000000u << "-0.5";
+        QTest::newRow("the epoch") << 0LL << 0u << "0.0";
     }
     void timestampText()
     {
@@ -44,6 +50,26 @@ private slots:
         QFETCH(uint, nanoseconds);
         QFETCH(QString, expected);
         QCOMPARE(QString::fromStdString(Timestamp{seconds, nanoseconds}.labelText()), expected);
+    }
+
+    void labelTextOfMicrosecondsAsTheDouble()
+    {
+        // writeLabelText() writes whole microseconds in 1..2^32 s without the double; it must
+        // give what repr() of the double gives, at the ends of that range and between them.
+        auto viaDouble = [](const Timestamp& t) { return pythonFloatRepr(t.toDouble()); };
+        std::vector<Timestamp> times;
+        for (int64_t s : {int64_t(0), int64_t(1), int64_t(9), int64_t(10), int64_t(999'999'999),
+                          int64_t(1'000'000'000), int64_t(1) << 31, (int64_t(1) << 32) - 1, int64_t(1) << 32})
+            for (uint32_t us : {0u, 1u, 10u, 100'000u, 123'456u, 500'000u, 999'999u})
+                times.push_back({s, us * 1000});
+        uint64_t state = 0x9E3779B97F4A7C15ull; // xorshift: the same times every run
+        auto next = [&state] { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; };
+        for (int i = 0; i < 200'000; ++i)
+            times.push_back({int64_t(next() % (uint64_t(1) << 33)), uint32_t(next() % 1'000'000) * 1000});
+        for (int i = 0; i < 1000; ++i) // and times of nanoseconds, which take the double's way
+            times.push_back({int64_t(next() % (uint64_t(1) << 33)), uint32_t(next() % 1'000'000'000)});
+        for (const Timestamp& t : times)
+            QCOMPARE(QString::fromStdString(t.labelText()), QString::fromStdString(viaDouble(t)));
     }
 
     void exactDecimalRounding()
@@ -75,6 +101,19 @@ private slots:
         QTest::newRow("1.5e-5") << 1.5e-5 << "1.5e-05";
         QTest::newRow("0.1") << 0.1 << "0.1";
         QTest::newRow("2^53+2") << 9007199254740994.0 << "9007199254740994.0";
+        QTest::newRow("1e-4") << 1e-4 << "0.0001";
+        QTest::newRow("integral") << 123.0 << "123.0";
+        QTest::newRow("negative") << -2.5 << "-2.5";
+        QTest::newRow("a label's time") << 1700000021.858788 << "1700000021.858788";
+        QTest::newRow("1e100") << 1e100 << "1e+100";
+        QTest::newRow("-1e-300") << -1e-300 << "-1e-300";
+        QTest::newRow("largest") << 1.7976931348623157e308 << "1.7976931348623157e+308";
+        QTest::newRow("smallest") << 5e-324 << "5e-324";
+        QTest::newRow("zero") << 0.0 << "0.0";
+        QTest::newRow("negative zero") << -0.0 << "-0.0";
+        QTest::newRow("nan") << std::nan("") << "nan";
+        QTest::newRow("inf") << HUGE_VAL << "inf";
+        QTest::newRow("-inf") << -HUGE_VAL << "-inf";
     }
     void pythonRepr()
     {

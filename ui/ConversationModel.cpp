@@ -329,7 +329,7 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const
     const fi::FlowRecord& f = store.flows[flow];
     const int direction = m_index.direction(store, flow);
     switch (column) {
-    case Conversation: return QString::fromStdString(f.label);
+    case Conversation: return QString::fromStdString(f.label());
     case Client: return direction == 0 ? endpoint(f.id.src, f.id.srcport) : QString();
     case Server: return direction == 1 ? endpoint(f.id.src, f.id.srcport) : QString();
     case ClientPackets: return direction == 0 ? locale.toString(f.stats.packets) : QString();

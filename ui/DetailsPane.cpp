@@ -83,7 +83,7 @@ void DetailsPane::showFlow(const FlowTableModel& model, uint32_t flow)
                    .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
                QStringLiteral(" UTC (%1)").arg(QString::fromStdString(Timestamp::fromNanoseconds(ns).labelText()));
     };
-    QString html = QStringLiteral("<h3>%1</h3><table cellspacing='4'>").arg(QString::fromStdString(f.label).toHtmlEscaped());
+    QString html = QStringLiteral("<h3>%1</h3><table cellspacing='4'>").arg(QString::fromStdString(f.label()).toHtmlEscaped());
     auto row = [&html](const QString& name, const QString& value) {
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value.toHtmlEscaped());
     };

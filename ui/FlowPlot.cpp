@@ -372,7 +372,7 @@ void FlowPlot::showPoints()
         g->setAntialiasedScatters(!dots);
         g->data()->set(p.data, true);
         if (named)
-            g->setName(elided(m_store->flows[m_flows[i]].label, 48));
+            g->setName(elided(m_store->flows[m_flows[i]].label(), 48));
         else if (i == 0)
             g->setName(tr("%1 flows, %2 packets (colours repeat every %3 flows)")
                            .arg(QLocale().toString(qulonglong(m_flows.size())), QLocale().toString(qlonglong(points)))
@@ -444,7 +444,7 @@ void FlowPlot::showPoints()
         const CaptureStore* store = m_store;
         const std::vector<uint32_t> flows = m_flows;
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new LaneTicker([store, flows](int lane) {
-            return elided(store->flows[flows[size_t(lane)]].label, 34);
+            return elided(store->flows[flows[size_t(lane)]].label(), 34);
         }, int(m_flows.size()))));
         m_plot->yAxis->setLabel(QString());
     } else {
@@ -566,7 +566,7 @@ void FlowPlot::onMouseMove(QMouseEvent* event)
                            .arg(frame)
                            .arg(QString::number(t, 'f', 6))
                            .arg(r.originalLength)
-                           .arg(QString::fromStdString(tcpFlagsText(flags)), QString::fromStdString(flow.label)),
+                           .arg(QString::fromStdString(tcpFlagsText(flags)), QString::fromStdString(flow.label())),
                        m_plot);
 }
 

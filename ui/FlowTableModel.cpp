@@ -262,7 +262,7 @@ QVariant FlowTableModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         if (c == State)
             return s.closedByFin ? tr("A FIN ended this flow") : tr("No FIN seen: the flow was open when the capture ended");
-        return QString::fromStdString(f.label);
+        return QString::fromStdString(f.label());
     case Qt::TextAlignmentRole:
         return FlowColumns::isNumeric(c) ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                          : QVariant(Qt::AlignLeft | Qt::AlignVCenter);

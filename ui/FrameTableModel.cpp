@@ -340,7 +340,7 @@ QVariant FrameTableModel::data(const QModelIndex& index, int role) const
     }
     case Qt::ToolTipRole:
         if (column == Flow)
-            return QString::fromStdString(m_store->flows[row.flow].label);
+            return QString::fromStdString(m_store->flows[row.flow].label());
         if (column == Analysis && packetOf(row).analysis)
             return analysisToolTip(packetOf(row).analysis);
         return columnDescription(column);

@@ -61,7 +61,7 @@ bool exportWholeFile(const CliOptions& o, const CaptureStore& store, Written& wr
     if (const auto& labels = o.output.flowLabels) {
         std::unordered_map<std::string, std::vector<uint32_t>> byLabel;
         for (uint32_t id = 0; id < store.flows.size(); ++id)
-            byLabel[store.flows[id].label].push_back(id);
+            byLabel[store.flows[id].label()].push_back(id);
         for (const std::string& label : *labels) {
             auto found = byLabel.find(label);
             if (found == byLabel.end()) {
@@ -155,7 +155,7 @@ int runFollow(const CliOptions& o, CaptureTracer& tracer)
     warnIfEndedEarly(o.capture, s);
     uint32_t flow = FlowTracker::kNoFlow;
     for (uint32_t id = 0; id < store.flows.size() && flow == FlowTracker::kNoFlow; ++id)
-        if (store.flows[id].label == o.followLabel)
+        if (store.flows[id].labelText().view() == o.followLabel)
             flow = id;
     if (flow == FlowTracker::kNoFlow)
         return fail("no flow is labelled '" + o.followLabel + "'");

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string_view>
 #include <ctime>
 
 namespace fi {
@@ -25,69 +27,119 @@ double Timestamp::toDouble() const
     const int64_t total = totalNanoseconds();
     const uint64_t magnitude = total < 0 ? uint64_t(-(total + 1)) + 1 : uint64_t(total);
     char buf[40];
-    int n = std::snprintf(buf, sizeof buf, "%s%llu.%09llu", total < 0 ? "-" : "",
-                          static_cast<unsigned long long>(magnitude / 1'000'000'000),
-                          static_cast<unsigned long long>(magnitude % 1'000'000'000));
+    char* p = buf;
+    if (total < 0)
+        *p++ = '-';
+    p = std::to_chars(p, buf + sizeof buf, magnitude / 1'000'000'000).ptr;
+    *p++ = '.';
+    uint64_t fraction = magnitude % 1'000'000'000;
+    for (int i = 8; i >= 0; --i, fraction /= 10)
+        p[i] = char('0' + fraction % 10);
+    p += 9;
     double value = 0;
-    std::from_chars(buf, buf + n, value);
+    std::from_chars(buf, p, value);
     return value;
+}
+
+size_t writePythonFloatRepr(char* const out, double value)
+{
+    char* o = out;
+    auto put = [&o](std::string_view text) {
+        std::memcpy(o, text.data(), text.size());
+        o += text.size();
+    };
+    auto zeros = [&o](size_t n) {
+        std::memset(o, '0', n);
+        o += n;
+    };
+    const char* const special = std::isnan(value) ? "nan"
+                                : std::isinf(value) ? (value < 0 ? "-inf" : "inf")
+                                : value == 0       ? (std::signbit(value) ? "-0.0" : "0.0")
+                                                   : nullptr;
+    if (special) {
+        put(special);
+        return size_t(o - out);
+    }
+
+    // Shortest round-trip digits, in scientific form: [-]d[.ddd]e[+-]XX
+    char sci[kMaxPythonFloatRepr];
+    const char* const end = std::to_chars(sci, sci + sizeof sci, value, std::chars_format::scientific).ptr;
+    const char* s = sci;
+    if (*s == '-')
+        *o++ = *s++;
+    char digitText[20];
+    size_t count = 0;
+    for (; *s != 'e'; ++s)
+        if (*s != '.')
+            digitText[count++] = *s;
+    ++s; // the exponent: [+-]XX[X]
+    int exponent = 0;
+    std::from_chars(s + (*s == '+'), end, exponent);
+    const int decpt = exponent + 1; // position of the decimal point relative to the digits
+    const std::string_view digits(digitText, count);
+
+    if (decpt > -4 && decpt <= 16) {
+        if (decpt <= 0) {
+            put("0.");
+            zeros(size_t(-decpt));
+            put(digits);
+        } else if (size_t(decpt) >= count) {
+            put(digits);
+            zeros(size_t(decpt) - count);
+            put(".0");
+        } else {
+            put(digits.substr(0, size_t(decpt)));
+            put(".");
+            put(digits.substr(size_t(decpt)));
+        }
+        return size_t(o - out);
+    }
+    put(digits.substr(0, 1));
+    if (count > 1) {
+        put(".");
+        put(digits.substr(1));
+    }
+    put(exponent < 0 ? "e-" : "e+");
+    const int magnitude = std::abs(exponent);
+    if (magnitude < 10)
+        put("0");
+    o = std::to_chars(o, o + 3, magnitude).ptr;
+    return size_t(o - out);
 }
 
 std::string pythonFloatRepr(double value)
 {
-    if (std::isnan(value))
-        return "nan";
-    if (std::isinf(value))
-        return value < 0 ? "-inf" : "inf";
-    if (value == 0)
-        return std::signbit(value) ? "-0.0" : "0.0";
-
-    // Shortest round-trip digits, in scientific form: [-]d[.ddd]e[+-]XX
-    char sci[64];
-    auto [end, ec] = std::to_chars(sci, sci + sizeof sci, value, std::chars_format::scientific);
-    (void)ec;
-    std::string_view s(sci, size_t(end - sci));
-    bool negative = s.front() == '-';
-    if (negative)
-        s.remove_prefix(1);
-    size_t e = s.find('e');
-    std::string digits;
-    for (char c : s.substr(0, e))
-        if (c != '.')
-            digits += c;
-    int exponent = std::atoi(std::string(s.substr(e + 1)).c_str());
-    int decpt = exponent + 1; // position of the decimal point relative to the digits
-
-    std::string out = negative ? "-" : "";
-    if (decpt > -4 && decpt <= 16) {
-        if (decpt <= 0) {
-            out += "0.";
-            out.append(size_t(-decpt), '0');
-            out += digits;
-        } else if (size_t(decpt) >= digits.size()) {
-            out += digits;
-            out.append(size_t(decpt) - digits.size(), '0');
-            out += ".0";
-        } else {
-            out += digits.substr(0, size_t(decpt));
-            out += '.';
-            out += digits.substr(size_t(decpt));
-        }
-        return out;
-    }
-    out += digits.substr(0, 1);
-    if (digits.size() > 1) {
-        out += '.';
-        out += digits.substr(1);
-    }
-    char exp[16];
-    std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
-    return out + exp;
+    char text[kMaxPythonFloatRepr];
+    return std::string(text, writePythonFloatRepr(text, value));
 }
 
 std::string Timestamp::labelText() const
 {
-    return pythonFloatRepr(toDouble());
+    char text[kMaxPythonFloatRepr];
+    return std::string(text, writeLabelText(text));
+}
+
+size_t Timestamp::writeLabelText(char* const out) const
+{
+    // Whole microseconds below 2^32 s: the doubles there are closer together than 1 µs (the
+    // spacing is at most 2^-21 s), so no other decimal of at most six places rounds to the
+    // same double, and the shortest digits that give it back are the time's own, trailing
+    // zeros dropped ("1.5", "7.0"). From 1 s on, repr() writes them without an exponent.
+    if (nanoseconds % 1000 != 0 || seconds < 1 || seconds >= (int64_t(1) << 32))
+        return writePythonFloatRepr(out, toDouble());
+    char* o = std::to_chars(out, out + 10, seconds).ptr;
+    *o++ = '.';
+    uint32_t micro = nanoseconds / 1000;
+    if (micro == 0) {
+        *o++ = '0';
+        return size_t(o - out);
+    }
+    int places = 6;
+    for (; micro % 10 == 0; micro /= 10)
+        --places;
+    for (int i = places - 1; i >= 0; --i, micro /= 10)
+        o[i] = char('0' + micro % 10);
+    return size_t(o + places - out);
 }
 
 std::string Timestamp::isoText(bool nanosecond) const

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
 namespace fi {
+
+/// The longest pythonFloatRepr(): a sign, 17 digits, "0.000" or an exponent.
+constexpr size_t kMaxPythonFloatRepr = 32;
 
 /// A capture timestamp: whole seconds since the epoch and nanoseconds within the second.
 struct Timestamp
@@ -20,6 +24,10 @@ struct Timestamp
     /// The timestamp as pcapkit prints it in a flow label: Python's repr() of toDouble()
     /// (shortest round-trip digits, `.0` for integral values, exponent form outside 1e-4..1e16).
     std::string labelText() const;
+    /// Writes labelText() to `out` (room for kMaxPythonFloatRepr characters, no terminating
+    /// zero) and returns its length; a time of whole microseconds in 1..2^32 s is written
+    /// without the double's shortest-digits search.
+    size_t writeLabelText(char* out) const;
 
     /// ISO 8601 UTC time with microseconds, or nanoseconds when `nanosecond` is set:
     /// `2017-11-19T15:49:09.913720`.
@@ -31,5 +39,8 @@ struct Timestamp
 
 /// Python's repr() of a double.
 std::string pythonFloatRepr(double value);
+/// Writes pythonFloatRepr(value) to `out` (room for kMaxPythonFloatRepr characters, no
+/// terminating zero) and returns its length.
+size_t writePythonFloatRepr(char* out, double value);
 
 } // namespace fi

@@ -1,6 +1,7 @@
 #include "FlowTypes.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <tuple>
 
@@ -36,14 +37,27 @@ BufferID BufferID::connectionKey() const
     return endpoint(src, srcport) <= endpoint(dst, dstport) ? *this : mirrored();
 }
 
+LabelText::LabelText(const BufferID& id, const Timestamp& first)
+{
+    char* o = m_text;
+    auto endpoint = [&o](const IpAddress& address, uint16_t port) {
+        o += address.writeText(o);
+        *o++ = '_';
+        o = std::to_chars(o, o + 5, port).ptr;
+    };
+    endpoint(id.src, id.srcport);
+    *o++ = '-';
+    endpoint(id.dst, id.dstport);
+    if (id.src.isV6()) // pcapkit's labels have no ':' (they are file names)
+        std::replace(m_text, o, ':', '.');
+    *o++ = '-';
+    o += first.writeLabelText(o);
+    m_size = uint8_t(o - m_text);
+}
+
 std::string makeLabel(const BufferID& id, const Timestamp& first)
 {
-    std::string label = id.src.toString() + '_' + std::to_string(id.srcport) + '-' +
-                        id.dst.toString() + '_' + std::to_string(id.dstport) + '-' +
-                        first.labelText();
-    if (id.src.isV6())
-        std::replace(label.begin(), label.end(), ':', '.');
-    return label;
+    return LabelText(id, first).str();
 }
 
 } // namespace fi

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace fi {
 
@@ -64,7 +65,22 @@ struct FlowStats
 };
 
 /// pcapkit's flow label `{src}_{srcport}-{dst}_{dstport}-{timestamp}` of a flow whose first
-/// packet has `first` as its timestamp.
+/// packet has `first` as its timestamp, written into a buffer of its own: a label costs no
+/// allocation where it is only looked at (a filter's pass over every flow, a table cell).
+class LabelText
+{
+public:
+    LabelText(const BufferID& id, const Timestamp& first);
+    std::string_view view() const { return {m_text, m_size}; }
+    std::string str() const { return std::string(view()); }
+
+private:
+    static constexpr size_t kMaxSize = 2 * (IpAddress::kMaxTextLength + 6) + 1 + kMaxPythonFloatRepr;
+    char m_text[kMaxSize];
+    uint8_t m_size = 0;
+};
+
+/// The label as a string: LabelText(id, first).str().
 std::string makeLabel(const BufferID& id, const Timestamp& first);
 
 } // namespace fi

@@ -73,7 +73,6 @@ FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t
     for (uint32_t id : m_flowIds) {
         const FlowRecord& record = store.flows[id];
         ExportedFlow& flow = m_flows.emplace_back();
-        flow.record.label = record.label;
         flow.record.id = record.id;
         flow.record.stats = record.stats;
         flow.record.analysis = record.analysis;
@@ -137,7 +136,7 @@ std::vector<std::string> FlowExporter::targetPaths() const
     std::vector<std::string> paths;
     const bool payload = m_options.format == ExportFormat::Payload;
     for (uint32_t i = 0; i < m_flows.size(); ++i) {
-        std::string path = names.reserve(i, m_flows[i].record.label); // (each flow takes a name)
+        std::string path = names.reserve(i, m_flows[i].record.label()); // (each flow takes a name)
         if (m_flows[i].payload || !payload)
             paths.push_back(std::move(path));
     }
@@ -205,8 +204,8 @@ ExportResult FlowExporter::writeFrames(ExportResult result)
     // Per-flow formats write file i for flow i; merged pcap writes every frame to file 0.
     const bool perFlow = this->perFlow();
     const std::string merged = fileBaseName();
-    auto labelOf = [&](uint32_t file) -> const std::string& {
-        return perFlow ? m_flows[file].record.label : merged;
+    auto labelOf = [&](uint32_t file) -> std::string {
+        return perFlow ? m_flows[file].record.label() : merged;
     };
     FlowWriterPool pool(outputOptions());
     std::vector<uint8_t> skip(perFlow ? m_flows.size() : 1, 0);

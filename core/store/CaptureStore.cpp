@@ -40,8 +40,8 @@ void CaptureStore::apply(const LoadBatch& batch)
     }
     for (const LoadBatch::NewFlow& opened : batch.newFlows) {
         FlowRecord& f = flows.emplace_back();
-        f.label = opened.label;
         f.id = opened.id;
+        f.stats.firstNs = opened.firstNs;
         f.reverse = opened.reverse;
     }
     for (const auto& [earlier, later] : batch.reverseLinks)

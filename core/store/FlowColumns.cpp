@@ -118,7 +118,7 @@ bool FlowColumns::known(const FlowRecord& flow, Column column)
 std::string FlowColumns::text(const FlowRecord& flow, Column column, int64_t captureStartNs)
 {
     switch (column) {
-    case Label: return flow.label;
+    case Label: return flow.label();
     case Source: return flow.id.src.toString();
     case Destination: return flow.id.dst.toString();
     case Start:

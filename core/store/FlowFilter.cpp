@@ -116,7 +116,8 @@ bool FlowFilter::matches(uint32_t index, const FlowRecord& flow, int64_t capture
             const std::string& history = flow.connection.history;
             return negate != (node.contains ? history.find(needle) != std::string::npos : history == needle);
         }
-        const bool found = node.contains ? containsIgnoringCase(flow.label, needle) : equalsIgnoringCase(flow.label, needle);
+        const LabelText label = flow.labelText();
+        const bool found = node.contains ? containsIgnoringCase(label.view(), needle) : equalsIgnoringCase(label.view(), needle);
         return negate != found;
     }
     case Test::Word: {
@@ -127,7 +128,7 @@ bool FlowFilter::matches(uint32_t index, const FlowRecord& flow, int64_t capture
         // no ':' of its own: a needle without ':' is in an address text only if it is in the
         // label, and one with ':' only in an IPv6 address text.
         if (!node.hasColon)
-            return containsIgnoringCase(flow.label, needle);
+            return containsIgnoringCase(flow.labelText().view(), needle);
         return id.src.isV6() && (addressTextContains(id.src, needle) || addressTextContains(id.dst, needle));
     }
     }

@@ -13,9 +13,8 @@ namespace fi {
 /// thread that owns it (take()), so that the sort itself (sortedFlows()) can run on any
 /// thread while the store keeps growing.
 ///
-/// Labels are not copied but pointed to: a flow's label never changes and flows never move
-/// (CaptureStore::flows is chunked), so the store may gain flows and statistics meanwhile, but
-/// must outlive sortedFlows() of a Label sort.
+/// A Label sort copies what the labels are made of (key and first time), and sortedFlows()
+/// makes the labels: making 250,000 of them is work for the sorting thread, not the store's.
 class FlowSortKeys
 {
 public:
@@ -33,7 +32,12 @@ private:
     size_t m_count = 0;
     std::vector<int64_t> m_numbers;      ///< numeric columns
     std::vector<IpAddress> m_addresses;  ///< Source, Destination
-    std::vector<const std::string*> m_labels; ///< Label: each flow's, in the store
+    struct LabelKey
+    {
+        BufferID id;
+        int64_t firstNs;
+    };
+    std::vector<LabelKey> m_labels; ///< Label: what each flow's label is made of
 };
 
 } // namespace fi

@@ -20,7 +20,7 @@ void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
     uint32_t reverse = m_tracker.openFlow(id.mirrored());
     if (reverse == flow)
         reverse = FlowTracker::kNoFlow; // a flow from a socket to itself
-    m_batch->newFlows.push_back({makeLabel(id, first.timestamp()), id, reverse});
+    m_batch->newFlows.push_back({id, first.frame.record.timeNs, reverse});
     if (flow >= m_touched.size()) {
         m_touched.resize(size_t(flow) + 1, 0);
         m_reverse.resize(size_t(flow) + 1, FlowTracker::kNoFlow);

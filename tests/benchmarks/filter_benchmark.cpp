@@ -47,7 +47,7 @@ LoadBatch madeUpFlows()
         id.srcport = uint16_t(1024 + random.bounded(64000));
         id.dstport = kServerPorts[random.bounded(6)];
         const int64_t firstNs = 1'700'000'000'000'000'000 + int64_t(f) * 40'000;
-        batch.newFlows.emplace_back(makeLabel(id, Timestamp::fromNanoseconds(firstNs)), id);
+        batch.newFlows.push_back({id, firstNs});
         FlowStats stats;
         stats.packets = 1 + random.bounded(2000);
         stats.bytes = stats.packets * uint64_t(60 + random.bounded(1400));

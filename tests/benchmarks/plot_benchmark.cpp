@@ -25,7 +25,7 @@ int main(int argc, char** argv)
     FlowRecord flow;
     const uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
     flow.id = {IpAddress::v4(a), 1234, IpAddress::v4(b), 80};
-    flow.label = makeLabel(flow.id, Timestamp{1000, 0});
+    flow.stats.firstNs = Timestamp{1000, 0}.totalNanoseconds();
     uint32_t seq = 1;
     for (uint32_t i = 0; i < packets; ++i) {
         FrameRecord r;

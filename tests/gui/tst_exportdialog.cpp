@@ -232,7 +232,7 @@ private slots:
         // the CLI writes the same files for the same flows
         QStringList labels;
         for (uint32_t f : m_chosen)
-            labels << QString::fromStdString(m_model.store().flows[f].label);
+            labels << QString::fromStdString(m_model.store().flows[f].label());
         const QString cliDir = out.filePath("cli");
         QCOMPARE(QProcess::execute(cliPath(), {"trace", demoCapture(), "-o", cliDir, "-f",
                                                cliFormat, "--flows", labels.join(',')}),

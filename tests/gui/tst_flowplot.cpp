@@ -39,7 +39,6 @@ void addFlow(CaptureStore& store, uint8_t src, uint8_t dst, const std::vector<Pa
 {
     FlowRecord f;
     f.id = {v4(src), uint16_t(1000 + src), v4(dst), 80};
-    f.label = makeLabel(f.id, Timestamp::fromNanoseconds((1000'000 + packets.front().ms) * 1'000'000));
     for (const PacketSpec& p : packets) {
         FrameRecord r;
         r.timeNs = (1000'000 + p.ms) * 1'000'000;
@@ -75,7 +74,6 @@ CaptureStore madeUp()
              {50, 66, 0, 2891u, TcpFlag::FIN | TcpFlag::ACK}});
     addFlow(s, 2, 1, {{5, 74, 0, 7, TcpFlag::SYN | TcpFlag::ACK}, {40, 66, 0, 8, TcpFlag::ACK}});
     s.flows[1].id = s.flows[0].id.mirrored(); // 192.0.2.2:80 → 192.0.2.1:1001
-    s.flows[1].label = makeLabel(s.flows[1].id, Timestamp::fromNanoseconds(s.flows[1].stats.firstNs));
     s.flows[0].reverse = 1;
     s.flows[1].reverse = 0;
     addFlow(s, 9, 2, {{60, 100, 46, 1, TcpFlag::ACK}});
@@ -91,7 +89,6 @@ CaptureStore manyFlows(uint32_t count, uint32_t packets)
         FlowRecord& r = s.flows.emplace_back();
         const uint8_t a[4] = {10, uint8_t(f >> 16), uint8_t(f >> 8), uint8_t(f)};
         r.id = {IpAddress::v4(a), uint16_t(1024 + f % 50000), v4(1), 443};
-        r.label = makeLabel(r.id, Timestamp{1000, f});
         r.reverse = f ^ 1;
     }
     for (uint32_t p = 0; p < packets; ++p)
@@ -320,7 +317,7 @@ private slots:
         QSet<QRgb> colours;
         for (size_t i = 0; i < 3; ++i) {
             colours.insert(plot.flowGraph(i)->pen().color().rgb());
-            QCOMPARE(plot.flowGraph(i)->name(), QString::fromStdString(store.flows[i].label));
+            QCOMPARE(plot.flowGraph(i)->name(), QString::fromStdString(store.flows[i].label()));
         }
         QCOMPARE(colours.size(), 3);
         QCOMPARE(plot.markerGraph(PlotMarker::Syn)->dataCount(), 2); // the SYN and the SYN ACK

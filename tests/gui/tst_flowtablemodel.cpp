@@ -68,7 +68,7 @@ LoadBatch flowsFrom(const std::vector<std::string>& sources, uint16_t port = 80)
         id.src = a.size() == 4 ? IpAddress::v4(a.data()) : IpAddress::v6(a.data());
         id.dst = id.src;
         id.srcport = id.dstport = port;
-        batch.newFlows.push_back({makeLabel(id, Timestamp{1000, uint32_t(f)}), id});
+        batch.newFlows.push_back({id, Timestamp{1000, uint32_t(f)}.totalNanoseconds()});
     }
     return batch;
 }
@@ -85,7 +85,7 @@ LoadBatch manyFlows(uint32_t count)
         id.dst = IpAddress::v4(a);
         id.srcport = uint16_t(f);
         id.dstport = 80;
-        batch.newFlows.push_back({makeLabel(id, Timestamp{1000, f}), id});
+        batch.newFlows.push_back({id, Timestamp{1000, f}.totalNanoseconds()});
     }
     return batch;
 }

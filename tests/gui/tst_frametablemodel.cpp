@@ -202,7 +202,7 @@ private slots:
         QCOMPARE(model.index(0, FrameTableModel::Flow).data().toString(), QString("10.0.0.0:2000 → 10.0.1.1:80"));
         QCOMPARE(model.index(1, FrameTableModel::Flow).data().toString(), QString("10.0.0.2:2002 → 10.0.1.1:80"));
         QCOMPARE(model.index(1, FrameTableModel::Flow).data(Qt::ToolTipRole).toString(),
-                 QString::fromStdString(store.flows[2].label));
+                 QString::fromStdString(store.flows[2].label()));
         QCOMPARE(columnTexts(model, FrameTableModel::Length).mid(0, 4), (QStringList{"54", "54", "64", "64"}));
         QCOMPARE(columnTexts(model, FrameTableModel::Flags).mid(0, 4), (QStringList{"SYN", "SYN", "ACK", "ACK"}));
         QCOMPARE(columnTexts(model, FrameTableModel::RawSeq), (QStringList{"0", "0", "100", "100", "200", "200", "300", "300"}));
