@@ -11,9 +11,12 @@ FlowSortKeys FlowSortKeys::take(const CaptureStore& store, FlowColumns::Column c
     keys.m_count = store.flows.size();
     switch (column) {
     case FlowColumns::Label:
-        keys.m_labels.reserve(keys.m_count);
-        for (const FlowRecord& f : store.flows)
-            keys.m_labels.push_back({f.id, f.stats.firstNs});
+        keys.m_ids.reserve(keys.m_count);
+        keys.m_firstNs.reserve(keys.m_count);
+        for (const FlowRecord& f : store.flows) {
+            keys.m_ids.push_back(&f.id);
+            keys.m_firstNs.push_back(f.stats.firstNs);
+        }
         break;
     case FlowColumns::Source:
     case FlowColumns::Destination:
@@ -51,16 +54,23 @@ std::vector<uint32_t> FlowSortKeys::sortedFlows(bool descending) const
             const IpAddress& y = m_addresses[b];
             return x.family != y.family ? x.family < y.family : x.bytes < y.bytes;
         });
-    } else if (!m_labels.empty()) {
-        std::vector<std::string> labels;
-        labels.reserve(m_labels.size());
-        for (const LabelKey& key : m_labels)
-            labels.push_back(makeLabel(key.id, Timestamp::fromNanoseconds(key.firstNs)));
+    } else if (!m_firstNs.empty()) {
+        // every label in one piece of memory, label i at [start[i], start[i + 1])
+        std::string text;
+        text.reserve(m_count * 56); // about an IPv4 flow's
+        std::vector<uint32_t> start(m_count + 1, 0);
+        for (size_t i = 0; i < m_count; ++i) {
+            text += LabelText(*m_ids[i], Timestamp::fromNanoseconds(m_firstNs[i])).view();
+            start[i + 1] = uint32_t(text.size());
+        }
+        auto label = [&text, &start](uint32_t i) {
+            return std::string_view(text).substr(start[i], start[i + 1] - start[i]);
+        };
         // labels are ASCII: comparing their bytes in lower case orders them ignoring case
         auto lower = [](char c) { return uint8_t(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
-        sortBy([&labels, &lower](uint32_t a, uint32_t b) {
-            const std::string& x = labels[a];
-            const std::string& y = labels[b];
+        sortBy([&label, &lower](uint32_t a, uint32_t b) {
+            const std::string_view x = label(a);
+            const std::string_view y = label(b);
             return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end(),
                                                 [&lower](char c, char d) { return lower(c) < lower(d); });
         });

@@ -13,8 +13,10 @@ namespace fi {
 /// thread that owns it (take()), so that the sort itself (sortedFlows()) can run on any
 /// thread while the store keeps growing.
 ///
-/// A Label sort copies what the labels are made of (key and first time), and sortedFlows()
-/// makes the labels: making 250,000 of them is work for the sorting thread, not the store's.
+/// A Label sort copies each flow's first time and points to its key, which never changes (flows
+/// never move: CaptureStore::flows is chunked), and sortedFlows() makes the labels: making
+/// 250,000 of them is work for the sorting thread, not the store's. The store may gain flows and
+/// statistics meanwhile, but must outlive sortedFlows() of a Label sort.
 class FlowSortKeys
 {
 public:
@@ -32,12 +34,8 @@ private:
     size_t m_count = 0;
     std::vector<int64_t> m_numbers;      ///< numeric columns
     std::vector<IpAddress> m_addresses;  ///< Source, Destination
-    struct LabelKey
-    {
-        BufferID id;
-        int64_t firstNs;
-    };
-    std::vector<LabelKey> m_labels; ///< Label: what each flow's label is made of
+    std::vector<const BufferID*> m_ids; ///< Label: each flow's key, in the store
+    std::vector<int64_t> m_firstNs;     ///< Label: each flow's first time
 };
 
 } // namespace fi
