@@ -85,18 +85,21 @@ uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID& key)
         m_connectionOfFlow.resize(size_t(flow) + 1, UINT32_MAX);
     uint32_t& c = m_connectionOfFlow[flow];
     if (c == UINT32_MAX) {
-        const auto [at, added] = m_latest.try_emplace(key, uint32_t(m_connections.size()));
-        if (added)
-            addConnection();
-        c = at->second;
+        const uint64_t hash = key.hash();
+        c = m_latest.find(hash, [this, &key](uint32_t connection) { return m_keys[connection] == key; });
+        if (c == OpenFlowTable::kNone) {
+            c = addConnection(key);
+            m_latest.insert(hash, c);
+        }
     }
     while (m_connections[c].replacedBy != UINT32_MAX)
         c = m_connections[c].replacedBy;
     return c;
 }
 
-uint32_t TcpAnalyzer::addConnection()
+uint32_t TcpAnalyzer::addConnection(const BufferID& key)
 {
+    m_keys.push_back(key);
     m_connections.emplace_back();
     m_histories.emplace_back();
     return uint32_t(m_connections.size() - 1);
@@ -187,9 +190,11 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     if (pureSyn && m_connections[index].side[s].baseSet && m_connections[index].side[s].base != seq) {
         // a SYN that does not repeat this side's first sequence number: the 4-tuple used again
         forget(m_connections[index]);
-        const uint32_t fresh = addConnection();
+        const uint32_t fresh = addConnection(k);
         m_connections[index].replacedBy = fresh;
-        m_latest[k] = fresh;
+        const uint64_t hash = k.hash(); // (index was the 4-tuple's latest: connectionOf follows replacedBy)
+        m_latest.erase(hash, index);
+        m_latest.insert(hash, fresh);
         m_connectionOfFlow[flow] = index = fresh;
     }
     Connection& c = m_connections[index];

@@ -2,11 +2,11 @@
 
 #include "ChunkedArray.h"
 #include "FlowTypes.h"
+#include "OpenFlowTable.h"
 #include "ZeekHistory.h"
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace fi {
@@ -145,13 +145,8 @@ private:
         int64_t synNs = -1;       ///< the latest SYN (without ACK)
         int64_t firstRttNs = 0;   ///< from it to the first ACK (not a SYN) after; 0: not known
     };
-    struct KeyHash
-    {
-        size_t operator()(const BufferID& id) const { return size_t(id.hash()); }
-    };
-
-    /// A new connection (its sequence state and its history); its number.
-    uint32_t addConnection();
+    /// A new connection of 4-tuple `key` (its sequence state and its history); its number.
+    uint32_t addConnection(const BufferID& key);
     /// The connection of a flow's packets (following replacedBy).
     uint32_t connectionOf(uint32_t flow, const BufferID& key);
     void remember(Direction& side, const Unacked& segment);
@@ -169,8 +164,11 @@ private:
     /// By connection as m_connections (apart: the lookups that read a connection's first
     /// fields stay on fewer cache lines)
     ChunkedArray<ZeekHistory, 12> m_histories;
+    ChunkedArray<BufferID, 12> m_keys; ///< by connection: its 4-tuple (BufferID::connectionKey)
     std::vector<uint32_t> m_connectionOfFlow;                      ///< by flow id
-    std::unordered_map<BufferID, uint32_t, KeyHash> m_latest;      ///< 4-tuple → its latest connection
+    /// 4-tuple → its latest connection (looked up once a flow, by the key's hash; the keys
+    /// compared are m_keys')
+    OpenFlowTable m_latest;
     std::vector<Unacked> m_unacked;                                ///< the pool
     uint32_t m_freeUnacked = kNone;                                ///< its free entries, chained
 };
