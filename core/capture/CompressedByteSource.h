@@ -36,10 +36,9 @@ enum class FramesReadAgain { Yes, No };
 /// again, its output past its first kSpacing bytes is spilled as it is first decompressed into
 /// an anonymous temporary file (O_TMPFILE in $TMPDIR or /tmp; at the same offsets, so the file
 /// is sparse), written by a thread of the index's own from the decoder's buffers; a read there
-/// is a pread. When the
-/// file cannot be made or written (the disk is full), the spill stops, its file is emptied,
-/// spillProblem() says why, and reads decompress from the nearest point as without it. The
-/// file goes with the index (when every reader of the capture is gone).
+/// is a pread. When the file cannot be made or written (the disk is full), the spill stops, its
+/// file is emptied, spillProblem() says why, and reads decompress from the nearest point as
+/// without it. The file goes with the index (when every reader of the capture is gone).
 class CompressedIndex
 {
 public:

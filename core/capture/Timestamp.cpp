@@ -5,10 +5,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string_view>
 #include <ctime>
+#include <string_view>
 
 namespace fi {
+
+namespace {
+/// Writes `value` in exactly `width` decimal digits, zero-padded on the left; returns their end.
+char* writeZeroPadded(char* out, uint64_t value, int width)
+{
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+        out[i] = char('0' + value % 10);
+    return out + width;
+}
+} // namespace
 
 Timestamp Timestamp::fromNanoseconds(int64_t ns)
 {
@@ -32,10 +42,7 @@ double Timestamp::toDouble() const
         *p++ = '-';
     p = std::to_chars(p, buf + sizeof buf, magnitude / 1'000'000'000).ptr;
     *p++ = '.';
-    uint64_t fraction = magnitude % 1'000'000'000;
-    for (int i = 8; i >= 0; --i, fraction /= 10)
-        p[i] = char('0' + fraction % 10);
-    p += 9;
+    p = writeZeroPadded(p, magnitude % 1'000'000'000, 9);
     double value = 0;
     std::from_chars(buf, p, value);
     return value;
@@ -137,9 +144,7 @@ size_t Timestamp::writeLabelText(char* const out) const
     int places = 6;
     for (; micro % 10 == 0; micro /= 10)
         --places;
-    for (int i = places - 1; i >= 0; --i, micro /= 10)
-        o[i] = char('0' + micro % 10);
-    return size_t(o + places - out);
+    return size_t(writeZeroPadded(o, micro, places) - out);
 }
 
 std::string Timestamp::isoText(bool nanosecond) const

@@ -75,7 +75,8 @@ public:
     std::string str() const { return std::string(view()); }
 
 private:
-    static constexpr size_t kMaxSize = 2 * (IpAddress::kMaxTextLength + 6) + 1 + kMaxPythonFloatRepr;
+    /// two endpoints `address_port`, two '-' and the time
+    static constexpr size_t kMaxSize = 2 * (IpAddress::kMaxTextLength + 1 + 5) + 2 + kMaxPythonFloatRepr;
     char m_text[kMaxSize];
     uint8_t m_size = 0;
 };

@@ -7,9 +7,10 @@
 namespace fi {
 
 /// The open flows by BufferID's hash (and the TCP analysis's latest connection of each 4-tuple):
-/// open addressing with linear probing and backward-shift deletion. A slot is 8 bytes, a flow number and 32 bits of its key's hash, so the table of
-/// even 100,000 open flows stays in the cache; a probe looks at a flow's key (through the
-/// caller's `matches`) only when those 32 bits agree. At most half of the slots are used.
+/// open addressing with linear probing and backward-shift deletion. A slot is 8 bytes, a flow
+/// number and 32 bits of its key's hash, so the table of even 100,000 open flows stays in the
+/// cache; a probe looks at a flow's key (through the caller's `matches`) only when those 32 bits
+/// agree. At most half of the slots are used.
 class OpenFlowTable
 {
 public:

@@ -38,7 +38,7 @@ struct FlowPacket
 /// A flow as the views need it: the seed's Index fields plus its packets' TCP fields.
 struct FlowRecord
 {
-    /// Its label, made from its key and its first packet's time when asked for (kept, the
+    /// Its label, made from its key and its first packet's time when asked for (not kept: the
     /// labels of 250,000 flows took 24 MB).
     LabelText labelText() const { return LabelText(id, stats.first()); }
     std::string label() const { return labelText().str(); }
