@@ -2,6 +2,9 @@
 // of each frame equal the tcp.analysis.* flags tshark 4.0 sets (conformance/analysis-tshark.txt,
 // written by conformance/make-analysis-reference.py), except the differences listed with their
 // reasons in conformance/analysis-differences.txt. Prints each flag's agreement (F1) at the end.
+// The flags are compared per segment: where tshark reassembled an IP datagram from fragments and
+// flagged the segment at its last fragment, they are compared at its first, where the flow rule
+// (pcapkit's: fragments are not reassembled, a first fragment's TCP header counts) has it.
 
 #include "KnownDifferences.h"
 #include "TestPaths.h"
@@ -19,7 +22,7 @@ using namespace fi;
 
 namespace {
 
-/// Capture (relative to the corpus) → frame → the flags set on it.
+/// Capture (relative to the corpus) → frame → the flags set on its segment.
 using FlagsByFrame = QMap<uint32_t, QSet<QString>>;
 
 QMap<QString, FlagsByFrame> readReference()
@@ -37,10 +40,11 @@ QMap<QString, FlagsByFrame> readReference()
             current = &out[line.mid(2)];
             continue;
         }
+        // FRAME FLAGS [FIRST_FRAGMENT]: the segment's frame is the datagram's first fragment's
         const QStringList parts = line.split(' ');
-        if (current && parts.size() == 2)
+        if (current && (parts.size() == 2 || parts.size() == 3))
             for (const QString& flag : parts[1].split(','))
-                (*current)[parts[0].toUInt()].insert(flag);
+                (*current)[parts[parts.size() == 3 ? 2 : 0].toUInt()].insert(flag);
     }
     return out;
 }

@@ -12,22 +12,29 @@ corpus = os.path.join(sys.argv[1], "corpus")
 version = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 print(f"# The tcp.analysis.* flags {version} sets on the frames of each capture of ../shared/corpus")
 print("# (tests/conformance/make-analysis-reference.py). `= CAPTURE` starts a capture tshark read;")
-print("# each line after it is `FRAME FLAG,FLAG...` (the fields' suffixes).")
+print("# each line after it is `FRAME FLAG,FLAG...` (the fields' suffixes), followed, where FRAME completed an IP")
+print("# datagram tshark reassembled from fragments, by the frame of its first fragment (where the flow")
+print("# rule, which does not reassemble, finds the segment's TCP header).")
 
 
 def flagged(path):
-    """tshark's lines for one capture: `= CAPTURE`, then `FRAME FLAG,...`; none if unreadable."""
+    """tshark's lines for one capture: `= CAPTURE`, then `FRAME FLAG,... [FIRST_FRAGMENT]`; none if
+    unreadable."""
     fields = sum((["-e", "tcp.analysis." + f] for f in FLAGS), [])
     r = subprocess.run(["tshark", "-n", "-r", path, "-Y", "tcp.analysis.flags", "-T", "fields",
-                        "-e", "frame.number"] + fields, capture_output=True, text=True)
+                        "-e", "frame.number", "-e", "ip.fragment", "-e", "ipv6.fragment"] + fields, capture_output=True, text=True)
     if r.returncode != 0 and not r.stdout:
         return []  # a file tshark cannot read
     lines = ["= " + os.path.relpath(path, corpus)]
     for line in r.stdout.splitlines():
         cols = line.split("\t")
-        names = [FLAGS[i] for i, v in enumerate(cols[1:]) if v]
-        if names:
-            lines.append(cols[0] + " " + ",".join(names))
+        names = [FLAGS[i] for i, v in enumerate(cols[3:]) if v]
+        if not names:
+            continue
+        # the fragments of the (innermost reassembled) datagram, the one at offset 0 first
+        fragments = (cols[2] or cols[1]).split(",")[0]
+        first = fragments if fragments and fragments != cols[0] else ""
+        lines.append(" ".join(filter(None, [cols[0], ",".join(names), first])))
     return lines
 
 
