@@ -79,19 +79,24 @@ std::string tcpAnalysisText(uint16_t flags)
     return text;
 }
 
-uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID& key)
+uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const TcpPacket& tcp, int& side)
 {
     if (flow >= m_connectionOfFlow.size())
-        m_connectionOfFlow.resize(size_t(flow) + 1, UINT32_MAX);
-    uint32_t& c = m_connectionOfFlow[flow];
-    if (c == UINT32_MAX) {
+        m_connectionOfFlow.resize(size_t(flow) + 1, kNone);
+    uint32_t& slot = m_connectionOfFlow[flow];
+    if (slot == kNone) {
+        const BufferID id{tcp.src, tcp.srcPort, tcp.dst, tcp.dstPort};
+        const BufferID key = id.connectionKey();
         const uint64_t hash = key.hash();
-        c = m_latest.find(hash, [this, &key](uint32_t connection) { return m_keys[connection] == key; });
+        uint32_t c = m_latest.find(hash, [this, &key](uint32_t connection) { return m_keys[connection] == key; });
         if (c == OpenFlowTable::kNone) {
             c = addConnection(key);
             m_latest.insert(hash, c);
         }
+        slot = c << 1 | (id == key ? 0u : 1u);
     }
+    side = int(slot & 1);
+    uint32_t c = slot >> 1;
     while (m_connections[c].replacedBy != UINT32_MAX)
         c = m_connections[c].replacedBy;
     return c;
@@ -177,25 +182,24 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
 SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp, uint32_t flow)
 {
     using namespace TcpAnalysisFlag;
-    const BufferID id{tcp.src, tcp.srcPort, tcp.dst, tcp.dstPort};
-    const BufferID k = id.connectionKey();
     const int64_t now = view.record.timeNs;
     const uint32_t frame = view.number;
     const uint32_t seq = tcp.seq, ack = tcp.ack, seglen = tcp.payloadLength, window = tcp.window;
     const uint8_t flags = tcp.flags;
-    const int s = id == k ? 0 : 1;
-
-    uint32_t index = connectionOf(flow, k);
+    int s = 0;
+    uint32_t index = connectionOf(flow, tcp, s);
     const bool pureSyn = (flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN;
     if (pureSyn && m_connections[index].side[s].baseSet && m_connections[index].side[s].base != seq) {
         // a SYN that does not repeat this side's first sequence number: the 4-tuple used again
         forget(m_connections[index]);
+        const BufferID k = m_keys[index];
         const uint32_t fresh = addConnection(k);
         m_connections[index].replacedBy = fresh;
         const uint64_t hash = k.hash(); // (index was the 4-tuple's latest: connectionOf follows replacedBy)
         m_latest.erase(hash, index);
         m_latest.insert(hash, fresh);
-        m_connectionOfFlow[flow] = index = fresh;
+        m_connectionOfFlow[flow] = fresh << 1 | uint32_t(s);
+        index = fresh;
     }
     Connection& c = m_connections[index];
     ZeekHistory::Segment z;

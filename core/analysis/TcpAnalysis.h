@@ -98,7 +98,8 @@ public:
     /// The connection flow `flow`'s packets belong to now; UINT32_MAX before its first.
     uint32_t connectionOfFlow(uint32_t flow) const
     {
-        return flow < m_connectionOfFlow.size() ? m_connectionOfFlow[flow] : UINT32_MAX;
+        return flow < m_connectionOfFlow.size() && m_connectionOfFlow[flow] != kNone ? m_connectionOfFlow[flow] >> 1
+                                                                                      : UINT32_MAX;
     }
     /// A connection's history and state as Zeek gives them, as of its latest packet.
     const ZeekHistory& history(uint32_t connection) const { return m_histories[connection]; }
@@ -147,8 +148,9 @@ private:
     };
     /// A new connection of 4-tuple `key` (its sequence state and its history); its number.
     uint32_t addConnection(const BufferID& key);
-    /// The connection of a flow's packets (following replacedBy).
-    uint32_t connectionOf(uint32_t flow, const BufferID& key);
+    /// The connection of a flow's packets (following replacedBy), and in `side` which of its
+    /// sides the flow is (0: its key's source). A flow's first packet finds it by its 4-tuple.
+    uint32_t connectionOf(uint32_t flow, const TcpPacket& tcp, int& side);
     void remember(Direction& side, const Unacked& segment);
     /// Walks `side`'s segments for those ACK number `ack` acknowledges: drops them, trims the
     /// partly acknowledged, and says which one it matched exactly.
@@ -165,7 +167,8 @@ private:
     /// fields stay on fewer cache lines)
     ChunkedArray<ZeekHistory, 12> m_histories;
     ChunkedArray<BufferID, 12> m_keys; ///< by connection: its 4-tuple (BufferID::connectionKey)
-    std::vector<uint32_t> m_connectionOfFlow;                      ///< by flow id
+    /// By flow id: its connection << 1 | its side (as connectionOf says them); kNone: not yet
+    std::vector<uint32_t> m_connectionOfFlow;
     /// 4-tuple → its latest connection (looked up once a flow, by the key's hash; the keys
     /// compared are m_keys')
     OpenFlowTable m_latest;
