@@ -161,6 +161,21 @@ FlowPlot::FlowPlot(QWidget* parent) : QWidget(parent)
     m_markerLegend->setBorderPen(Qt::NoPen);
     m_markerLegend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     m_markerLegend->setWrap(kPlotMarkerCount);
+    // Both legends as tight as their text, so that a short plot keeps its height for the axes.
+    for (QCPLegend* legend : {m_plot->legend, m_markerLegend}) {
+        legend->setIconSize(16, 10);
+        legend->setMargins(QMargins(4, 1, 4, 1));
+        legend->setRowSpacing(0);
+    }
+    m_plot->plotLayout()->setRowSpacing(0);
+    // The y axis' title elided to the axes' height (a short plot cut it off mid-word); the
+    // value box above names it whole.
+    connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+        const QString shown = QFontMetrics(m_plot->yAxis->labelFont())
+                                  .elidedText(m_yLabel, Qt::ElideRight, m_plot->axisRect()->height());
+        if (shown != m_plot->yAxis->label())
+            m_plot->yAxis->setLabel(shown);
+    });
     m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
     m_plot->setMinimumHeight(160);
     m_stack->addWidget(m_message);
@@ -446,11 +461,12 @@ void FlowPlot::showPoints()
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new LaneTicker([store, flows](int lane) {
             return elided(store->flows[flows[size_t(lane)]].label(), 34);
         }, int(m_flows.size()))));
-        m_plot->yAxis->setLabel(QString());
+        m_yLabel.clear();
     } else {
         m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-        m_plot->yAxis->setLabel(plotValueName(m_value));
+        m_yLabel = plotValueName(m_value);
     }
+    m_plot->yAxis->setLabel(m_yLabel); // (elided to the axes' height at the next layout)
     fitLegend();
     markFrame(m_markedFrame);
     resetZoom();

@@ -159,4 +159,5 @@ private:
     std::array<QCPGraph*, kPlotMarkerCount> m_markerGraphs{};
     QCPGraph* m_mark = nullptr;
     QCPLegend* m_markerLegend; ///< the markers' (the flows' is the plot's own)
+    QString m_yLabel;          ///< the y axis' title, whole (the axis shows it elided to fit)
 };

@@ -333,6 +333,34 @@ private slots:
         QVERIFY(plot.plot()->yAxis->range().contains(-0.4) && plot.plot()->yAxis->range().contains(2.4));
     }
 
+    /// A plot too short for the y axis' title shows it elided, not cut mid-letter, and whole
+    /// again once there is room.
+    void yAxisTitleFitsTheAxes()
+    {
+        const CaptureStore store = madeUp();
+        FlowPlot plot;
+        plot.setFlows(&store, {0});
+        const QString whole = plotValueName(PlotValue::FrameLength);
+        QCPAxis* y = plot.plot()->yAxis;
+        const QFontMetrics metrics(y->labelFont());
+        plot.resize(600, 900);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.plot()->replot();
+        QCOMPARE(y->label(), whole);
+        plot.resize(600, plot.minimumSizeHint().height()); // (the plot at its least height)
+        QCoreApplication::processEvents(); // (the layout gives the plot its new size)
+        plot.plot()->replot();
+        QVERIFY2(plot.plot()->axisRect()->height() < metrics.horizontalAdvance(whole), "the test needs a shorter plot");
+        QVERIFY(y->label().endsWith(QChar(0x2026)));
+        QVERIFY(whole.startsWith(y->label().chopped(1)));
+        QVERIFY(metrics.horizontalAdvance(y->label()) <= plot.plot()->axisRect()->height());
+        plot.resize(600, 900);
+        QCoreApplication::processEvents();
+        plot.plot()->replot();
+        QCOMPARE(y->label(), whole);
+    }
+
     void reverseDirection()
     {
         const CaptureStore store = madeUp();
