@@ -37,6 +37,8 @@ void FlowTableModel::reset(const QString& path, fi::CaptureLayout layout)
     m_byColumn.clear();
     m_rows.clear();
     m_rowOfFlow.clear();
+    m_heldRows.clear();
+    m_sinceRowsInserted.invalidate();
     if (m_sorting)
         m_sortAgain = true; // its flows are gone: sort what comes next instead
     endResetModel();
@@ -68,22 +70,29 @@ void FlowTableModel::applyBatch(const LoadBatch& batch)
 
     if (flows == oldFlows)
         return;
-    std::vector<uint32_t> shown;
     for (uint32_t f = oldFlows; f < flows; ++f) {
         m_byColumn.push_back(f);
         if (accepts(f))
-            shown.push_back(f);
+            m_heldRows.push_back(f);
     }
-    if (!shown.empty()) {
-        const int row = int(m_rows.size());
-        beginInsertRows({}, row, row + int(shown.size()) - 1);
-        for (uint32_t f : shown) {
-            m_rowOfFlow[f] = int(m_rows.size());
-            m_rows.push_back(f);
-        }
-        endInsertRows();
-    }
+    if (m_rows.empty() || !m_sinceRowsInserted.isValid() || m_sinceRowsInserted.elapsed() >= m_rowInsertInterval)
+        insertHeldRows();
     emit flowCountsChanged();
+}
+
+void FlowTableModel::insertHeldRows()
+{
+    if (m_heldRows.empty())
+        return;
+    const int row = int(m_rows.size());
+    beginInsertRows({}, row, row + int(m_heldRows.size()) - 1);
+    for (uint32_t f : m_heldRows) {
+        m_rowOfFlow[f] = int(m_rows.size());
+        m_rows.push_back(f);
+    }
+    m_heldRows.clear();
+    endInsertRows();
+    m_sinceRowsInserted.start();
 }
 
 void FlowTableModel::finishLoading()
@@ -91,6 +100,7 @@ void FlowTableModel::finishLoading()
     // Flows matched the filter, and took their places, by the statistics of when they
     // opened; the numeric columns have changed since. (The layout change that follows
     // repaints every view.)
+    insertHeldRows();
     if (m_sortColumn >= 0)
         startSort(); // filters too when it ends
     else
@@ -169,7 +179,8 @@ void FlowTableModel::setRows(std::vector<uint32_t> rows)
     for (const QModelIndex& i : before)
         flowsBefore.push_back(m_rows[size_t(i.row())]);
 
-    m_rows = std::move(rows);
+    m_rows = std::move(rows); // (every flow the filter accepts: none is held back any more)
+    m_heldRows.clear();
     std::fill(m_rowOfFlow.begin(), m_rowOfFlow.end(), -1);
     for (size_t r = 0; r < m_rows.size(); ++r)
         m_rowOfFlow[m_rows[r]] = int(r);

@@ -198,6 +198,8 @@ void MainWindow::createCentralArea()
     m_flowView->setObjectName(QStringLiteral("flows"));
     m_flowView->setAccessibleName(tr("Flows"));
     m_flowView->setModel(m_model);
+    // the table grows four times a second while a capture loads (each growth lays out every row)
+    m_model->setRowInsertInterval(250);
     m_flowView->setRootIsDecorated(false); // a table: one row per flow
     m_flowView->setItemsExpandable(false);
     m_flowView->setSortingEnabled(true);

@@ -142,6 +142,52 @@ class TestFlowTableModel : public QObject
     Q_OBJECT
 
 private slots:
+    /// With an insert interval, the first batch's flows are rows at once and later ones wait
+    /// for the interval; finishLoading(), a filter change or a sort take in the held flows
+    /// too, and a reset drops them; all under the tester.
+    void rowsInsertedAtMostEveryInterval()
+    {
+        FlowTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setRowInsertInterval(60'000); // (no batch here comes that late)
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        const std::vector<LoadBatch> batches = batchesOf(conversations(12, 6), 5);
+        QVERIFY(batches.size() > 4);
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
+        model.applyBatch(batches[0]);
+        const int first = model.rowCount();
+        QVERIFY(first > 0);
+        QCOMPARE(inserted.size(), 1);
+        for (size_t b = 1; b < batches.size(); ++b)
+            model.applyBatch(batches[b]);
+        QCOMPARE(model.rowCount(), first); // held back
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(model.totalFlows(), 12);
+        QVERIFY(model.setFilterText("port 443")); // a filter change shows every flow it accepts
+        QCOMPARE(model.rowCount(), 6);
+        QVERIFY(model.setFilterText({}));
+        QCOMPARE(model.rowCount(), 12);
+
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
+        inserted.clear();
+        for (const LoadBatch& b : batches)
+            model.applyBatch(b);
+        QCOMPARE(inserted.size(), 1);
+        QVERIFY(model.rowCount() < 12);
+        model.finishLoading();
+        QCOMPARE(model.rowCount(), 12);
+        QCOMPARE(inserted.size(), 2);
+        for (int row = 0; row < 12; ++row)
+            QCOMPARE(model.flowAt(row), uint32_t(row)); // capture order, each flow once
+
+        model.setRowInsertInterval(0); // every batch's flows at once
+        model.reset("c.pcap", fi::CaptureLayout::ofFile("c.pcap", false, 1, 65535));
+        inserted.clear();
+        for (const LoadBatch& b : batches)
+            model.applyBatch(b);
+        QCOMPARE(model.rowCount(), 12);
+    }
+
     /// Loading batch by batch, filtering, sorting (on the worker) and resetting, all under
     /// the tester.
     void modelPassesTheTesterWhileLoading()
