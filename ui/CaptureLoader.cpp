@@ -1,5 +1,6 @@
 #include "CaptureLoader.h"
 
+#include "LoadBatchAnalyzer.h"
 #include "LoadBatchBuilder.h"
 #include "FlowTracker.h"
 
@@ -7,12 +8,44 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <thread>
 
 using namespace fi;
 
 namespace {
 constexpr size_t kFramesPerBatch = 16384;
+
+/// The batches the reading thread made, in order, waiting for the analysis thread; at most
+/// kMaxBatches (the reader waits), and an empty one at the end.
+class BatchQueue
+{
+public:
+    static constexpr size_t kMaxBatches = 3;
+
+    void push(std::shared_ptr<LoadBatch> batch)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_batches.size() < kMaxBatches; });
+        m_batches.push_back(std::move(batch));
+        m_changed.notify_all();
+    }
+    std::shared_ptr<LoadBatch> pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return !m_batches.empty(); });
+        std::shared_ptr<LoadBatch> batch = std::move(m_batches.front());
+        m_batches.pop_front();
+        m_changed.notify_all();
+        return batch;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::shared_ptr<LoadBatch>> m_batches;
+};
 } // namespace
 
 struct CaptureLoader::Job
@@ -117,22 +150,31 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
 
     FlowTracker tracker;
     LoadBatchBuilder batches(generation, tracker);
+    // TCP analysis on a thread of its own, batch by batch in order, while this one reads and
+    // traces the next: it hands each batch to the GUI thread.
+    BatchQueue toAnalyse;
+    std::thread analysis([this, job, &toAnalyse] {
+        LoadBatchAnalyzer analyzer;
+        while (std::shared_ptr<LoadBatch> batch = toAnalyse.pop()) {
+            analyzer.analyze(*batch);
+            job->waitForRoom();
+            QMetaObject::invokeMethod(
+                this,
+                [this, job, batch = std::shared_ptr<const LoadBatch>(std::move(batch))] {
+                    if (job->generation == m_generation) {
+                        emit batchReady(batch);
+                        emit progress(qint64(batch->bytesRead), qint64(batch->fileSize));
+                    }
+                    job->batchTaken(); // also when dropped: the worker may be waiting for room
+                },
+                Qt::QueuedConnection);
+        }
+    });
     QElapsedTimer sinceBatch;
     sinceBatch.start();
     auto send = [&] {
-        std::shared_ptr<const LoadBatch> batch = batches.take(reader);
-        job->waitForRoom();
+        toAnalyse.push(batches.take(reader));
         sinceBatch.restart();
-        QMetaObject::invokeMethod(
-            this,
-            [this, job, batch] {
-                if (job->generation == m_generation) {
-                    emit batchReady(batch);
-                    emit progress(qint64(batch->bytesRead), qint64(batch->fileSize));
-                }
-                job->batchTaken(); // also when dropped: the worker may be waiting for room
-            },
-            Qt::QueuedConnection);
     };
     tracer.setCancelFlag(&job->cancel);
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket&, uint32_t) {
@@ -146,6 +188,8 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
     result.path = job->path;
     result.summary = tracer.run(tracker);
     send(); // the rest, with the final statistics
+    toAnalyse.push(nullptr);
+    analysis.join(); // (so every batch is posted before the finish)
     result.elapsedMs = clock.elapsed();
     // A cancelled load was superseded or stopped: its finish is reported to the generation
     // that asked for it only if no newer load started.

@@ -65,7 +65,7 @@ void FlowTableModel::applyBatch(const LoadBatch& batch)
     // Changed statistics are one signal for the batch, not dataChanged: a view answers
     // dataChanged by walking every row of the range (QTreeView finds the rectangle to
     // repaint row by row), which cost seconds per load of 250,000 flows.
-    if (!batch.updates.empty() && oldFlows > 0)
+    if ((!batch.updates.empty() || !batch.connectionUpdates.empty()) && oldFlows > 0)
         emit statisticsChanged();
 
     if (flows == oldFlows)

@@ -61,13 +61,13 @@ void CaptureStore::apply(const LoadBatch& batch)
     for (const LoadBatch::FlowUpdate& u : batch.updates) {
         FlowRecord& f = flows[u.flow];
         f.stats = u.stats;
-        if (u.connection)
-            f.connection = *u.connection;
         // A flow closed by a FIN takes no more packets (the next one of its 4-tuple opens a
         // new flow): the room its vector kept for growing is given back.
         if (u.stats.closedByFin && f.packets.capacity() > f.packets.size())
             f.packets.shrink_to_fit();
     }
+    for (const auto& [flow, connection] : batch.connectionUpdates)
+        flows[flow].connection = connection;
 }
 
 } // namespace fi

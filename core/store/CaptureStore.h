@@ -56,7 +56,9 @@ struct FlowRecord
 };
 
 /// What a loader found since its previous batch: new frames (in order), the new flow packets,
-/// flows opened, and the statistics of every flow the batch touched. Immutable once sent.
+/// flows opened, the statistics of every flow the batch touched, and what TCP analysis made
+/// of the packets. Made in two stages (LoadBatchBuilder: the flow rule's part, with the
+/// packets' TCP headers in `tcp`; LoadBatchAnalyzer: the analysis'), immutable once sent.
 struct LoadBatch
 {
     uint64_t generation = 0;
@@ -64,6 +66,8 @@ struct LoadBatch
     std::vector<FrameRecord> frames;
     std::vector<std::pair<uint32_t, FlowPacket>> packets; ///< (flow id, packet)
     std::vector<SegmentAnalysis> analyses; ///< of each packet, as packets (summed into the flows' figures)
+    /// Of each packet, as packets, until the analysis has read them (then empty)
+    std::vector<TcpPacket> tcp;
     struct NewFlow
     {
         BufferID id;
@@ -79,11 +83,12 @@ struct LoadBatch
     {
         uint32_t flow;
         FlowStats stats;
-        /// Of the flow's connection, when it changed since the flow's last update.
-        std::optional<ConnectionSummary> connection;
     };
-    /// Of every flow the batch touched, and of every flow whose connection it changed.
+    /// Of every flow the batch touched.
     std::vector<FlowUpdate> updates;
+    /// (flow, its connection's history and state) of every flow whose connection the batch
+    /// changed.
+    std::vector<std::pair<uint32_t, ConnectionSummary>> connectionUpdates;
     uint64_t bytesRead = 0;
     uint64_t fileSize = 0;
     /// The capture's files and interfaces when they changed since the previous batch.

@@ -1,5 +1,7 @@
 #include "LoadBatchBuilder.h"
 
+#include "LoadBatchAnalyzer.h"
+
 #include <algorithm>
 
 namespace fi {
@@ -24,8 +26,6 @@ void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
     if (flow >= m_touched.size()) {
         m_touched.resize(size_t(flow) + 1, 0);
         m_reverse.resize(size_t(flow) + 1, FlowTracker::kNoFlow);
-        m_connectionOf.resize(size_t(flow) + 1, kNoConnection);
-        m_nextFlow.resize(size_t(flow) + 1, kNoConnection);
     }
     m_reverse[flow] = reverse;
     if (reverse != FlowTracker::kNoFlow && m_reverse[reverse] == FlowTracker::kNoFlow) {
@@ -36,54 +36,19 @@ void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
 
 void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
 {
-    const SegmentAnalysis a = m_analyzer.analyze(packet, flow);
-    FlowPacket p = FlowPacket::from(packet.index(), packet.tcp);
-    p.analysis = a.flags;
-    p.acksFrame = a.acksFrame;
-    p.bytesInFlight = a.bytesInFlight;
-    m_batch->packets.emplace_back(flow, p);
-    m_batch->analyses.push_back(a);
-    m_touched[flow] |= kStats;
-    const uint32_t c = a.connection;
-    if (c >= m_firstFlow.size()) {
-        m_firstFlow.resize(size_t(c) + 1, kNoConnection);
-        m_sentLength.resize(size_t(c) + 1, 0);
-        m_sentState.resize(size_t(c) + 1, ZeekConnState::None);
-    }
-    if (m_connectionOf[flow] != c) { // its first packet, or its 4-tuple used again
-        m_connectionOf[flow] = c;
-        m_nextFlow[flow] = m_firstFlow[c];
-        m_firstFlow[c] = flow;
-        m_touched[flow] |= kConnection;
-    }
-    // (a history only grows: its length says whether it changed)
-    const ZeekHistory& history = m_analyzer.history(c);
-    const ZeekConnState state = history.connState();
-    if (history.history().size() != m_sentLength[c] || state != m_sentState[c]) {
-        m_sentLength[c] = uint16_t(std::min<size_t>(history.history().size(), UINT16_MAX));
-        m_sentState[c] = state;
-        m_changedConnections.push_back(c);
-    }
+    m_batch->packets.emplace_back(flow, FlowPacket::from(packet.index(), packet.tcp));
+    m_batch->tcp.push_back(packet.tcp);
+    m_touched[flow] = 1;
 }
 
-std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(const CaptureReader& reader)
+std::shared_ptr<LoadBatch> LoadBatchBuilder::take(const CaptureReader& reader)
 {
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
-    // a connection's history belongs to all its flows
-    for (uint32_t c : m_changedConnections)
-        for (uint32_t f = m_firstFlow[c]; f != kNoConnection; f = m_nextFlow[f])
-            if (m_connectionOf[f] == c)
-                m_touched[f] |= kConnection;
-    m_changedConnections.clear();
     done->updates.reserve(size_t(m_touched.size() - size_t(std::count(m_touched.begin(), m_touched.end(), uint8_t(0)))));
     for (uint32_t f = 0; f < m_touched.size(); ++f) {
         if (!m_touched[f])
             continue;
-        LoadBatch::FlowUpdate& u = done->updates.emplace_back();
-        u.flow = f;
-        u.stats = m_tracker.stats(f);
-        if (m_touched[f] & kConnection)
-            u.connection = m_analyzer.history(m_connectionOf[f]).summary();
+        done->updates.push_back({f, m_tracker.stats(f)});
     }
     m_touched.assign(m_touched.size(), 0);
     done->bytesRead = reader.bytesRead();
@@ -96,7 +61,7 @@ std::shared_ptr<const LoadBatch> LoadBatchBuilder::take(const CaptureReader& rea
 
     m_batch = std::make_shared<LoadBatch>();
     m_batch->packets.reserve(done->packets.size()); // (the next is likely as big)
-    m_batch->analyses.reserve(done->analyses.size());
+    m_batch->tcp.reserve(done->tcp.size());
     m_batch->generation = m_generation;
     m_batch->firstFrame = m_nextFrame;
     m_batch->firstNewFlow = uint32_t(m_tracker.flowCount());
@@ -112,7 +77,9 @@ TraceSummary loadCaptureStore(CaptureTracer& tracer, const std::string& path, Ca
     tracer.setFrameHook([&](const FrameView& frame, const TcpPacket&, uint32_t) { builder.addFrame(frame); });
     const TraceSummary summary = tracer.run(tracker);
     tracer.setFrameHook(nullptr);
-    store.apply(*builder.take(tracer.reader()));
+    const std::shared_ptr<LoadBatch> batch = builder.take(tracer.reader());
+    LoadBatchAnalyzer().analyze(*batch);
+    store.apply(*batch);
     return summary;
 }
 

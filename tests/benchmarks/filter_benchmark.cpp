@@ -57,7 +57,7 @@ LoadBatch madeUpFlows()
         stats.fin = random.bounded(3) == 0 ? 0 : 1;
         stats.rst = random.bounded(20) == 0 ? 1 : 0;
         stats.closedByFin = stats.fin > 0;
-        batch.updates.push_back({f, stats, {}});
+        batch.updates.push_back({f, stats});
     }
     return batch;
 }

@@ -7,6 +7,7 @@
 
 #include "CaptureLoader.h"
 #include "FlowTableModel.h"
+#include "LoadBatchBuilder.h"
 
 #include <QFileInfo>
 #include <QSignalSpy>
@@ -108,6 +109,46 @@ private slots:
         QCOMPARE(f.stats.packets, 150u);
         QCOMPARE(f.packets.size(), size_t(150));
         QVERIFY(f.stats.closedByFin);
+    }
+
+    /// The TCP analysis, made on the loader's analysis thread batch by batch, is what analysing
+    /// the whole capture at once gives: every packet's flags, acknowledged segment and bytes in
+    /// flight, every flow's figures, history and state.
+    void analysisArrivesWithTheBatches()
+    {
+        CaptureLoader loader;
+        Collected c;
+        collect(loader, c);
+        QSignalSpy finished(&loader, &CaptureLoader::finished);
+        loader.load(m_big);
+        QVERIFY2(finished.wait(kWorkerTimeoutMs), "the load did not finish");
+        QVERIFY(c.batches > 5); // connections span batches
+        CaptureStore whole;
+        CaptureTracer tracer;
+        QVERIFY(tracer.open(m_big.toStdString()));
+        loadCaptureStore(tracer, m_big.toStdString(), whole);
+        const CaptureStore& loaded = c.model.store();
+        QCOMPARE(loaded.flows.size(), whole.flows.size());
+        uint64_t flagged = 0;
+        for (size_t f = 0; f < whole.flows.size(); ++f) {
+            const FlowRecord &a = loaded.flows[f], &b = whole.flows[f];
+            QCOMPARE(a.packets.size(), b.packets.size());
+            for (size_t i = 0; i < b.packets.size(); ++i) {
+                QCOMPARE(a.packets[i].analysis, b.packets[i].analysis);
+                QCOMPARE(a.packets[i].acksFrame, b.packets[i].acksFrame);
+                QCOMPARE(a.packets[i].bytesInFlight, b.packets[i].bytesInFlight);
+                flagged += b.packets[i].analysis != 0;
+            }
+            QCOMPARE(a.analysis.retransmissions, b.analysis.retransmissions);
+            QCOMPARE(a.analysis.duplicateAcks, b.analysis.duplicateAcks);
+            QCOMPARE(a.analysis.rttSamples, b.analysis.rttSamples);
+            QCOMPARE(a.analysis.rttSumNs, b.analysis.rttSumNs);
+            QCOMPARE(a.analysis.maxBytesInFlight, b.analysis.maxBytesInFlight);
+            QCOMPARE(a.connection.history, b.connection.history);
+            QCOMPARE(a.connection.state, b.connection.state);
+            QVERIFY(!a.connection.history.empty());
+        }
+        QVERIFY(flagged > 0); // (the same sequence numbers again: retransmissions)
     }
 
     void cancelStopsAndReports()

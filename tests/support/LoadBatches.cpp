@@ -1,6 +1,7 @@
 #include "LoadBatches.h"
 
 #include "CaptureTracer.h"
+#include "LoadBatchAnalyzer.h"
 #include "LoadBatchBuilder.h"
 
 #include <QTemporaryDir>
@@ -17,14 +18,19 @@ std::vector<LoadBatch> batchesOf(const CaptureSpec& spec, size_t perBatch)
         return {};
     FlowTracker tracker;
     LoadBatchBuilder builder(0, tracker);
+    LoadBatchAnalyzer analyzer;
     std::vector<LoadBatch> out;
+    auto take = [&] {
+        out.push_back(std::move(*builder.take(tracer.reader())));
+        analyzer.analyze(out.back());
+    };
     tracer.setFrameHook([&](const FrameView& f, const TcpPacket&, uint32_t) {
         builder.addFrame(f);
         if (perBatch && builder.pendingFrames() == perBatch)
-            out.push_back(*builder.take(tracer.reader()));
+            take();
     });
     tracer.run(tracker);
-    out.push_back(*builder.take(tracer.reader()));
+    take();
     return out;
 }
 
