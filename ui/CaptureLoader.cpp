@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include <pthread.h>
+
 using namespace fi;
 
 namespace {
@@ -154,6 +156,7 @@ void CaptureLoader::run(const std::shared_ptr<Job>& job)
     // traces the next: it hands each batch to the GUI thread.
     BatchQueue toAnalyse;
     std::thread analysis([this, job, &toAnalyse] {
+        pthread_setname_np(pthread_self(), "load-analysis"); // (as top and perf show it)
         LoadBatchAnalyzer analyzer;
         while (std::shared_ptr<LoadBatch> batch = toAnalyse.pop()) {
             analyzer.analyze(*batch);

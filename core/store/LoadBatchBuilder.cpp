@@ -2,8 +2,6 @@
 
 #include "LoadBatchAnalyzer.h"
 
-#include <algorithm>
-
 namespace fi {
 
 LoadBatchBuilder::LoadBatchBuilder(uint64_t generation, FlowTracker& tracker)
@@ -38,19 +36,21 @@ void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
 {
     m_batch->packets.emplace_back(flow, FlowPacket::from(packet.index(), packet.tcp));
     m_batch->tcp.push_back(packet.tcp);
-    m_touched[flow] = 1;
+    if (!m_touched[flow]) {
+        m_touched[flow] = 1;
+        m_touchedFlows.push_back(flow);
+    }
 }
 
 std::shared_ptr<LoadBatch> LoadBatchBuilder::take(const CaptureReader& reader)
 {
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
-    done->updates.reserve(size_t(m_touched.size() - size_t(std::count(m_touched.begin(), m_touched.end(), uint8_t(0)))));
-    for (uint32_t f = 0; f < m_touched.size(); ++f) {
-        if (!m_touched[f])
-            continue;
+    done->updates.reserve(m_touchedFlows.size());
+    for (uint32_t f : m_touchedFlows) {
         done->updates.push_back({f, m_tracker.stats(f)});
+        m_touched[f] = 0;
     }
-    m_touched.assign(m_touched.size(), 0);
+    m_touchedFlows.clear();
     done->bytesRead = reader.bytesRead();
     done->fileSize = reader.fileSize();
     if (reader.layout().interfaces.size() != m_sentInterfaces || m_nextFrame == 1) {
