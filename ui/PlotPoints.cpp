@@ -27,6 +27,19 @@ PlotPointsBuilder::PlotPointsBuilder(const CaptureStore& store, PlotRequest requ
     }
     if (m_request.flows.empty())
         m_phase = Phase::Done;
+    if (!plotsAcknowledgements()) {
+        // Each graph's room for a point per packet of its flows, made once: grown by doubling,
+        // two million points held both the old and the new copy (the peak of a select all).
+        std::vector<qsizetype> points(m_groups.size(), 0);
+        for (size_t lane = 0; lane < m_request.flows.size(); ++lane)
+            if (m_request.flows[lane] < store.flows.size())
+                points[lane % m_groups.size()] += qsizetype(store.flows[m_request.flows[lane]].packets.size());
+        for (size_t g = 0; g < m_groups.size(); ++g) {
+            m_groups[g].data.reserve(points[g]);
+            m_groups[g].frames.reserve(size_t(points[g]));
+            m_groups[g].flows.reserve(size_t(points[g]));
+        }
+    }
     if (plotsAcknowledgements()) {
         m_laneOf.assign(store.flows.size(), kNoLane);
         for (size_t lane = 0; lane < m_request.flows.size(); ++lane)
