@@ -7,12 +7,6 @@ namespace fi {
 void LoadBatchAnalyzer::analyze(LoadBatch& batch)
 {
     batch.analyses.reserve(batch.packets.size());
-    auto tell = [this](uint32_t flow) {
-        if (!m_told[flow]) {
-            m_told[flow] = 1;
-            m_toldFlows.push_back(flow);
-        }
-    };
     for (size_t i = 0; i < batch.packets.size(); ++i) {
         auto& [flow, packet] = batch.packets[i];
         FrameView frame; // (the analysis reads the number and the record, not the bytes)
@@ -27,7 +21,6 @@ void LoadBatchAnalyzer::analyze(LoadBatch& batch)
         if (flow >= m_connectionOf.size()) {
             m_connectionOf.resize(size_t(flow) + 1, kNoConnection);
             m_nextFlow.resize(size_t(flow) + 1, kNoConnection);
-            m_told.resize(size_t(flow) + 1, 0);
         }
         const uint32_t c = a.connection;
         if (c >= m_firstFlow.size()) {
@@ -39,7 +32,7 @@ void LoadBatchAnalyzer::analyze(LoadBatch& batch)
             m_connectionOf[flow] = c;
             m_nextFlow[flow] = m_firstFlow[c];
             m_firstFlow[c] = flow;
-            tell(flow);
+            m_told.mark(flow);
         }
         // (a history only grows: its length says whether it changed)
         const ZeekHistory& history = m_analyzer.history(c);
@@ -54,14 +47,12 @@ void LoadBatchAnalyzer::analyze(LoadBatch& batch)
     for (uint32_t c : m_changedConnections)
         for (uint32_t f = m_firstFlow[c]; f != kNoConnection; f = m_nextFlow[f])
             if (m_connectionOf[f] == c)
-                tell(f);
+                m_told.mark(f);
     m_changedConnections.clear();
-    batch.connectionUpdates.reserve(m_toldFlows.size());
-    for (uint32_t f : m_toldFlows) {
+    batch.connectionUpdates.reserve(m_told.flows().size());
+    for (uint32_t f : m_told.flows())
         batch.connectionUpdates.emplace_back(f, m_analyzer.history(m_connectionOf[f]).summary());
-        m_told[f] = 0;
-    }
-    m_toldFlows.clear();
+    m_told.clear();
     batch.tcp = {}; // read: its memory goes
 }
 

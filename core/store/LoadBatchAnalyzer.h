@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CaptureStore.h"
+#include "MarkedFlows.h"
 #include "TcpAnalysis.h"
 
 #include <cstdint>
@@ -28,9 +29,8 @@ private:
     /// By connection: the history length and state its flows were last told
     std::vector<uint16_t> m_sentLength;
     std::vector<ZeekConnState> m_sentState;
-    /// By flow id: whether the current batch tells it its connection (and the list of those)
-    std::vector<uint8_t> m_told;
-    std::vector<uint32_t> m_changedConnections, m_toldFlows;
+    MarkedFlows m_told; ///< the flows the current batch tells their connection
+    std::vector<uint32_t> m_changedConnections;
 };
 
 } // namespace fi

@@ -21,10 +21,8 @@ void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
     if (reverse == flow)
         reverse = FlowTracker::kNoFlow; // a flow from a socket to itself
     m_batch->newFlows.push_back({id, first.frame.record.timeNs, reverse});
-    if (flow >= m_touched.size()) {
-        m_touched.resize(size_t(flow) + 1, 0);
+    if (flow >= m_reverse.size())
         m_reverse.resize(size_t(flow) + 1, FlowTracker::kNoFlow);
-    }
     m_reverse[flow] = reverse;
     if (reverse != FlowTracker::kNoFlow && m_reverse[reverse] == FlowTracker::kNoFlow) {
         m_reverse[reverse] = flow;
@@ -36,21 +34,16 @@ void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
 {
     m_batch->packets.emplace_back(flow, FlowPacket::from(packet.index(), packet.tcp));
     m_batch->tcp.push_back(packet.tcp);
-    if (!m_touched[flow]) {
-        m_touched[flow] = 1;
-        m_touchedFlows.push_back(flow);
-    }
+    m_touched.mark(flow);
 }
 
 std::shared_ptr<LoadBatch> LoadBatchBuilder::take(const CaptureReader& reader)
 {
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
-    done->updates.reserve(m_touchedFlows.size());
-    for (uint32_t f : m_touchedFlows) {
+    done->updates.reserve(m_touched.flows().size());
+    for (uint32_t f : m_touched.flows())
         done->updates.push_back({f, m_tracker.stats(f)});
-        m_touched[f] = 0;
-    }
-    m_touchedFlows.clear();
+    m_touched.clear();
     done->bytesRead = reader.bytesRead();
     done->fileSize = reader.fileSize();
     if (reader.layout().interfaces.size() != m_sentInterfaces || m_nextFrame == 1) {

@@ -4,6 +4,7 @@
 #include "CaptureTracer.h"
 #include "FlowListener.h"
 #include "FlowTracker.h"
+#include "MarkedFlows.h"
 
 #include <memory>
 #include <vector>
@@ -35,8 +36,7 @@ private:
     uint64_t m_generation;
     const FlowTracker& m_tracker;
     std::shared_ptr<LoadBatch> m_batch;
-    std::vector<uint8_t> m_touched;  ///< by flow id: the current batch added packets to it
-    std::vector<uint32_t> m_touchedFlows; ///< those flows, in the order first touched
+    MarkedFlows m_touched;           ///< the flows the current batch added packets to
     std::vector<uint32_t> m_reverse; ///< by flow id: the other direction, once known
     uint32_t m_nextFrame = 1;
     size_t m_sentInterfaces = 0; ///< of the reader's layout, as of the last batch that had it
