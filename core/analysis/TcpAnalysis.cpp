@@ -79,7 +79,7 @@ std::string tcpAnalysisText(uint16_t flags)
     return text;
 }
 
-uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const TcpPacket& tcp, int& side)
+uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const TcpPacket& tcp, int& side, bool& joined)
 {
     if (flow >= m_connectionOfFlow.size())
         m_connectionOfFlow.resize(size_t(flow) + 1, kNone);
@@ -94,11 +94,16 @@ uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const TcpPacket& tcp, int& sid
             m_latest.insert(hash, c);
         }
         slot = c << 1 | (id == key ? 0u : 1u);
+        joined = true;
     }
     side = int(slot & 1);
     uint32_t c = slot >> 1;
-    while (m_connections[c].replacedBy != UINT32_MAX)
-        c = m_connections[c].replacedBy;
+    if (m_connections[c].replacedBy != UINT32_MAX) { // the 4-tuple began anew
+        while (m_connections[c].replacedBy != UINT32_MAX)
+            c = m_connections[c].replacedBy;
+        slot = c << 1 | uint32_t(side);
+        joined = true;
+    }
     return c;
 }
 
@@ -187,7 +192,8 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     const uint32_t seq = tcp.seq, ack = tcp.ack, seglen = tcp.payloadLength, window = tcp.window;
     const uint8_t flags = tcp.flags;
     int s = 0;
-    uint32_t index = connectionOf(flow, tcp, s);
+    bool joined = false;
+    uint32_t index = connectionOf(flow, tcp, s, joined);
     const bool pureSyn = (flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN;
     if (pureSyn && m_connections[index].side[s].baseSet && m_connections[index].side[s].base != seq) {
         // a SYN that does not repeat this side's first sequence number: the 4-tuple used again
@@ -200,6 +206,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
         m_latest.insert(hash, fresh);
         m_connectionOfFlow[flow] = fresh << 1 | uint32_t(s);
         index = fresh;
+        joined = true;
     }
     Connection& c = m_connections[index];
     ZeekHistory::Segment z;
@@ -238,6 +245,7 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
 
     SegmentAnalysis a;
     a.connection = index;
+    a.joinedConnection = joined;
     const bool plain = !(flags & kSynFinRst);
     // A repeat of this side's previous segment: no data, the next sequence number, the same ACK.
     const bool repeats = seglen == 0 && seq == fwd.nextSeq && ack == fwd.lastAck && plain;

@@ -71,6 +71,9 @@ struct SegmentAnalysis
     /// The connection it belongs to (TcpAnalyzer's numbering: a 4-tuple until a SYN with a new
     /// initial sequence number), whose history() the packet updated.
     uint32_t connection = UINT32_MAX;
+    /// Its flow's first packet in that connection (the flow's first, or its first since the
+    /// 4-tuple began anew).
+    bool joinedConnection = false;
 };
 
 /// Wireshark's TCP sequence analysis, computed over both directions of every connection, one
@@ -95,7 +98,7 @@ public:
     /// not remembered until ACKs make room.
     static constexpr uint32_t kMaxUnacked = 10'000;
 
-    /// The connection flow `flow`'s packets belong to now; UINT32_MAX before its first.
+    /// The connection of flow `flow`'s latest packet; UINT32_MAX before its first.
     uint32_t connectionOfFlow(uint32_t flow) const
     {
         return flow < m_connectionOfFlow.size() && m_connectionOfFlow[flow] != kNone ? m_connectionOfFlow[flow] >> 1
@@ -148,9 +151,10 @@ private:
     };
     /// A new connection of 4-tuple `key` (its sequence state and its history); its number.
     uint32_t addConnection(const BufferID& key);
-    /// The connection of a flow's packets (following replacedBy), and in `side` which of its
-    /// sides the flow is (0: its key's source). A flow's first packet finds it by its 4-tuple.
-    uint32_t connectionOf(uint32_t flow, const TcpPacket& tcp, int& side);
+    /// The connection of a flow's packets (following replacedBy, which the flow then keeps), in
+    /// `side` which of its sides the flow is (0: its key's source), and in `joined` whether the
+    /// flow was not in it before. A flow's first packet finds it by its 4-tuple.
+    uint32_t connectionOf(uint32_t flow, const TcpPacket& tcp, int& side, bool& joined);
     void remember(Direction& side, const Unacked& segment);
     /// Walks `side`'s segments for those ACK number `ack` acknowledges: drops them, trims the
     /// partly acknowledged, and says which one it matched exactly.
@@ -167,7 +171,8 @@ private:
     /// fields stay on fewer cache lines)
     ChunkedArray<ZeekHistory, 12> m_histories;
     ChunkedArray<BufferID, 12> m_keys; ///< by connection: its 4-tuple (BufferID::connectionKey)
-    /// By flow id: its connection << 1 | its side (as connectionOf says them); kNone: not yet
+    /// By flow id: the connection of its latest packet << 1 | its side (as connectionOf says
+    /// them); kNone: not yet
     std::vector<uint32_t> m_connectionOfFlow;
     /// 4-tuple → its latest connection (looked up once a flow, by the key's hash; the keys
     /// compared are m_keys')

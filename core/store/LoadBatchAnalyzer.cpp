@@ -18,40 +18,35 @@ void LoadBatchAnalyzer::analyze(LoadBatch& batch)
         packet.bytesInFlight = a.bytesInFlight;
         batch.analyses.push_back(a);
 
-        if (flow >= m_connectionOf.size()) {
-            m_connectionOf.resize(size_t(flow) + 1, kNoConnection);
-            m_nextFlow.resize(size_t(flow) + 1, kNoConnection);
-        }
         const uint32_t c = a.connection;
-        if (c >= m_firstFlow.size()) {
-            m_firstFlow.resize(size_t(c) + 1, kNoConnection);
-            m_sentLength.resize(size_t(c) + 1, 0);
-            m_sentState.resize(size_t(c) + 1, ZeekConnState::None);
-        }
-        if (m_connectionOf[flow] != c) { // its first packet, or its 4-tuple used again
-            m_connectionOf[flow] = c;
-            m_nextFlow[flow] = m_firstFlow[c];
-            m_firstFlow[c] = flow;
+        if (a.joinedConnection) { // a flow new to the connection: told its history, and chained
+            if (c >= m_firstLink.size()) {
+                m_firstLink.resize(size_t(c) + 1, kEnd);
+                m_sent.resize(size_t(c) + 1);
+            }
+            m_links.push_back({flow, m_firstLink[c]});
+            m_firstLink[c] = uint32_t(m_links.size() - 1);
             m_told.mark(flow);
         }
-        // (a history only grows: its length says whether it changed)
-        const ZeekHistory& history = m_analyzer.history(c);
-        const ZeekConnState state = history.connState();
-        if (history.history().size() != m_sentLength[c] || state != m_sentState[c]) {
-            m_sentLength[c] = uint16_t(std::min<size_t>(history.history().size(), UINT16_MAX));
-            m_sentState[c] = state;
-            m_changedConnections.push_back(c);
-        }
+        m_touched.mark(c);
     }
-    // a connection's history belongs to all its flows
-    for (uint32_t c : m_changedConnections)
-        for (uint32_t f = m_firstFlow[c]; f != kNoConnection; f = m_nextFlow[f])
-            if (m_connectionOf[f] == c)
-                m_told.mark(f);
-    m_changedConnections.clear();
-    batch.connectionUpdates.reserve(m_told.flows().size());
-    for (uint32_t f : m_told.flows())
-        batch.connectionUpdates.emplace_back(f, m_analyzer.history(m_connectionOf[f]).summary());
+    // a connection's history belongs to all its flows: those of every connection whose history
+    // or state is not what they were told are told again (a history only grows: its length
+    // says whether it changed)
+    for (uint32_t c : m_touched.ids()) {
+        const ZeekHistory& history = m_analyzer.history(c);
+        const Sent now{uint16_t(std::min<size_t>(history.history().size(), UINT16_MAX)), history.connState()};
+        if (now.length == m_sent[c].length && now.state == m_sent[c].state)
+            continue;
+        m_sent[c] = now;
+        for (uint32_t at = m_firstLink[c]; at != kEnd; at = m_links[at].next)
+            if (m_analyzer.connectionOfFlow(m_links[at].flow) == c)
+                m_told.mark(m_links[at].flow);
+    }
+    m_touched.clear();
+    batch.connectionUpdates.reserve(m_told.ids().size());
+    for (uint32_t f : m_told.ids())
+        batch.connectionUpdates.emplace_back(f, m_analyzer.history(m_analyzer.connectionOfFlow(f)).summary());
     m_told.clear();
     batch.tcp = {}; // read: its memory goes
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "CaptureStore.h"
-#include "MarkedFlows.h"
+#include "MarkedIds.h"
 #include "TcpAnalysis.h"
 
 #include <cstdint>
@@ -20,17 +20,27 @@ public:
     void analyze(LoadBatch& batch);
 
 private:
-    static constexpr uint32_t kNoConnection = UINT32_MAX; ///< (and the end of a chain)
+    static constexpr uint32_t kEnd = UINT32_MAX; ///< of a chain of links
     TcpAnalyzer m_analyzer;
-    /// The flows of each connection, to update them all when its history changed: by flow id
-    /// its connection, and the next flow of that connection (a chain from m_firstFlow, by
-    /// connection)
-    std::vector<uint32_t> m_connectionOf, m_nextFlow, m_firstFlow;
-    /// By connection: the history length and state its flows were last told
-    std::vector<uint16_t> m_sentLength;
-    std::vector<ZeekConnState> m_sentState;
-    MarkedFlows m_told; ///< the flows the current batch tells their connection
-    std::vector<uint32_t> m_changedConnections;
+    /// The flows of each connection, to tell them all when its history changed: by connection
+    /// the first of a chain of links, newest first. A flow that moved on to a connection anew is
+    /// in both chains; the older one skips it.
+    struct Link
+    {
+        uint32_t flow;
+        uint32_t next;
+    };
+    std::vector<uint32_t> m_firstLink;
+    std::vector<Link> m_links;
+    /// What a connection's flows were last told: its history's length and its state
+    struct Sent
+    {
+        uint16_t length = 0;
+        ZeekConnState state = ZeekConnState::None;
+    };
+    std::vector<Sent> m_sent; ///< by connection
+    MarkedIds m_touched; ///< the connections of the current batch's packets
+    MarkedIds m_told;    ///< the flows the current batch tells their connection
 };
 
 } // namespace fi

@@ -40,8 +40,8 @@ void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
 std::shared_ptr<LoadBatch> LoadBatchBuilder::take(const CaptureReader& reader)
 {
     std::shared_ptr<LoadBatch> done = std::move(m_batch);
-    done->updates.reserve(m_touched.flows().size());
-    for (uint32_t f : m_touched.flows())
+    done->updates.reserve(m_touched.ids().size());
+    for (uint32_t f : m_touched.ids())
         done->updates.push_back({f, m_tracker.stats(f)});
     m_touched.clear();
     done->bytesRead = reader.bytesRead();

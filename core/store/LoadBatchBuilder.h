@@ -4,7 +4,7 @@
 #include "CaptureTracer.h"
 #include "FlowListener.h"
 #include "FlowTracker.h"
-#include "MarkedFlows.h"
+#include "MarkedIds.h"
 
 #include <memory>
 #include <vector>
@@ -36,7 +36,7 @@ private:
     uint64_t m_generation;
     const FlowTracker& m_tracker;
     std::shared_ptr<LoadBatch> m_batch;
-    MarkedFlows m_touched;           ///< the flows the current batch added packets to
+    MarkedIds m_touched;           ///< the flows the current batch added packets to
     std::vector<uint32_t> m_reverse; ///< by flow id: the other direction, once known
     uint32_t m_nextFrame = 1;
     size_t m_sentInterfaces = 0; ///< of the reader's layout, as of the last batch that had it

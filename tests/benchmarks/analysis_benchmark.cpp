@@ -1,6 +1,7 @@
 // fi-analysis-benchmark: what TCP analysis adds to tracing, measured in this one run.
 //
 //   fi-analysis-benchmark CAPTURE [RUNS]
+//   fi-analysis-benchmark --only flow-rule|batches|analysed CAPTURE [RUNS]
 //
 // Alternates RUNS times (default 5) between three runs over the capture, each on one thread:
 //   1. the flow rule alone (what `flowinspector-cli stats` runs);
@@ -10,6 +11,7 @@
 // and prints the medians, the analysis' cost (3 less 2) and that cost as a share of the flow
 // rule's time (1). The goal of "TCP analysis" is at most 25% of `stats`; in the desktop
 // application the analysis runs on a thread of its own, so this is its cost on one core.
+// With --only it makes one of the three runs RUNS times and prints each time (for a profiler).
 
 #include "CaptureTracer.h"
 #include "FlowTracker.h"
@@ -20,7 +22,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 using namespace fi;
@@ -75,12 +80,26 @@ double median(std::vector<double> v)
 
 int main(int argc, char** argv)
 {
+    std::optional<Run> only;
+    if (argc >= 3 && std::strcmp(argv[1], "--only") == 0) {
+        const std::string_view name = argv[2];
+        only = name == "flow-rule" ? Run::FlowRule : name == "batches" ? Run::Batches : Run::Analysed;
+        if (name != "flow-rule" && name != "batches" && name != "analysed")
+            argc = 0; // (the usage)
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 2 || argc > 3) {
-        std::fprintf(stderr, "usage: fi-analysis-benchmark CAPTURE [RUNS]\n");
+        std::fprintf(stderr, "usage: fi-analysis-benchmark [--only flow-rule|batches|analysed] CAPTURE [RUNS]\n");
         return 2;
     }
     const int runs = argc == 3 ? std::max(1, std::atoi(argv[2])) : 5;
     uint64_t check = 0;
+    if (only) {
+        for (int i = 0; i < runs; ++i)
+            std::printf("%.3f s\n", timeRun(argv[1], *only, check));
+        return 0;
+    }
     timeRun(argv[1], Run::FlowRule, check); // the page cache warmed
     std::vector<double> flowRule, batched, analysed;
     for (int i = 0; i < runs; ++i) {
