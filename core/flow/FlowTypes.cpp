@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <tuple>
 
 namespace fi {
 
@@ -33,8 +32,13 @@ uint64_t BufferID::hash() const
 
 BufferID BufferID::connectionKey() const
 {
-    auto endpoint = [](const IpAddress& a, uint16_t port) { return std::make_tuple(a.family, a.bytes, port); };
-    return endpoint(src, srcport) <= endpoint(dst, dstport) ? *this : mirrored();
+    // the source's (family, address bytes, port) against the destination's, in that order
+    int order = int(src.family) - int(dst.family);
+    if (order == 0)
+        order = std::memcmp(src.bytes.data(), dst.bytes.data(), src.bytes.size());
+    if (order == 0)
+        order = int(srcport) - int(dstport);
+    return order <= 0 ? *this : mirrored();
 }
 
 LabelText::LabelText(const BufferID& id, const Timestamp& first)

@@ -60,22 +60,27 @@ void ConversationIndex::clear()
     m_tuples = 0;
 }
 
-size_t ConversationIndex::slotOf(const CaptureStore& store, const BufferID& k, uint64_t hash) const
+size_t ConversationIndex::slotOf(const CaptureStore& store, const BufferID& k, uint32_t hash) const
 {
     const size_t mask = m_slots.size() - 1;
-    for (size_t slot = size_t(hash) & mask;; slot = (slot + 1) & mask)
-        if (m_slots[slot] == kNone || keyOf(store, m_slots[slot]) == k)
+    for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+        const Slot& s = m_slots[slot];
+        if (s.conversation == kNone || (s.hash == hash && keyOf(store, s.conversation) == k))
             return slot;
+    }
 }
 
-void ConversationIndex::grow(const CaptureStore& store)
+void ConversationIndex::grow()
 {
-    std::vector<uint32_t> old(std::max<size_t>(1024, m_slots.size() * 2), kNone);
+    std::vector<Slot> old(std::max<size_t>(1024, m_slots.size() * 2));
     old.swap(m_slots);
-    for (uint32_t c : old)
-        if (c != kNone) {
-            const BufferID k = keyOf(store, c);
-            m_slots[slotOf(store, k, k.hash())] = c;
+    const size_t mask = m_slots.size() - 1;
+    for (const Slot& s : old)
+        if (s.conversation != kNone) { // (4-tuples are unique: the first empty slot is its)
+            size_t slot = s.hash & mask;
+            while (m_slots[slot].conversation != kNone)
+                slot = (slot + 1) & mask;
+            m_slots[slot] = s;
         }
 }
 
@@ -85,15 +90,16 @@ void ConversationIndex::update(const CaptureStore& store)
         const FlowRecord& record = store.flows[flow];
         const BufferID k = record.id.connectionKey();
         if ((m_tuples + 1) * 2 > m_slots.size())
-            grow(store);
-        const size_t slot = slotOf(store, k, k.hash());
-        if (m_slots[slot] == kNone)
+            grow();
+        const uint32_t hash = uint32_t(k.hash());
+        Slot& slot = m_slots[slotOf(store, k, hash)];
+        if (slot.conversation == kNone)
             ++m_tuples;
-        if (m_slots[slot] == kNone || m_conversations[m_slots[slot]].sides.startsNew(record, k)) {
-            m_slots[slot] = uint32_t(m_conversations.size());
+        if (slot.conversation == kNone || m_conversations[slot.conversation].sides.startsNew(record, k)) {
+            slot = {uint32_t(m_conversations.size()), hash};
             m_conversations.emplace_back();
         }
-        const uint32_t id = m_slots[slot];
+        const uint32_t id = slot.conversation;
         Conversation& c = m_conversations[id];
         if (c.count == 0)
             c.first = flow;

@@ -101,17 +101,25 @@ private:
         return store.flows[m_conversations[conversation].first].id.connectionKey();
     }
     BufferID clientToServer(const CaptureStore& store, uint32_t conversation) const;
+    /// A 4-tuple's place in the table: its latest conversation, and 32 bits of the 4-tuple's
+    /// hash (the slot is its low bits; a probe compares the 4-tuples only when these match, so
+    /// it rarely reads a flow of the store).
+    struct Slot
+    {
+        uint32_t conversation = kNone;
+        uint32_t hash = 0;
+    };
     /// The slot of the 4-tuple `k` in m_slots: its latest conversation's, or the empty one
     /// where it would go.
-    size_t slotOf(const CaptureStore& store, const BufferID& k, uint64_t hash) const;
-    void grow(const CaptureStore& store);
+    size_t slotOf(const CaptureStore& store, const BufferID& k, uint32_t hash) const;
+    void grow();
 
     std::vector<Conversation> m_conversations;
     std::vector<uint32_t> m_conversationOfFlow; ///< by flow id
     std::vector<uint32_t> m_nextFlow;           ///< by flow id: the next flow of its conversation
     /// Open addressing, by the 4-tuple's hash: each 4-tuple's latest conversation (kNone: empty).
-    /// The 4-tuple itself is its conversation's first flow's: 4 bytes a slot.
-    std::vector<uint32_t> m_slots;
+    /// The 4-tuple itself is its conversation's first flow's: 8 bytes a slot.
+    std::vector<Slot> m_slots;
     size_t m_tuples = 0;
 };
 
