@@ -1,5 +1,6 @@
 #include "TcpAnalysis.h"
 
+#include <cassert>
 
 namespace fi {
 
@@ -79,21 +80,38 @@ std::string tcpAnalysisText(uint16_t flags)
     return text;
 }
 
-uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const TcpPacket& tcp, int& side, bool& joined)
+TcpSegment TcpSegment::of(const FrameView& frame, const TcpPacket& tcp)
+{
+    TcpSegment s;
+    s.timeNs = frame.record.timeNs;
+    s.frame = frame.number;
+    s.seq = tcp.seq;
+    s.ack = tcp.ack;
+    s.payloadLength = tcp.payloadLength;
+    s.sackedBytes = tcp.sackedBytes;
+    s.window = tcp.window;
+    s.flags = tcp.flags;
+    s.windowScale = tcp.windowScale;
+    s.wholePayload = tcp.capturedPayload(frame.record.capturedLength).second >= tcp.payloadLength;
+    s.inFirstFragment = tcp.inFirstFragment;
+    return s;
+}
+
+uint32_t TcpAnalyzer::connectionOf(uint32_t flow, const BufferID* id, int& side, bool& joined)
 {
     if (flow >= m_connectionOfFlow.size())
         m_connectionOfFlow.resize(size_t(flow) + 1, kNone);
     uint32_t& slot = m_connectionOfFlow[flow];
     if (slot == kNone) {
-        const BufferID id{tcp.src, tcp.srcPort, tcp.dst, tcp.dstPort};
-        const BufferID key = id.connectionKey();
+        assert(id && "a flow's first packet comes with its BufferID");
+        const BufferID key = id->connectionKey();
         const uint64_t hash = key.hash();
         uint32_t c = m_latest.find(hash, [this, &key](uint32_t connection) { return m_keys[connection] == key; });
         if (c == OpenFlowTable::kNone) {
             c = addConnection(key);
             m_latest.insert(hash, c);
         }
-        slot = c << 1 | (id == key ? 0u : 1u);
+        slot = c << 1 | (*id == key ? 0u : 1u);
         joined = true;
     }
     side = int(slot & 1);
@@ -184,16 +202,22 @@ SegmentAnalysis TcpAnalyzer::analyze(const Packet& packet, uint32_t flow)
     return analyze(packet.frame, packet.tcp, flow);
 }
 
-SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp, uint32_t flow)
+SegmentAnalysis TcpAnalyzer::analyze(const FrameView& frame, const TcpPacket& tcp, uint32_t flow)
+{
+    const BufferID id{tcp.src, tcp.srcPort, tcp.dst, tcp.dstPort};
+    return analyze(TcpSegment::of(frame, tcp), flow, &id);
+}
+
+SegmentAnalysis TcpAnalyzer::analyze(const TcpSegment& segment, uint32_t flow, const BufferID* id)
 {
     using namespace TcpAnalysisFlag;
-    const int64_t now = view.record.timeNs;
-    const uint32_t frame = view.number;
-    const uint32_t seq = tcp.seq, ack = tcp.ack, seglen = tcp.payloadLength, window = tcp.window;
-    const uint8_t flags = tcp.flags;
+    const int64_t now = segment.timeNs;
+    const uint32_t frame = segment.frame;
+    const uint32_t seq = segment.seq, ack = segment.ack, seglen = segment.payloadLength, window = segment.window;
+    const uint8_t flags = segment.flags;
     int s = 0;
     bool joined = false;
-    uint32_t index = connectionOf(flow, tcp, s, joined);
+    uint32_t index = connectionOf(flow, id, s, joined);
     const bool pureSyn = (flags & (TcpFlag::SYN | TcpFlag::ACK)) == TcpFlag::SYN;
     if (pureSyn && m_connections[index].side[s].baseSet && m_connections[index].side[s].base != seq) {
         // a SYN that does not repeat this side's first sequence number: the 4-tuple used again
@@ -215,11 +239,15 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     z.seq = seq;
     z.ack = ack;
     z.length = seglen;
-    z.wholePayload = tcp.capturedPayload(view.record.capturedLength).second >= seglen;
-    z.window = tcp.window;
-    z.srcPort = tcp.srcPort;
-    z.dstPort = tcp.dstPort;
-    m_histories[index].add(z);
+    z.wholePayload = segment.wholePayload;
+    z.window = segment.window;
+    ZeekHistory& history = m_histories[index];
+    if (!history.started()) { // (the only packet whose ports it reads: the connection's first)
+        const BufferID& key = m_keys[index];
+        z.srcPort = s == 0 ? key.srcport : key.dstport;
+        z.dstPort = s == 0 ? key.dstport : key.srcport;
+    }
+    history.add(z);
     Direction& fwd = c.side[s];
     Direction& rev = c.side[1 - s];
     fwd.flow = flow;
@@ -330,14 +358,14 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     }
     if ((seq == fwd.maxSeqToBeAcked || !fwd.maxSeqToBeAcked) && !(a.flags & ZeroWindowProbe))
         fwd.maxSeqToBeAcked = fwd.nextSeq;
-    if (tcp.inFirstFragment)
+    if (segment.inFirstFragment)
         fwd.nextSeq = 0; // where the segment ends is in a later fragment: not known (so the next
                          // segment is not taken for one after a lost one)
     fwd.window = window;
     fwd.lastAck = ack;
     fwd.lastAckNs = now;
     fwd.lastSegmentFlags = a.flags;
-    fwd.sackedBytes = tcp.sackedBytes;
+    fwd.sackedBytes = segment.sackedBytes;
 
     // what this ACK acknowledged of the other side, then what this side has in flight
     acknowledge(rev, ack, now, a);
@@ -350,8 +378,8 @@ SegmentAnalysis TcpAnalyzer::analyze(const FrameView& view, const TcpPacket& tcp
     // option, or a SYN/ACK without it, means no scaling either way; a SYN/ACK with it after a
     // SYN without it, none either), and whether this side's window is still its SYN's.
     if (flags & TcpFlag::SYN) {
-        if (tcp.windowScale >= 0)
-            fwd.windowScale = tcp.windowScale;
+        if (segment.windowScale >= 0)
+            fwd.windowScale = segment.windowScale;
         if (fwd.windowScale == kScaleUnknown)
             fwd.windowScale = rev.windowScale = kNoScale;
         else if ((flags & TcpFlag::ACK) && rev.windowScale == kNoScale)

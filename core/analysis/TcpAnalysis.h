@@ -76,6 +76,25 @@ struct SegmentAnalysis
     bool joinedConnection = false;
 };
 
+/// What the analysis reads of one flow packet (40 bytes, where a frame and its decode are over
+/// 100: a load batch carries these from the reading thread to the analysis').
+struct TcpSegment
+{
+    int64_t timeNs = 0;
+    uint32_t frame = 0;
+    uint32_t seq = 0;
+    uint32_t ack = 0;
+    uint32_t payloadLength = 0;
+    uint32_t sackedBytes = 0; ///< as TcpPacket
+    uint16_t window = 0;
+    uint8_t flags = 0;
+    int8_t windowScale = -1; ///< as TcpPacket
+    bool wholePayload = true; ///< the capture holds all of its payload
+    bool inFirstFragment = false; ///< as TcpPacket
+
+    static TcpSegment of(const FrameView& frame, const TcpPacket& tcp);
+};
+
 /// Wireshark's TCP sequence analysis, computed over both directions of every connection, one
 /// flow packet at a time in capture order. Each direction keeps what Wireshark keeps: the next
 /// expected sequence number (and the frame and time that set it), the highest sequence number
@@ -87,11 +106,14 @@ struct SegmentAnalysis
 class TcpAnalyzer
 {
 public:
-    /// Analyses the next flow packet, of flow `flow` (the flow rule's id): the flow finds its
-    /// connection once, by its 4-tuple, and keeps it.
+    /// Analyses the next flow packet, of flow `flow` (the flow rule's id) whose BufferID is
+    /// `id`: the flow finds its connection once, at its first packet, by its 4-tuple, and keeps
+    /// it (so `id` is read only then; later packets may give nullptr).
     /// (FlowAnalysis::addSegment and addAcknowledgement sum the results up per flow.)
+    SegmentAnalysis analyze(const TcpSegment& segment, uint32_t flow, const BufferID* id);
+    /// The same for a flow packet, or a frame read and its decode (as CaptureTracer's frame
+    /// hook gives them).
     SegmentAnalysis analyze(const Packet& packet, uint32_t flow);
-    /// The same for a frame read and its decode (as CaptureTracer's frame hook gives them).
     SegmentAnalysis analyze(const FrameView& frame, const TcpPacket& tcp, uint32_t flow);
 
     /// At most this many segments of a side wait for their ACK (as Wireshark); later ones are
@@ -154,7 +176,7 @@ private:
     /// The connection of a flow's packets (following replacedBy, which the flow then keeps), in
     /// `side` which of its sides the flow is (0: its key's source), and in `joined` whether the
     /// flow was not in it before. A flow's first packet finds it by its 4-tuple.
-    uint32_t connectionOf(uint32_t flow, const TcpPacket& tcp, int& side, bool& joined);
+    uint32_t connectionOf(uint32_t flow, const BufferID* id, int& side, bool& joined);
     void remember(Direction& side, const Unacked& segment);
     /// Walks `side`'s segments for those ACK number `ack` acknowledges: drops them, trims the
     /// partly acknowledged, and says which one it matched exactly.

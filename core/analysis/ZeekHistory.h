@@ -57,7 +57,7 @@ public:
         uint32_t length = 0;   ///< TCP payload length, from the IP header's lengths
         bool wholePayload = true; ///< the capture holds all of it (cut payload leaves gaps)
         uint16_t window = 0;   ///< as sent
-        uint16_t srcPort = 0;
+        uint16_t srcPort = 0; ///< (read at the first packet only: see started())
         uint16_t dstPort = 0;
     };
     void add(const Segment& segment);
@@ -65,6 +65,8 @@ public:
     const std::string& history() const { return m_history; }
     ZeekConnState connState() const;
     ConnectionSummary summary() const { return {m_history, connState()}; }
+    /// Whether a packet was added (only the first one's ports are read).
+    bool started() const { return m_started; }
     /// The side (as given to add()) that is the originator now; -1 before the first packet.
     int originatorSide() const { return m_started ? m_origSide : -1; }
     /// Whether `port` is one of Zeek's likely server ports (master's list, TCP).

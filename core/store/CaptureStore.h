@@ -57,8 +57,9 @@ struct FlowRecord
 
 /// What a loader found since its previous batch: new frames (in order), the new flow packets,
 /// flows opened, the statistics of every flow the batch touched, and what TCP analysis made
-/// of the packets. Made in two stages (LoadBatchBuilder: the flow rule's part, with the
-/// packets' TCP headers in `tcp`; LoadBatchAnalyzer: the analysis'), immutable once sent.
+/// of the packets. Made in two stages (LoadBatchBuilder: the flow rule's part, with what the
+/// analysis reads of the packets in `segments`; LoadBatchAnalyzer: the analysis'), immutable
+/// once sent.
 struct LoadBatch
 {
     uint64_t generation = 0;
@@ -66,8 +67,8 @@ struct LoadBatch
     std::vector<FrameRecord> frames;
     std::vector<std::pair<uint32_t, FlowPacket>> packets; ///< (flow id, packet)
     std::vector<SegmentAnalysis> analyses; ///< of each packet, as packets (summed into the flows' figures)
-    /// Of each packet, as packets, until the analysis has read them (then empty)
-    std::vector<TcpPacket> tcp;
+    /// Of each packet, as packets, what the analysis reads of it, until it has (then empty)
+    std::vector<TcpSegment> segments;
     struct NewFlow
     {
         BufferID id;

@@ -9,10 +9,9 @@ void LoadBatchAnalyzer::analyze(LoadBatch& batch)
     batch.analyses.reserve(batch.packets.size());
     for (size_t i = 0; i < batch.packets.size(); ++i) {
         auto& [flow, packet] = batch.packets[i];
-        FrameView frame; // (the analysis reads the number and the record, not the bytes)
-        frame.number = packet.frame;
-        frame.record = batch.frames[packet.frame - batch.firstFrame]; // (a packet's frame is in its batch)
-        const SegmentAnalysis a = m_analyzer.analyze(frame, batch.tcp[i], flow);
+        // (a flow's first packet is in the batch it opened in, which has its BufferID)
+        const BufferID* id = flow >= batch.firstNewFlow ? &batch.newFlows[flow - batch.firstNewFlow].id : nullptr;
+        const SegmentAnalysis a = m_analyzer.analyze(batch.segments[i], flow, id);
         packet.analysis = a.flags;
         packet.acksFrame = a.acksFrame;
         packet.bytesInFlight = a.bytesInFlight;
@@ -48,7 +47,7 @@ void LoadBatchAnalyzer::analyze(LoadBatch& batch)
     for (uint32_t f : m_told.ids())
         batch.connectionUpdates.emplace_back(f, m_analyzer.history(m_analyzer.connectionOfFlow(f)).summary());
     m_told.clear();
-    batch.tcp = {}; // read: its memory goes
+    batch.segments = {}; // read: its memory goes
 }
 
 } // namespace fi

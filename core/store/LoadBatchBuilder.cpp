@@ -33,7 +33,7 @@ void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
 void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
 {
     m_batch->packets.emplace_back(flow, FlowPacket::from(packet.index(), packet.tcp));
-    m_batch->tcp.push_back(packet.tcp);
+    m_batch->segments.push_back(TcpSegment::of(packet.frame, packet.tcp));
     m_touched.mark(flow);
 }
 
@@ -54,7 +54,7 @@ std::shared_ptr<LoadBatch> LoadBatchBuilder::take(const CaptureReader& reader)
 
     m_batch = std::make_shared<LoadBatch>();
     m_batch->packets.reserve(done->packets.size()); // (the next is likely as big)
-    m_batch->tcp.reserve(done->tcp.size());
+    m_batch->segments.reserve(done->segments.size());
     m_batch->generation = m_generation;
     m_batch->firstFrame = m_nextFrame;
     m_batch->firstNewFlow = uint32_t(m_tracker.flowCount());
