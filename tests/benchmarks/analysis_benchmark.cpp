@@ -80,19 +80,26 @@ double median(std::vector<double> v)
 
 int main(int argc, char** argv)
 {
+    auto usage = [] {
+        std::fprintf(stderr, "usage: fi-analysis-benchmark [--only flow-rule|batches|analysed] CAPTURE [RUNS]\n");
+        return 2;
+    };
     std::optional<Run> only;
     if (argc >= 3 && std::strcmp(argv[1], "--only") == 0) {
         const std::string_view name = argv[2];
-        only = name == "flow-rule" ? Run::FlowRule : name == "batches" ? Run::Batches : Run::Analysed;
-        if (name != "flow-rule" && name != "batches" && name != "analysed")
-            argc = 0; // (the usage)
+        if (name == "flow-rule")
+            only = Run::FlowRule;
+        else if (name == "batches")
+            only = Run::Batches;
+        else if (name == "analysed")
+            only = Run::Analysed;
+        else
+            return usage();
         argv += 2;
         argc -= 2;
     }
-    if (argc < 2 || argc > 3) {
-        std::fprintf(stderr, "usage: fi-analysis-benchmark [--only flow-rule|batches|analysed] CAPTURE [RUNS]\n");
-        return 2;
-    }
+    if (argc < 2 || argc > 3)
+        return usage();
     const int runs = argc == 3 ? std::max(1, std::atoi(argv[2])) : 5;
     uint64_t check = 0;
     if (only) {
