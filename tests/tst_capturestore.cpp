@@ -66,20 +66,54 @@ private slots:
     void reverseDirectionsAreLinkedWhileTracing()
     {
         QFETCH(int, perBatch);
-        const CaptureStore store = loadInBatches(connection(), size_t(perBatch));
+        CaptureStore store = loadInBatches(connection(), size_t(perBatch));
         QCOMPARE(store.frames.size(), size_t(6));
         QCOMPARE(store.flows.size(), size_t(4));
         QCOMPARE(store.flows[0].reverse, 1u); // linked back when its other direction opened
         QCOMPARE(store.flows[1].reverse, 0u);
         QCOMPARE(store.flows[2].reverse, FlowTracker::kNoFlow);
         QCOMPARE(store.flows[3].reverse, FlowTracker::kNoFlow); // b→a had closed by then
-        QCOMPARE(store.flows[0].packets.size(), size_t(2));
+        QCOMPARE(store.flows[0].packetCount, 2u);
         QCOMPARE(store.flows[0].stats.fin, 1u);
         QVERIFY(store.flows[0].stats.closedByFin);
         QCOMPARE(QString::fromStdString(store.flows[3].label()), "10.0.0.1_1000-10.0.0.2_80-6.0");
         const std::vector<uint32_t> flowOfFrame = {0, 1, 2, 0, 1, 3};
         for (uint32_t n = 1; n <= 6; ++n)
             QCOMPARE(store.flowOfFrame(n), flowOfFrame[n - 1]);
+        // every flow packet once, in capture order, and each flow's chained in that order
+        QCOMPARE(store.packets.size(), size_t(6));
+        for (uint32_t i = 0; i < 6; ++i) {
+            QCOMPARE(store.packets[i].frame, i + 1);
+            QCOMPARE(store.packetOfFrame(i + 1), &store.packets[i]);
+        }
+        std::vector<std::vector<uint32_t>> framesOfFlow = {{1, 4}, {2, 5}, {3}, {6}};
+        auto checkPacketsOfFlows = [&] {
+            for (uint32_t f = 0; f < 4; ++f) {
+                const FlowPacketList list = store.packetsOf(f);
+                std::vector<uint32_t> frames;
+                for (const FlowPacket& p : list) {
+                    QCOMPARE(p.flow, f);
+                    frames.push_back(p.frame);
+                }
+                QCOMPARE(frames, framesOfFlow[f]);
+                QCOMPARE(store.firstPacketOf(f)->frame, frames.front());
+                QCOMPARE(store.lastPacketOf(f)->frame, frames.back());
+                QCOMPARE(list.back().previous, frames.size() > 1 ? list.index(list.size() - 2) : FlowPacket::kNone);
+            }
+        };
+        checkPacketsOfFlows(); // from their chains
+        store.indexPackets();
+        checkPacketsOfFlows(); // from the index
+        // a packet after the index: that flow is read from its chain again
+        store.frames.push_back(store.frames.back());
+        store.framePackets.push_back(FlowPacket::kNone);
+        FlowPacket late;
+        late.frame = 7;
+        late.flow = 2;
+        QCOMPARE(store.addPacket(late), 6u);
+        QCOMPARE(store.flowOfFrame(7), 2u);
+        framesOfFlow[2].push_back(7);
+        checkPacketsOfFlows();
     }
 
     void framesWithoutTcpHaveNoFlow()

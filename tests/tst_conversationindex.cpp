@@ -158,8 +158,9 @@ private slots:
         const CaptureStore store = storeOf({{true, S}, {false, S | A}, {true, F}, {false, F}, {true, A}, {true, S}});
         ConversationIndex whole, parts;
         whole.update(store);
-        CaptureStore partial;
-        partial.flows.clear();
+        CaptureStore partial; // its flows come one by one (their packets are all there)
+        for (const FlowPacket& p : store.packets)
+            partial.packets.push_back(p);
         for (uint32_t f = 0; f < store.flows.size(); ++f) {
             partial.flows.emplace_back() = store.flows[f];
             parts.update(partial);

@@ -343,7 +343,7 @@ private slots:
         const std::vector<uint32_t> chosen = {0, 3};
         std::set<uint32_t> kept;
         for (uint32_t f : chosen)
-            for (const FlowPacket& p : store.flows[f].packets)
+            for (const FlowPacket& p : store.packetsOf(f))
                 kept.insert(p.frame);
         QByteArray file = contentOf(path);
         for (uint32_t n = 1; n <= store.frames.size(); ++n)
@@ -385,7 +385,7 @@ private slots:
         const std::vector<uint32_t> chosen = {5, 0, 3};
         std::set<uint32_t> frames;
         for (uint32_t f : chosen)
-            for (const FlowPacket& p : store.flows[f].packets)
+            for (const FlowPacket& p : store.packetsOf(f))
                 frames.insert(p.frame);
         QCOMPARE(frames.size(), size_t(15));
 
@@ -623,7 +623,7 @@ private slots:
         // the capture loses its end after it was loaded, from flow 3's last frame on: the export
         // fails late, after the files of flows 0 to 2 were completed
         QByteArray file = contentOf(path);
-        file.truncate(qsizetype(store.frame(store.flows[3].packets.back().frame).position));
+        file.truncate(qsizetype(store.frame(store.lastPacketOf(3)->frame).position));
         setContent(path, file);
 
         const ExportResult r = exporter.run();

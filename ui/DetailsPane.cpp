@@ -76,7 +76,8 @@ void DetailsPane::showNothing()
 
 void DetailsPane::showFlow(const FlowTableModel& model, uint32_t flow)
 {
-    const FlowRecord& f = model.store().flows[flow];
+    const CaptureStore& store = model.store();
+    const FlowRecord& f = store.flows[flow];
     const FlowStats& s = f.stats;
     auto time = [](int64_t ns) {
         return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, QTimeZone::utc())
@@ -96,8 +97,8 @@ void DetailsPane::showFlow(const FlowTableModel& model, uint32_t flow)
             row(tr("Last frame"), time(s.lastNs));
         }
     }
-    if (!f.packets.empty())
-        row(tr("Frames"), tr("%1 to %2").arg(f.packets.front().frame).arg(f.packets.back().frame));
+    if (f.packetCount > 0)
+        row(tr("Frames"), tr("%1 to %2").arg(store.packets[f.firstPacket].frame).arg(store.packets[f.lastPacket].frame));
     html += QStringLiteral("</table>");
     m_flowSummary->setHtml(html);
     setCurrentWidget(m_flowSummary);

@@ -573,9 +573,8 @@ void FlowPlot::onMouseMove(QMouseEvent* event)
     const uint32_t frame = frameOf(point);
     const FlowRecord& flow = m_store->flows[flowOf(point)];
     const FrameRecord& r = m_store->frame(frame);
-    const auto p = std::lower_bound(flow.packets.begin(), flow.packets.end(), frame,
-                                    [](const FlowPacket& a, uint32_t n) { return a.frame < n; });
-    const uint8_t flags = p != flow.packets.end() && p->frame == frame ? p->flags : 0;
+    const FlowPacket* p = m_store->packetOfFrame(frame);
+    const uint8_t flags = p ? p->flags : 0;
     const double t = double(r.timeNs - m_store->startNs()) / 1e9;
     QToolTip::showText(event->globalPosition().toPoint(),
                        tr("Frame %1\nTime %2 s\nLength %3 bytes\nFlags %4\n%5")

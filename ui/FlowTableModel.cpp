@@ -101,6 +101,7 @@ void FlowTableModel::finishLoading()
     // opened; the numeric columns have changed since. (The layout change that follows
     // repaints every view.)
     insertHeldRows();
+    m_store.indexPackets();
     if (m_sortColumn >= 0)
         startSort(); // filters too when it ends
     else

@@ -38,14 +38,13 @@ void FrameTableModel::setFlows(const CaptureStore* store, const std::vector<uint
     m_bases.clear();
     const size_t flowCount = store ? store->flows.size() : 0;
     m_shown.assign(flowCount, 0);
-    m_nextPacket.assign(flowCount, 0);
     for (uint32_t f : m_flows)
         m_shown[f] = 1;
     // Room for a row per frame, at most what there is: growing by copies held the window for
     // a tenth of a second at two million rows, and the pages of room never used are never
     // touched (they cost address space, not memory).
     if (store && !m_flows.empty())
-        m_rows.reserve(store->frameFlows.size());
+        m_rows.reserve(store->packets.size());
     m_scanned = 0;
     ++m_generation;
     m_sorting = false; // a sort of the rows before is dropped
@@ -69,19 +68,19 @@ void FrameTableModel::scanFrames(quint64 generation)
 {
     if (generation != m_generation || !m_scanning)
         return; // another selection since
-    // One pass over the frames finds every shown flow's frames in capture order, whatever the
-    // number of flows; a slice at a time, so that the two million frames of a select all
-    // never hold the window, and the rows appear as they are found.
+    // One pass over the flow packets (in capture order) finds every shown flow's frames in
+    // capture order, whatever the number of flows; a slice at a time, so that the two million
+    // frames of a select all never hold the window, and the rows appear as they are found.
     QElapsedTimer clock;
     clock.start();
-    const size_t end = m_store->frameFlows.size(); // (frames a load adds meanwhile included)
+    const size_t end = m_store->packets.size(); // (packets a load adds meanwhile included)
     std::vector<Row> found;
     size_t i = m_scanned;
     while (i < end && clock.elapsed() < kSliceMs) {
         for (const size_t stop = std::min(end, i + 4096); i < stop; ++i) {
-            const uint32_t f = m_store->frameFlows[i];
-            if (f != FlowTracker::kNoFlow && m_shown[f])
-                found.push_back({uint32_t(i + 1), f, m_nextPacket[f]++});
+            const FlowPacket& p = m_store->packets[i];
+            if (m_shown[p.flow])
+                found.push_back({p.frame, p.flow, uint32_t(i)});
         }
     }
     m_scanned = i;
@@ -115,17 +114,20 @@ void FrameTableModel::appendBatch(const LoadBatch& batch)
     if (renumbered && !m_rows.empty())
         emit dataChanged(index(0, Seq), index(int(m_rows.size()) - 1, Ack));
     size_t added = 0;
-    for (const auto& [flow, packet] : batch.packets)
-        added += flow < m_shown.size() && m_shown[flow];
+    for (const FlowPacket& p : batch.packets)
+        added += p.flow < m_shown.size() && m_shown[p.flow];
+    m_scanned = m_store->packets.size();
     if (added == 0)
         return;
-    // New frames go at the end, whatever the sort (as new flows do in the flow table).
+    // New frames go at the end, whatever the sort (as new flows do in the flow table). The
+    // batch's packets are the store's last (it was applied).
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + added) - 1);
-    for (const auto& [flow, packet] : batch.packets)
-        if (flow < m_shown.size() && m_shown[flow])
-            m_rows.push_back({packet.frame, flow, m_nextPacket[flow]++});
+    for (size_t i = m_scanned - batch.packets.size(); i < m_scanned; ++i) {
+        const FlowPacket& p = m_store->packets[i];
+        if (p.flow < m_shown.size() && m_shown[p.flow])
+            m_rows.push_back({p.frame, p.flow, uint32_t(i)});
+    }
     endInsertRows();
-    m_scanned = m_store->frameFlows.size();
 }
 
 void FrameTableModel::setAbsoluteTimes(bool absolute)
@@ -288,7 +290,8 @@ int64_t FrameTableModel::number(const Row& row, int column) const
     switch (column) {
     case Number: return row.frame;
     case Time: return r.timeNs;
-    case Delta: return row.packet == 0 ? 0 : r.timeNs - m_store->frame(m_store->flows[row.flow].packets[row.packet - 1].frame).timeNs;
+    case Delta:
+        return p.previous == FlowPacket::kNone ? 0 : r.timeNs - m_store->frame(m_store->packets[p.previous].frame).timeNs;
     case Flow: return row.flow;
     case Length: return r.originalLength;
     case Flags: return p.flags;

@@ -95,9 +95,9 @@ private:
     {
         uint32_t frame;
         uint32_t flow;
-        uint32_t packet; ///< index in the flow's packets
+        uint32_t packet; ///< index in the store's packets
     };
-    const fi::FlowPacket& packetOf(const Row& row) const { return m_store->flows[row.flow].packets[row.packet]; }
+    const fi::FlowPacket& packetOf(const Row& row) const { return m_store->packets[row.packet]; }
     const fi::SequenceBase& baseOf(uint32_t flow) const;
     /// number() of a row without a value in the column (an Ack without ACK, a packet without
     /// ACK RTT): first in ascending order.
@@ -121,10 +121,9 @@ private:
     const fi::CaptureStore* m_store = nullptr;
     std::vector<uint32_t> m_flows;
     std::vector<uint8_t> m_shown;        ///< by flow id: selected
-    std::vector<uint32_t> m_nextPacket;  ///< by flow id: packets of the flow seen so far
     std::vector<Row> m_rows;
     static constexpr qint64 kSliceMs = 10;
-    size_t m_scanned = 0;     ///< frames setFlows() has looked at
+    size_t m_scanned = 0;     ///< the store's packets setFlows() has looked at
     bool m_scanning = false;
     quint64 m_generation = 0; ///< bumped by setFlows(): drops a scan's leftover slices
     bool m_sorting = false;

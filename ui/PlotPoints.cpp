@@ -33,7 +33,7 @@ PlotPointsBuilder::PlotPointsBuilder(const CaptureStore& store, PlotRequest requ
         std::vector<qsizetype> points(m_groups.size(), 0);
         for (size_t lane = 0; lane < m_request.flows.size(); ++lane)
             if (m_request.flows[lane] < store.flows.size())
-                points[lane % m_groups.size()] += qsizetype(store.flows[m_request.flows[lane]].packets.size());
+                points[lane % m_groups.size()] += qsizetype(store.flows[m_request.flows[lane]].packetCount);
         for (size_t g = 0; g < m_groups.size(); ++g) {
             m_groups[g].data.reserve(points[g]);
             m_groups[g].frames.reserve(size_t(points[g]));
@@ -116,12 +116,13 @@ void PlotPointsBuilder::addFlow(size_t lane)
     const FlowRecord& f = m_store.flows[flow];
     PlotPoints& group = m_groups[lane % m_groups.size()];
     const int64_t zero = originOf(f);
-    const size_t n = f.packets.size();
-    const uint32_t firstSeq = f.packets.empty() ? 0 : f.packets.front().seq;
+    const FlowPacketList packets = m_store.packetsOf(flow);
+    const size_t n = packets.size();
+    const uint32_t firstSeq = packets.empty() ? 0 : packets.front().seq;
 
     // The flow's packets in time order: capture order, unless the capture's clock stepped
     // back (then a stable sort by time), so that cumulative values add up in time.
-    auto timeOf = [&](size_t i) { return m_store.frame(f.packets[i].frame).timeNs; };
+    auto timeOf = [&](size_t i) { return m_store.frame(packets[i].frame).timeNs; };
     std::vector<uint32_t> order;
     bool inOrder = true;
     for (size_t i = 1; i < n && inOrder; ++i)
@@ -132,7 +133,7 @@ void PlotPointsBuilder::addFlow(size_t lane)
         std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return timeOf(a) < timeOf(b); });
     }
 
-    auto packetAt = [&](size_t k) -> const FlowPacket& { return f.packets[inOrder ? k : order[k]]; };
+    auto packetAt = [&](size_t k) -> const FlowPacket& { return packets[inOrder ? k : order[k]]; };
     double cumulative = 0;
     uint64_t windowPayload = 0; // Throughput: the payload of packets oldest..k
     size_t oldest = 0;
@@ -181,7 +182,7 @@ void PlotPointsBuilder::addPoint(PlotPoints& group, double key, double y, const 
 void PlotPointsBuilder::addAcknowledgements(uint32_t ackFlow)
 {
     // Each ACK that acknowledged a segment of a plotted flow gives that segment its point.
-    for (const FlowPacket& ack : m_store.flows[ackFlow].packets) {
+    for (const FlowPacket& ack : m_store.packetsOf(ackFlow)) {
         if (ack.acksFrame == 0)
             continue;
         const uint32_t flow = m_store.flowOfFrame(ack.acksFrame);
@@ -203,7 +204,7 @@ void PlotPointsBuilder::addAckLines(size_t lane, uint32_t firstSeq, int64_t zero
         const FlowRecord& r = m_store.flows[reverse];
         if (!(r.id == other))
             continue;
-        for (const FlowPacket& p : r.packets) {
+        for (const FlowPacket& p : m_store.packetsOf(reverse)) {
             if (!(p.flags & TcpFlag::ACK))
                 continue;
             const double key = double(m_store.frame(p.frame).timeNs - zero) / 1e9;

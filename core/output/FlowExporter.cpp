@@ -77,7 +77,7 @@ FlowExporter::FlowExporter(const CaptureStore& store, const std::vector<uint32_t
         flow.record.stats = record.stats;
         flow.record.analysis = record.analysis;
         flow.record.connection = record.connection;
-        for (const FlowPacket& p : record.packets) {
+        for (const FlowPacket& p : store.packetsOf(id)) {
             if (p.frame == 0 || p.frame > store.frames.size())
                 continue;
             m_frames.push_back({{.number = p.frame, .record = store.frame(p.frame)}, uint32_t(m_flows.size() - 1)});

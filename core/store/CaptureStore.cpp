@@ -1,13 +1,12 @@
 #include "CaptureStore.h"
 
-#include <algorithm>
-
 namespace fi {
 
-FlowPacket FlowPacket::from(uint32_t number, const TcpPacket& tcp)
+FlowPacket FlowPacket::from(uint32_t number, uint32_t flow, const TcpPacket& tcp)
 {
     FlowPacket p;
     p.frame = number;
+    p.flow = flow;
     p.seq = tcp.seq;
     p.ack = tcp.ack;
     p.payloadLength = tcp.payloadLength;
@@ -16,18 +15,57 @@ FlowPacket FlowPacket::from(uint32_t number, const TcpPacket& tcp)
     return p;
 }
 
-const FlowPacket* CaptureStore::packetOfFrame(uint32_t number) const
+uint32_t CaptureStore::addPacket(FlowPacket packet)
 {
-    if (number == 0 || number > frameFlows.size())
-        return nullptr;
-    const uint32_t flow = flowOfFrame(number);
-    if (flow == FlowTracker::kNoFlow)
-        return nullptr;
-    // a flow's packets are in capture order
-    const std::vector<FlowPacket>& packets = flows[flow].packets;
-    const auto it = std::lower_bound(packets.begin(), packets.end(), number,
-                                     [](const FlowPacket& p, uint32_t n) { return p.frame < n; });
-    return it != packets.end() && it->frame == number ? &*it : nullptr;
+    const auto index = uint32_t(packets.size());
+    FlowRecord& f = flows[packet.flow];
+    packet.previous = f.lastPacket;
+    packets.push_back(packet);
+    if (f.packetCount++ == 0)
+        f.firstPacket = index;
+    f.lastPacket = index;
+    if (packet.frame >= 1 && packet.frame <= framePackets.size())
+        framePackets[packet.frame - 1] = index;
+    return index;
+}
+
+FlowPacketList CaptureStore::packetsOf(uint32_t flow) const
+{
+    const FlowRecord& f = flows[flow];
+    if (size_t(flow) + 1 < m_flowStart.size() && m_flowStart[flow + 1] - m_flowStart[flow] == f.packetCount)
+        return FlowPacketList(packets, m_packetsByFlow.data() + m_flowStart[flow], f.packetCount);
+    std::vector<uint32_t> indexes(f.packetCount);
+    uint32_t at = f.lastPacket;
+    for (size_t i = indexes.size(); i-- > 0; at = packets[at].previous)
+        indexes[i] = at;
+    return FlowPacketList(packets, std::move(indexes));
+}
+
+void CaptureStore::indexPackets()
+{
+    m_flowStart.resize(flows.size() + 1);
+    uint32_t start = 0;
+    for (size_t f = 0; f < flows.size(); ++f) {
+        m_flowStart[f] = start;
+        start += flows[f].packetCount;
+    }
+    m_flowStart[flows.size()] = start;
+    m_packetsByFlow.resize(start);
+    std::vector<uint32_t> next(m_flowStart.begin(), m_flowStart.end() - 1); // by flow: where its next goes
+    for (size_t i = 0; i < packets.size(); ++i)
+        m_packetsByFlow[next[packets[i].flow]++] = uint32_t(i);
+}
+
+const FlowPacket* CaptureStore::firstPacketOf(uint32_t flow) const
+{
+    const FlowRecord& f = flows[flow];
+    return f.packetCount ? &packets[f.firstPacket] : nullptr;
+}
+
+const FlowPacket* CaptureStore::lastPacketOf(uint32_t flow) const
+{
+    const FlowRecord& f = flows[flow];
+    return f.packetCount ? &packets[f.lastPacket] : nullptr;
 }
 
 void CaptureStore::apply(const LoadBatch& batch)
@@ -36,7 +74,7 @@ void CaptureStore::apply(const LoadBatch& batch)
         layout = *batch.layout;
     for (const FrameRecord& r : batch.frames) {
         frames.push_back(r);
-        frameFlows.push_back(FlowTracker::kNoFlow);
+        framePackets.push_back(FlowPacket::kNone);
     }
     for (const LoadBatch::NewFlow& opened : batch.newFlows) {
         FlowRecord& f = flows.emplace_back();
@@ -47,25 +85,17 @@ void CaptureStore::apply(const LoadBatch& batch)
     for (const auto& [earlier, later] : batch.reverseLinks)
         flows[earlier].reverse = later;
     for (size_t i = 0; i < batch.packets.size(); ++i) {
-        const auto& [flow, packet] = batch.packets[i];
-        FlowRecord& f = flows[flow];
-        f.packets.push_back(packet);
-        frameFlows[packet.frame - 1] = flow;
+        const FlowPacket& packet = batch.packets[i];
+        addPacket(packet);
         if (i < batch.analyses.size()) {
             const SegmentAnalysis& a = batch.analyses[i];
-            f.analysis.addSegment(a, packet.payloadLength);
+            flows[packet.flow].analysis.addSegment(a, packet.payloadLength);
             if (a.acksFrame)
                 flows[a.ackedFlow].analysis.addAcknowledgement(a);
         }
     }
-    for (const LoadBatch::FlowUpdate& u : batch.updates) {
-        FlowRecord& f = flows[u.flow];
-        f.stats = u.stats;
-        // A flow closed by a FIN takes no more packets (the next one of its 4-tuple opens a
-        // new flow): the room its vector kept for growing is given back.
-        if (u.stats.closedByFin && f.packets.capacity() > f.packets.size())
-            f.packets.shrink_to_fit();
-    }
+    for (const LoadBatch::FlowUpdate& u : batch.updates)
+        flows[u.flow].stats = u.stats;
     for (const auto& [flow, connection] : batch.connectionUpdates)
         flows[flow].connection = connection;
 }

@@ -7,9 +7,10 @@ namespace fi {
 
 namespace {
 
-uint8_t firstFlags(const FlowRecord& flow)
+uint8_t firstFlags(const CaptureStore& store, uint32_t flow)
 {
-    return flow.packets.empty() ? 0 : flow.packets.front().flags;
+    const FlowPacket* first = store.firstPacketOf(flow);
+    return first ? first->flags : 0;
 }
 
 bool isSyn(uint8_t flags)
@@ -24,9 +25,8 @@ bool isSynAck(uint8_t flags)
 
 } // namespace
 
-bool ConversationIndex::Sides::startsNew(const FlowRecord& flow, const BufferID& key) const
+bool ConversationIndex::Sides::startsNew(const FlowRecord& flow, uint8_t flags, const BufferID& key) const
 {
-    const uint8_t flags = firstFlags(flow);
     return isSyn(flags) || (isSynAck(flags) && seen[flow.id == key ? 0 : 1]);
 }
 
@@ -39,7 +39,7 @@ std::vector<uint32_t> ConversationIndex::connection(const CaptureStore& store, u
         const FlowRecord& record = store.flows[f];
         if (!(record.id.connectionKey() == k))
             continue;
-        if (sides.startsNew(record, k)) {
+        if (sides.startsNew(record, firstFlags(store, f), k)) {
             if (f > flow && !group.empty())
                 break; // the conversation of `flow` ends here
             group.clear();
@@ -95,7 +95,8 @@ void ConversationIndex::update(const CaptureStore& store)
         Slot& slot = m_slots[slotOf(store, k, hash)];
         if (slot.conversation == kNone)
             ++m_tuples;
-        if (slot.conversation == kNone || m_conversations[slot.conversation].sides.startsNew(record, k)) {
+        const uint8_t first = firstFlags(store, flow);
+        if (slot.conversation == kNone || m_conversations[slot.conversation].sides.startsNew(record, first, k)) {
             slot = {uint32_t(m_conversations.size()), hash};
             m_conversations.emplace_back();
         }
@@ -112,7 +113,6 @@ void ConversationIndex::update(const CaptureStore& store)
         m_conversationOfFlow.push_back(id);
         // the client: the sender of the SYN, or the receiver of a SYN/ACK; until either is
         // seen, the sender of the first flow
-        const uint8_t first = firstFlags(record);
         const bool keySource = record.id == k;
         if (isSyn(first)) {
             c.clientIsSource = keySource;

@@ -82,8 +82,9 @@ private:
     struct Sides
     {
         bool seen[2] = {false, false};
-        /// Whether `flow` (of 4-tuple `key`) starts a new conversation after these sides.
-        bool startsNew(const FlowRecord& flow, const BufferID& key) const;
+        /// Whether `flow` (of 4-tuple `key`; its first packet's flags `firstFlags`) starts a new
+        /// conversation after these sides.
+        bool startsNew(const FlowRecord& flow, uint8_t firstFlags, const BufferID& key) const;
         void take(const FlowRecord& flow, const BufferID& key) { seen[flow.id == key ? 0 : 1] = true; }
     };
     /// 16 bytes: a capture has a conversation for every two or three flows.

@@ -8,7 +8,8 @@ void LoadBatchAnalyzer::analyze(LoadBatch& batch)
 {
     batch.analyses.reserve(batch.packets.size());
     for (size_t i = 0; i < batch.packets.size(); ++i) {
-        auto& [flow, packet] = batch.packets[i];
+        FlowPacket& packet = batch.packets[i];
+        const uint32_t flow = packet.flow;
         // (a flow's first packet is in the batch it opened in, which has its BufferID)
         const BufferID* id = flow >= batch.firstNewFlow ? &batch.newFlows[flow - batch.firstNewFlow].id : nullptr;
         const SegmentAnalysis a = m_analyzer.analyze(batch.segments[i], flow, id);

@@ -32,7 +32,7 @@ void LoadBatchBuilder::flowOpened(uint32_t flow, const Packet& first)
 
 void LoadBatchBuilder::packetAdded(uint32_t flow, const Packet& packet)
 {
-    m_batch->packets.emplace_back(flow, FlowPacket::from(packet.index(), packet.tcp));
+    m_batch->packets.push_back(FlowPacket::from(packet.index(), flow, packet.tcp));
     m_batch->segments.push_back(TcpSegment::of(packet.frame, packet.tcp));
     m_touched.mark(flow);
 }
@@ -73,6 +73,7 @@ TraceSummary loadCaptureStore(CaptureTracer& tracer, const std::string& path, Ca
     const std::shared_ptr<LoadBatch> batch = builder.take(tracer.reader());
     LoadBatchAnalyzer().analyze(*batch);
     store.apply(*batch);
+    store.indexPackets();
     return summary;
 }
 

@@ -17,7 +17,7 @@ FollowStream::Input FollowStream::input(const CaptureStore& store, uint32_t flow
         return in;
     in.id = store.flows[flow].id;
     for (const auto& [f, d] : connectionFlows(store, flow))
-        for (const FlowPacket& p : store.flows[f].packets) {
+        for (const FlowPacket& p : store.packetsOf(f)) {
             in.frames.push_back({p.frame, store.frame(p.frame), d});
             in.payloadBytes[d] += p.payloadLength;
         }

@@ -51,7 +51,7 @@ double timeRun(const char* path, Run run, uint64_t& check)
         const std::shared_ptr<LoadBatch> batch = batches->take(tracer.reader());
         if (run == Run::Analysed)
             analyzer.analyze(*batch);
-        for (const auto& [flow, packet] : batch->packets)
+        for (const FlowPacket& packet : batch->packets)
             seen += packet.analysis;
         seen += batch->packets.size();
     };

@@ -22,7 +22,7 @@ int main(int argc, char** argv)
     const uint32_t packets = argc > 1 ? uint32_t(std::strtoul(argv[1], nullptr, 10)) : 1'000'000;
 
     CaptureStore store;
-    FlowRecord flow;
+    FlowRecord& flow = store.flows.emplace_back();
     const uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
     flow.id = {IpAddress::v4(a), 1234, IpAddress::v4(b), 80};
     flow.stats.firstNs = Timestamp{1000, 0}.totalNanoseconds();
@@ -32,18 +32,19 @@ int main(int argc, char** argv)
         r.timeNs = int64_t(1000) * 1'000'000'000 + int64_t(i) * 20'000; // 50,000 packets/s
         r.capturedLength = r.originalLength = i % 3 ? 1514 : 66;
         store.frames.push_back(r);
+        store.framePackets.push_back(FlowPacket::kNone);
         FlowPacket p;
         p.frame = i + 1;
+        p.flow = 0;
         p.seq = seq;
         p.payloadLength = r.originalLength - 66;
         p.flags = i == 0 ? TcpFlag::SYN : (i + 1 == packets ? TcpFlag::FIN : TcpFlag::ACK);
         seq += p.payloadLength;
-        flow.packets.push_back(p);
+        store.addPacket(p);
     }
     flow.stats.packets = packets;
     flow.stats.firstNs = store.frames[0].timeNs;
     flow.stats.lastNs = store.frames[packets - 1].timeNs;
-    store.flows.push_back(std::move(flow));
 
     FlowPlot plot;
     plot.resize(1200, 600);

@@ -37,28 +37,35 @@ struct PacketSpec
 
 void addFlow(CaptureStore& store, uint8_t src, uint8_t dst, const std::vector<PacketSpec>& packets)
 {
-    FlowRecord f;
+    const auto flow = uint32_t(store.flows.size());
+    FlowRecord& f = store.flows.emplace_back();
     f.id = {v4(src), uint16_t(1000 + src), v4(dst), 80};
     for (const PacketSpec& p : packets) {
         FrameRecord r;
         r.timeNs = (1000'000 + p.ms) * 1'000'000;
         r.capturedLength = r.originalLength = p.length;
         store.frames.push_back(r);
-        store.frameFlows.push_back(uint32_t(store.flows.size()));
+        store.framePackets.push_back(FlowPacket::kNone);
         FlowPacket fp;
         fp.frame = uint32_t(store.frames.size());
+        fp.flow = flow;
         fp.payloadLength = p.payload;
         fp.seq = p.seq;
         fp.flags = p.flags;
-        f.packets.push_back(fp);
+        store.addPacket(fp);
         f.stats.packets++;
         f.stats.syn += (p.flags & TcpFlag::SYN) != 0;
         f.stats.fin += (p.flags & TcpFlag::FIN) != 0;
         f.stats.rst += (p.flags & TcpFlag::RST) != 0;
     }
-    f.stats.firstNs = store.frames[f.packets.front().frame - 1].timeNs;
-    f.stats.lastNs = store.frames[f.packets.back().frame - 1].timeNs;
-    store.flows.push_back(std::move(f));
+    f.stats.firstNs = store.frames[store.firstPacketOf(flow)->frame - 1].timeNs;
+    f.stats.lastNs = store.frames[store.lastPacketOf(flow)->frame - 1].timeNs;
+}
+
+/// Flow `flow`'s packet `i` (to change what the analysis said of it).
+FlowPacket& packetOf(CaptureStore& store, uint32_t flow, size_t i)
+{
+    return store.packets[store.packetsOf(flow).index(i)];
 }
 
 /// Flow 0: 192.0.2.1 → .2, five packets with a SYN, a RST and a FIN; flow 1 its reverse;
@@ -97,10 +104,12 @@ CaptureStore manyFlows(uint32_t count, uint32_t packets)
             fr.timeNs = 1000'000'000'000 + int64_t(s.frames.size()) * 1000;
             fr.capturedLength = fr.originalLength = 60 + (f + p) % 1400;
             s.frames.push_back(fr);
+            s.framePackets.push_back(FlowPacket::kNone);
             FlowPacket fp;
             fp.frame = uint32_t(s.frames.size());
+            fp.flow = f;
             fp.flags = p == 0 ? TcpFlag::SYN : TcpFlag::ACK;
-            s.flows[f].packets.push_back(fp);
+            s.addPacket(fp);
             FlowStats& st = s.flows[f].stats;
             if (p == 0)
                 st.firstNs = fr.timeNs;
@@ -163,11 +172,10 @@ private slots:
     void timeSequenceHasAckAndWindowLines()
     {
         CaptureStore store = madeUp();
-        std::vector<FlowPacket>& reverse = store.flows[1].packets;
-        reverse[0].ack = 4294967291u; // the SYN/ACK
-        reverse[0].window = 100;
-        reverse[1].ack = 2891;
-        reverse[1].window = 200;
+        packetOf(store, 1, 0).ack = 4294967291u; // the SYN/ACK
+        packetOf(store, 1, 0).window = 100;
+        packetOf(store, 1, 1).ack = 2891;
+        packetOf(store, 1, 1).window = 200;
         store.flows[1].analysis.windowScale = 2;
         FlowPlot plot;
         plot.setValue(PlotValue::TimeSequence);
@@ -195,10 +203,9 @@ private slots:
     void analysisMarkers()
     {
         CaptureStore store = madeUp();
-        std::vector<FlowPacket>& packets = store.flows[0].packets;
-        packets[2].analysis = TcpAnalysisFlag::Retransmission | TcpAnalysisFlag::SpuriousRetransmission;
-        packets[4].analysis = TcpAnalysisFlag::DuplicateAck;
-        store.flows[1].packets[1].analysis = TcpAnalysisFlag::ZeroWindow;
+        packetOf(store, 0, 2).analysis = TcpAnalysisFlag::Retransmission | TcpAnalysisFlag::SpuriousRetransmission;
+        packetOf(store, 0, 4).analysis = TcpAnalysisFlag::DuplicateAck;
+        packetOf(store, 1, 1).analysis = TcpAnalysisFlag::ZeroWindow;
         FlowPlot plot;
         plot.setFlows(&store, {0, 1});
         QCOMPARE(valuesOf(plot.markerGraph(PlotMarker::Retransmission)), QVector<double>{1514});
@@ -251,11 +258,11 @@ private slots:
         CaptureStore store = madeUp();
         // flow 1's SYN/ACK acknowledges the SYN (frame 1, 5 ms before it), its ACK frame 3
         // (20 ms before)
-        store.flows[1].packets[0].acksFrame = 1;
-        store.flows[1].packets[1].acksFrame = 3;
-        store.flows[0].packets[1].bytesInFlight = 1448;
-        store.flows[0].packets[2].bytesInFlight = 2896;
-        store.flows[0].packets[2].analysis = TcpAnalysisFlag::Retransmission;
+        packetOf(store, 1, 0).acksFrame = 1;
+        packetOf(store, 1, 1).acksFrame = 3;
+        packetOf(store, 0, 1).bytesInFlight = 1448;
+        packetOf(store, 0, 2).bytesInFlight = 2896;
+        packetOf(store, 0, 2).analysis = TcpAnalysisFlag::Retransmission;
         FlowPlot plot;
         plot.setFlows(&store, {0});
         plot.setValue(PlotValue::AckRtt);

@@ -593,8 +593,11 @@ private slots:
             record.timeNs = int64_t(n) * 1000;
             record.capturedLength = record.originalLength = 60;
             store.frames.push_back(record);
-            store.frameFlows.push_back(n % 3);
-            store.flows[n % 3].packets.push_back(FlowPacket{n, n, 0, 0, 0, 0});
+            store.framePackets.push_back(FlowPacket::kNone);
+            FlowPacket p;
+            p.frame = p.seq = n;
+            p.flow = n % 3;
+            store.addPacket(p);
         }
         FrameTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);

@@ -269,7 +269,7 @@ private slots:
         QTRY_COMPARE(w.plot()->flows().size(), size_t(1));
         const uint32_t flow = w.plot()->flows().front();
         QCOMPARE(w.plot()->flowGraph(0)->dataCount(),
-                 int(w.flowModel()->store().flows[flow].packets.size()));
+                 int(w.flowModel()->store().flows[flow].packetCount));
         view->selectionModel()->select(view->model()->index(4, 0),
                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
         QTRY_COMPARE(w.plot()->flows().size(), size_t(2));
@@ -278,11 +278,11 @@ private slots:
         QTableView* frames = w.frameView();
         const auto& store = w.flowModel()->store();
         QCOMPARE(size_t(frames->model()->rowCount()),
-                 store.flows[w.plot()->flows()[0]].packets.size() + store.flows[w.plot()->flows()[1]].packets.size());
+                 size_t(store.flows[w.plot()->flows()[0]].packetCount + store.flows[w.plot()->flows()[1]].packetCount));
 
         // clicking a point selects its frame in the frames table and shows it
         w.plot()->plot()->replot();
-        const uint32_t frame = w.flowModel()->store().flows[flow].packets.back().frame;
+        const uint32_t frame = w.flowModel()->store().lastPacketOf(flow)->frame;
         const QPoint at = w.plot()->pixelOfFrame(frame);
         QVERIFY(at.x() >= 0);
         QTest::mouseClick(w.plot()->plot(), Qt::LeftButton, Qt::NoModifier, at);
