@@ -80,7 +80,7 @@ void FrameTableModel::scanFrames(quint64 generation)
         for (const size_t stop = std::min(end, i + 4096); i < stop; ++i) {
             const FlowPacket& p = m_store->packets[i];
             if (m_shown[p.flow])
-                found.push_back({p.frame, p.flow, uint32_t(i)});
+                found.push_back({uint32_t(i)});
         }
     }
     m_scanned = i;
@@ -125,7 +125,7 @@ void FrameTableModel::appendBatch(const LoadBatch& batch)
     for (size_t i = m_scanned - batch.packets.size(); i < m_scanned; ++i) {
         const FlowPacket& p = m_store->packets[i];
         if (p.flow < m_shown.size() && m_shown[p.flow])
-            m_rows.push_back({p.frame, p.flow, uint32_t(i)});
+            m_rows.push_back({uint32_t(i)});
     }
     endInsertRows();
 }
@@ -142,12 +142,15 @@ void FrameTableModel::setAbsoluteTimes(bool absolute)
 
 int FrameTableModel::rowOfFrame(uint32_t number) const
 {
-    if (m_sortColumn < 0) {
-        const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), number,
-                                         [](const Row& r, uint32_t n) { return r.frame < n; });
-        return it != m_rows.end() && it->frame == number ? int(it - m_rows.begin()) : -1;
+    const uint32_t packet = m_store ? m_store->packetIndexOfFrame(number) : FlowPacket::kNone;
+    if (packet == FlowPacket::kNone)
+        return -1;
+    if (m_sortColumn < 0) { // capture order: the rows' packets in order
+        const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), packet,
+                                         [](const Row& r, uint32_t p) { return r.packet < p; });
+        return it != m_rows.end() && it->packet == packet ? int(it - m_rows.begin()) : -1;
     }
-    const auto it = std::find_if(m_rows.begin(), m_rows.end(), [number](const Row& r) { return r.frame == number; });
+    const auto it = std::find_if(m_rows.begin(), m_rows.end(), [packet](const Row& r) { return r.packet == packet; });
     return it != m_rows.end() ? int(it - m_rows.begin()) : -1;
 }
 
@@ -166,7 +169,7 @@ void FrameTableModel::sort(int column, Qt::SortOrder order)
 
 int64_t FrameTableModel::sortKey(const Row& row) const
 {
-    return m_sortColumn < 0 ? int64_t(row.frame) : number(row, m_sortColumn);
+    return m_sortColumn < 0 ? int64_t(frameOf(row)) : number(row, m_sortColumn);
 }
 
 void FrameTableModel::startSort()
@@ -257,7 +260,7 @@ void FrameTableModel::applyOrder(std::vector<Row> ordered)
     const QModelIndexList before = persistentIndexList();
     std::vector<uint32_t> framesBefore;
     for (const QModelIndex& i : before)
-        framesBefore.push_back(m_rows[size_t(i.row())].frame);
+        framesBefore.push_back(frameOf(m_rows[size_t(i.row())]));
 
     ordered.insert(ordered.end(), m_rows.begin() + std::ptrdiff_t(ordered.size()), m_rows.end()); // added since
     m_rows = std::move(ordered);
@@ -265,7 +268,7 @@ void FrameTableModel::applyOrder(std::vector<Row> ordered)
     if (!before.isEmpty()) {
         std::vector<int> rowOfFrame(m_store ? m_store->frames.size() + 1 : 0, -1);
         for (size_t r = 0; r < m_rows.size(); ++r)
-            rowOfFrame[m_rows[r].frame] = int(r);
+            rowOfFrame[frameOf(m_rows[r])] = int(r);
         QModelIndexList after;
         for (qsizetype i = 0; i < before.size(); ++i)
             after.push_back(createIndex(rowOfFrame[framesBefore[size_t(i)]], before[i].column()));
@@ -286,21 +289,21 @@ const SequenceBase& FrameTableModel::baseOf(uint32_t flow) const
 int64_t FrameTableModel::number(const Row& row, int column) const
 {
     const FlowPacket& p = packetOf(row);
-    const FrameRecord& r = m_store->frame(row.frame);
+    const FrameRecord& r = m_store->frame(frameOf(row));
     switch (column) {
-    case Number: return row.frame;
+    case Number: return frameOf(row);
     case Time: return r.timeNs;
     case Delta:
         return p.previous == FlowPacket::kNone ? 0 : r.timeNs - m_store->frame(m_store->packets[p.previous].frame).timeNs;
-    case Flow: return row.flow;
+    case Flow: return flowOf(row);
     case Length: return r.originalLength;
     case Flags: return p.flags;
-    case Seq: return uint32_t(p.seq - baseOf(row.flow).seq);
-    case Ack: return (p.flags & TcpFlag::ACK) ? int64_t(uint32_t(p.ack - baseOf(row.flow).ack)) : kNoValue;
+    case Seq: return uint32_t(p.seq - baseOf(flowOf(row)).seq);
+    case Ack: return (p.flags & TcpFlag::ACK) ? int64_t(uint32_t(p.ack - baseOf(flowOf(row)).ack)) : kNoValue;
     case RawSeq: return p.seq;
     case RawAck: return p.ack;
     case Window: return p.window;
-    case WindowSize: return m_store->flows[row.flow].analysis.scaledWindow(p.window, p.flags & TcpFlag::SYN);
+    case WindowSize: return m_store->flows[flowOf(row)].analysis.scaledWindow(p.window, p.flags & TcpFlag::SYN);
     case Payload: return p.payloadLength;
     case AckRtt: return m_store->ackRttNs(p).value_or(kNoValue);
     case BytesInFlight: return p.bytesInFlight ? int64_t(p.bytesInFlight) : kNoValue;
@@ -327,8 +330,8 @@ QVariant FrameTableModel::data(const QModelIndex& index, int role) const
     const Row& row = m_rows[size_t(index.row())];
     const int column = index.column();
     switch (role) {
-    case FrameNumberRole: return row.frame;
-    case FlowIdRole: return row.flow;
+    case FrameNumberRole: return frameOf(row);
+    case FlowIdRole: return flowOf(row);
     case Qt::TextAlignmentRole:
         return column == Flow || column == Flags || column == Analysis ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                                                                        : QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -343,7 +346,7 @@ QVariant FrameTableModel::data(const QModelIndex& index, int role) const
     }
     case Qt::ToolTipRole:
         if (column == Flow)
-            return QString::fromStdString(m_store->flows[row.flow].label());
+            return QString::fromStdString(m_store->flows[flowOf(row)].label());
         if (column == Analysis && packetOf(row).analysis)
             return analysisToolTip(packetOf(row).analysis);
         return columnDescription(column);
@@ -354,14 +357,14 @@ QVariant FrameTableModel::data(const QModelIndex& index, int role) const
     const FlowPacket& p = packetOf(row);
     switch (column) {
     case Time: {
-        const int64_t ns = m_store->frame(row.frame).timeNs;
+        const int64_t ns = m_store->frame(frameOf(row)).timeNs;
         if (m_absoluteTimes)
             return QString::fromStdString(Timestamp::fromNanoseconds(ns).isoText(false)).replace(QLatin1Char('T'), QLatin1Char(' '));
         return QString::fromStdString(FlowColumns::secondsText(ns - m_store->startNs()));
     }
     case Delta: return QString::fromStdString(FlowColumns::secondsText(number(row, Delta)));
     case Flow: {
-        const BufferID& id = m_store->flows[row.flow].id;
+        const BufferID& id = m_store->flows[flowOf(row)].id;
         return QStringLiteral("%1:%2 → %3:%4")
             .arg(QString::fromStdString(id.src.toString()))
             .arg(id.srcport)

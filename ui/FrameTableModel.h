@@ -11,8 +11,8 @@
 
 /// The frames table: every frame of the selected flows, one row each, in capture order until
 /// a column is sorted. Rows the TCP analysis flagged are coloured by the gravest flag's
-/// severity, as Wireshark's expert info grades it (warnings red, notes yellow). Rows are (frame, flow, packet) triples read from a CaptureStore; texts
-/// are made only for the rows a view paints.
+/// severity, as Wireshark's expert info grades it (warnings red, notes yellow). Rows are flow
+/// packets of a CaptureStore; texts are made only for the rows a view paints.
 class FrameTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -62,8 +62,8 @@ public:
     bool absoluteTimes() const { return m_absoluteTimes; }
     void setAbsoluteTimes(bool absolute);
 
-    uint32_t frameAt(int row) const { return m_rows[size_t(row)].frame; }
-    uint32_t flowAt(int row) const { return m_rows[size_t(row)].flow; }
+    uint32_t frameAt(int row) const { return frameOf(m_rows[size_t(row)]); }
+    uint32_t flowAt(int row) const { return flowOf(m_rows[size_t(row)]); }
     /// The row of frame `number`, or -1 when not shown.
     int rowOfFrame(uint32_t number) const;
 
@@ -91,13 +91,14 @@ signals:
     void sortingFinished();
 
 private:
+    /// A row: its packet's index in the store's packets (4 bytes: a select all has two million).
     struct Row
     {
-        uint32_t frame;
-        uint32_t flow;
-        uint32_t packet; ///< index in the store's packets
+        uint32_t packet;
     };
     const fi::FlowPacket& packetOf(const Row& row) const { return m_store->packets[row.packet]; }
+    uint32_t frameOf(const Row& row) const { return packetOf(row).frame; }
+    uint32_t flowOf(const Row& row) const { return packetOf(row).flow; }
     const fi::SequenceBase& baseOf(uint32_t flow) const;
     /// number() of a row without a value in the column (an Ack without ACK, a packet without
     /// ACK RTT): first in ascending order.
