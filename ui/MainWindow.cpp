@@ -210,17 +210,18 @@ void MainWindow::createCentralArea()
     m_flowView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_flowView->header()->setSectionsMovable(true);
     // Widths that show the label's ends (elided in the middle, whole in its tooltip) and the
-    // numbers beside it without scrolling at 1600 pixels.
+    // columns beside it up to the State without scrolling at 1600 pixels.
     m_flowView->setTextElideMode(Qt::ElideMiddle);
-    m_flowView->setColumnWidth(FlowTableModel::Label, 280);
+    m_flowView->setColumnWidth(FlowTableModel::Label, 250);
     m_flowView->setColumnWidth(FlowTableModel::Source, 110);
     m_flowView->setColumnWidth(FlowTableModel::Destination, 110);
     for (int c : {FlowTableModel::SourcePort, FlowTableModel::DestinationPort, FlowTableModel::Packets})
-        m_flowView->setColumnWidth(c, 64);
+        m_flowView->setColumnWidth(c, 60);
     for (int c : {FlowTableModel::Syn, FlowTableModel::Fin, FlowTableModel::Rst})
-        m_flowView->setColumnWidth(c, 44);
+        m_flowView->setColumnWidth(c, 40);
     for (int c : {FlowTableModel::Bytes, FlowTableModel::Start, FlowTableModel::Duration})
-        m_flowView->setColumnWidth(c, 84);
+        m_flowView->setColumnWidth(c, 80);
+    m_flowView->setColumnWidth(FlowTableModel::State, 100);
     leftLayout->addWidget(m_flowView, 1);
 
     // A table view: it keeps nothing per row (a tree view keeps an item for each, 64 MB and a
@@ -276,8 +277,8 @@ void MainWindow::createCentralArea()
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     m_mainSplitter->addWidget(m_leftSplitter);
     m_mainSplitter->addWidget(m_rightTabs);
-    m_mainSplitter->setStretchFactor(0, 2);
-    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setStretchFactor(0, 5);
+    m_mainSplitter->setStretchFactor(1, 2);
     m_mainSplitter->setChildrenCollapsible(false);
     setCentralWidget(m_mainSplitter);
 
@@ -591,7 +592,7 @@ void MainWindow::restoreSettings()
     if (!s.contains(QStringLiteral("window/geometry")))
         resize(1280, 800);
     if (!s.contains(QStringLiteral("window/mainSplitter")))
-        m_mainSplitter->setSizes({66, 34}); // shares of the width: the table gets two thirds
+        m_mainSplitter->setSizes({72, 28}); // shares of the width: the tables get nearly three quarters
     if (!s.contains(QStringLiteral("window/leftSplitter")))
         m_leftSplitter->setSizes({300, 170, 330}); // room for the plot to be read at 700 pixels high
 }

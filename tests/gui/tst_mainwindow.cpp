@@ -44,6 +44,8 @@
 #include <QTextBrowser>
 #include <QTableView>
 #include <QTreeView>
+#include <QHeaderView>
+#include <QSplitter>
 
 using namespace fi;
 using namespace fi::test;
@@ -92,6 +94,40 @@ private slots:
                 found = found || child->accessibleName() == QLatin1String(name);
             QVERIFY2(found, name);
         }
+    }
+
+    /// The default layout (no saved settings): at 1600x1000 the flow table shows every column
+    /// from the label to the state without scrolling, at 1024x700 the label to the packets;
+    /// no pane is collapsed at either.
+    void defaultLayoutShowsWhatMatters_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<int>("lastWhole"); ///< the last flow column seen whole
+        QTest::newRow("1600x1000") << QSize(1600, 1000) << int(FlowTableModel::State);
+        QTest::newRow("1024x700") << QSize(1024, 700) << int(FlowTableModel::Packets);
+    }
+    void defaultLayoutShowsWhatMatters()
+    {
+        QFETCH(QSize, size);
+        QFETCH(int, lastWhole);
+        QSettings().clear();
+        MainWindow w;
+        w.resize(size);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(openAndWait(w, demoCapture()).summary.flows, size_t(29));
+        QTreeView* view = w.flowView();
+        const int visible = view->viewport()->width();
+        for (int c = FlowTableModel::Label; c <= lastWhole; ++c) {
+            const int right = view->header()->sectionViewportPosition(c) + view->header()->sectionSize(c);
+            QVERIFY2(!view->header()->isSectionHidden(c) && view->header()->sectionSize(c) > 20 && right <= visible,
+                     qPrintable(QString("column %1 ends at %2 of %3").arg(c).arg(right).arg(visible)));
+        }
+        for (QSplitter* splitter : w.findChildren<QSplitter*>())
+            for (int s : splitter->isVisible() ? splitter->sizes() : QList<int>()) // (a frame's pane: once one is chosen)
+                QVERIFY2(s > 50, qPrintable(splitter->objectName() + " has a pane of " + QString::number(s)));
+        for (QWidget* pane : std::initializer_list<QWidget*>{view, w.frameView(), w.plot(), w.details()})
+            QVERIFY(pane->isVisible() && pane->width() > 200 && pane->height() > 100);
     }
 
     void treeHoldsExactlyTheCliFlows()
